@@ -1,0 +1,83 @@
+//! `ftpchat decrypt`: record lines to messages, with every signature and chain checked.
+
+use crate::cli::DecryptArgs;
+use crate::commands::Context;
+use crate::error::{Error, Result};
+use crate::output::{Printer, use_color, warn};
+use crate::reader::Reader;
+use crate::record::MAX_LINE;
+use crate::Io;
+
+/// Runs `decrypt`.
+///
+/// # Errors
+///
+/// [`Error::Findings`] when any record failed; key and I/O errors.
+pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let legacy = ctx.legacy_key(&args.legacy)?;
+    let rooms = match ctx.room_keys(&args.keys.room_key) {
+        Ok(keys) => keys,
+        // A legacy-only stream needs no room key.
+        Err(Error::MissingKey { .. }) if legacy.is_some() => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let printer = Printer {
+        json: args.output.json,
+        utc: args.output.utc,
+        color: use_color(args.output.color, io.stdout_tty, ctx.no_color()),
+    };
+    let err_color = use_color(args.output.color, io.stderr_tty, ctx.no_color());
+    let mut reader = Reader::new(rooms, legacy, args.verify);
+    let mut failed = 0;
+    let mut n = 0;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let got = read_line_bounded(io.stdin, &mut buf)?;
+        if got == 0 {
+            break;
+        }
+        n += 1;
+        let outcome = reader.read(&buf, &format!("line {n}"));
+        for w in &outcome.warnings {
+            warn(io.stderr, err_color, w);
+        }
+        failed += usize::from(outcome.failed);
+        if let Some(m) = &outcome.message {
+            printer
+                .print(m, io.stdout)
+                .map_err(|e| Error::io("cannot write", "stdout", e))?;
+        }
+    }
+    if failed > 0 {
+        return Err(Error::Findings { failed });
+    }
+    Ok(())
+}
+
+/// Reads one line into `buf`, keeping at most [`MAX_LINE`] + 1 bytes of it (the rest of an
+/// overlong line is discarded so memory stays bounded). Returns bytes consumed.
+///
+/// # Errors
+///
+/// Read errors of the input.
+pub fn read_line_bounded(input: &mut dyn std::io::BufRead, buf: &mut Vec<u8>) -> Result<usize> {
+    let mut consumed = 0;
+    loop {
+        let chunk = input.fill_buf().map_err(|e| Error::io("cannot read", "stdin", e))?;
+        if chunk.is_empty() {
+            return Ok(consumed);
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = (MAX_LINE + 1).saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..take.min(room)]);
+        input.consume(take);
+        consumed += take;
+        if done {
+            return Ok(consumed);
+        }
+    }
+}
