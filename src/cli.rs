@@ -45,6 +45,231 @@ pub enum Command {
     Encrypt(EncryptArgs),
     /// Turn record lines into messages, verifying signatures and chains.
     Decrypt(DecryptArgs),
+    /// Upload record lines (stdin, or the pending outbox) to a relay.
+    Push(PushArgs),
+    /// Download new record lines from a relay.
+    Pull(PullArgs),
+    /// Encrypt and push a message in one step.
+    Send(SendArgs),
+    /// Show a room live: pull and decrypt until interrupted.
+    Watch(WatchArgs),
+    /// List records waiting for delivery, or deliver them.
+    Outbox(OutboxArgs),
+    /// Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments).
+    Relay(RelayServerArgs),
+}
+
+/// Which relay and room, and how to reach it.
+#[derive(Debug, Clone, Args)]
+pub struct RelayArgs {
+    /// Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name.
+    #[arg(long, value_name = "URL|PROFILE", env = "FTPCHAT_RELAY")]
+    pub relay: Option<String>,
+    /// Room directory, relative to the URL's path (absolute when it starts with /).
+    #[arg(long, value_name = "PATH", env = "FTPCHAT_ROOM")]
+    pub room: Option<String>,
+    /// Trust the certificates in this PEM file for ftps:// (instead of the system roots).
+    #[arg(long, value_name = "FILE", env = "FTPCHAT_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Do not verify the relay's TLS certificate (prints a warning; testing only).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Seconds to wait for a TCP connection.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, env = "FTPCHAT_CONNECT_TIMEOUT")]
+    pub connect_timeout: f64,
+    /// Seconds to wait for any reply or transfer progress before giving up.
+    #[arg(long, value_name = "SECS", default_value_t = 20.0, env = "FTPCHAT_IO_TIMEOUT")]
+    pub io_timeout: f64,
+}
+
+/// `ftpchat push`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Record lines go to their own feed files in the room; records the relay already has are
+skipped (by feed and seq), so pushing twice is harmless and `pull --all` from one relay
+piped into `push` to another mirrors a room. This device's own records that `encrypt`
+journaled and the relay lacks are delivered too, in order.
+
+With stdin a terminal (or --outbox), only the pending outbox is delivered.
+
+Examples:
+  ftpchat encrypt -m 'deploy done' | ftpchat push --relay ftp://bot@relay/chat --room ops
+  ftpchat pull --all --relay a | ftpchat push --relay b")]
+pub struct PushArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub relay: RelayArgs,
+    /// Deliver the pending outbox only; do not read stdin.
+    #[arg(long)]
+    pub outbox: bool,
+    /// Room key whose journals (this device's feeds in that room) to deliver [default: room.key, if present].
+    #[arg(short = 'i', long = "room-key", value_name = "FILE", env = "FTPCHAT_ROOM_KEY")]
+    pub room_key: Option<PathBuf>,
+}
+
+/// `ftpchat pull`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Prints record lines new since the last pull (per relay, room and cursor name) and
+advances the cursor. A feed that shrank, or whose already-read bytes changed, is
+reported as rewritten history (exit status 1) and not read again.
+
+Examples:
+  ftpchat pull | ftpchat decrypt
+  ftpchat pull --all --room ops | ftpchat decrypt --verify")]
+pub struct PullArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub relay: RelayArgs,
+    /// Everything in the room, not just what is new.
+    #[arg(long)]
+    pub all: bool,
+    /// Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Do not move the cursor (peek).
+    #[arg(long)]
+    pub no_advance: bool,
+    /// Name of the cursor to use, so several readers can keep their own places.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub cursor: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub keys: RoomKeyArgs,
+}
+
+/// `ftpchat send`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exits 0 only once the record is on the relay. When delivery fails the message stays
+queued in the outbox (exit status 3, or 4 for a refused login) and the next `send`,
+`push` or `outbox flush` delivers it, in order.
+
+Examples:
+  ftpchat send --room ops 'backup ok'
+  backup.sh 2>&1 | tail -5 | ftpchat send --room ops")]
+pub struct SendArgs {
+    /// The message; read from stdin when not given.
+    #[arg(value_name = "MESSAGE")]
+    pub message: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub relay: RelayArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub sender: SenderArgs,
+}
+
+/// `ftpchat watch`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Polls fast after activity and backs off when idle (between --poll-min and --poll-max);
+an idle poll is one command on the control connection where the server allows it.
+After any failure it reconnects with backoff and resumes where it was, with no gap and
+no duplicate. Verification findings are shown inline. Ctrl-C or SIGTERM stops it with
+its cursor saved.
+
+Examples:
+  ftpchat watch --room ops
+  ftpchat watch --once --json | jq -r .body")]
+pub struct WatchArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub relay: RelayArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub keys: RoomKeyArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+    /// Poll once, print what is new, and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Shortest time between polls, in seconds (used right after activity).
+    #[arg(long, value_name = "SECS", default_value_t = 0.1)]
+    pub poll_min: f64,
+    /// Longest time between polls, in seconds (reached when idle).
+    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+    pub poll_max: f64,
+    /// Start from the beginning of the room instead of the saved cursor.
+    #[arg(long)]
+    pub all: bool,
+    /// Name of the cursor to use.
+    #[arg(long, value_name = "NAME", default_value = "watch")]
+    pub cursor: String,
+}
+
+/// `ftpchat outbox`
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// What to do (default: list).
+    #[command(subcommand)]
+    pub action: Option<OutboxAction>,
+    /// List as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ftpchat outbox` actions.
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// List pending records per room, feed and relay.
+    List,
+    /// Deliver every pending record to the relay it was meant for.
+    Flush(FlushArgs),
+}
+
+/// `ftpchat outbox flush`
+#[derive(Debug, Args)]
+pub struct FlushArgs {
+    /// Seconds to wait for a TCP connection.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, env = "FTPCHAT_CONNECT_TIMEOUT")]
+    pub connect_timeout: f64,
+    /// Seconds to wait for any reply or transfer progress.
+    #[arg(long, value_name = "SECS", default_value_t = 20.0, env = "FTPCHAT_IO_TIMEOUT")]
+    pub io_timeout: f64,
+    /// Trust the certificates in this PEM file for ftps://.
+    #[arg(long, value_name = "FILE", env = "FTPCHAT_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// `ftpchat relay`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+With no arguments: serves a directory in the state directory on 127.0.0.1:2121, creates
+what a first try needs (a device identity, a room key, a password file and a `local`
+profile made the default), and prints the two commands to run in another terminal.
+
+The password is read from FTPCHAT_RELAY_PASSWORD or --password-file (default: a
+generated one, stored in relay.password in the config directory). Stop with Ctrl-C.")]
+pub struct RelayServerArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2121")]
+    pub listen: String,
+    /// Directory to serve [default: relay/ in the state directory].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// User name clients log in with.
+    #[arg(long, value_name = "NAME", default_value = "ftpchat")]
+    pub user: String,
+    /// File holding the password (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Passive data ports, as FIRST-LAST (at least 100 ports are advised).
+    #[arg(long, value_name = "RANGE", default_value = "49152-65534")]
+    pub passive_ports: String,
+    /// Serve FTPS with this certificate chain (PEM); requires --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key for --tls-cert (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// With TLS: refuse clients that do not use it.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_required: bool,
+    /// Do not create keys, a room or a profile; only serve.
+    #[arg(long)]
+    pub no_setup: bool,
 }
 
 /// `ftpchat keygen`

@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod delivery;
 pub mod encoding;
 pub mod error;
 pub mod journal;
@@ -18,7 +19,13 @@ pub mod keys;
 pub mod output;
 pub mod paths;
 pub mod reader;
+pub mod relay;
 pub mod record;
+pub mod room;
+pub mod secret;
+pub mod settings;
+pub mod signals;
+pub mod transport;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -96,5 +103,11 @@ pub fn run(cli: cli::Cli, env: &Env, io: &mut Io<'_>) -> Result<()> {
         cli::Command::Keygen(a) => commands::keygen::run(&a, &ctx, io),
         cli::Command::Encrypt(a) => commands::encrypt::run(&a, &ctx, io),
         cli::Command::Decrypt(a) => commands::decrypt::run(&a, &ctx, io),
+        cli::Command::Push(a) => commands::push::run(&a, &ctx, io),
+        cli::Command::Pull(a) => commands::pull::run(&a, &ctx, io),
+        cli::Command::Send(a) => commands::send::run(&a, &ctx, io),
+        cli::Command::Watch(a) => commands::watch::run(&a, &ctx, io),
+        cli::Command::Outbox(a) => commands::outbox::run(&a, &ctx, io),
+        cli::Command::Relay(a) => relay::run(&a, &ctx, io),
     }
 }

@@ -6,6 +6,11 @@
 pub mod decrypt;
 pub mod encrypt;
 pub mod keygen;
+pub mod outbox;
+pub mod pull;
+pub mod push;
+pub mod send;
+pub mod watch;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,120 @@
+//! `ftpchat outbox`: what this device has journaled but not yet delivered, and `flush`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::cli::{FlushArgs, OutboxAction, OutboxArgs, RelayArgs};
+use crate::commands::Context;
+use crate::delivery::{self, Feeds};
+use crate::error::{Error, Result};
+use crate::journal::Journal;
+use crate::output::{note, warn};
+use crate::settings::RelayTarget;
+use crate::Io;
+
+#[derive(Debug, Serialize)]
+struct Row {
+    room: String,
+    feed: String,
+    records: usize,
+    relay: Option<String>,
+    pending: usize,
+}
+
+fn rows(ctx: &Context<'_>) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    for (room, feed) in Journal::all(&ctx.dirs.state) {
+        let j = Journal::new(&ctx.dirs.state, &room, &feed);
+        let locked = j.lock()?;
+        let lines = locked.lines()?;
+        let marks = locked.all_delivered();
+        if marks.is_empty() {
+            out.push(Row { room: room.to_string(), feed: feed.clone(), records: lines.len(), relay: None, pending: lines.len() });
+        }
+        for (relay, seq) in marks {
+            let pending = locked.after(seq)?.len();
+            out.push(Row { room: room.to_string(), feed: feed.clone(), records: lines.len(), relay: Some(relay), pending });
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `outbox`.
+///
+/// # Errors
+///
+/// State errors; [`Error::Queued`] when `flush` could not deliver everything.
+pub fn run(args: &OutboxArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    match &args.action {
+        None | Some(OutboxAction::List) => list(args.json, ctx, io),
+        Some(OutboxAction::Flush(f)) => flush(f, ctx, io),
+    }
+}
+
+fn list(json: bool, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let w = |e| Error::io("cannot write", "stdout", e);
+    let rows = rows(ctx)?;
+    if json {
+        for r in &rows {
+            serde_json::to_writer(&mut *io.stdout, r).map_err(|e| w(e.into()))?;
+            writeln!(io.stdout).map_err(w)?;
+        }
+        return Ok(());
+    }
+    if rows.is_empty() {
+        note(io.stderr, "no journals: nothing has been encrypted on this device yet");
+        return Ok(());
+    }
+    writeln!(io.stdout, "{:<16}  {:<16}  {:>7}  {:>7}  RELAY", "ROOM", "FEED", "RECORDS", "PENDING").map_err(w)?;
+    for r in &rows {
+        let relay = r.relay.as_deref().unwrap_or("(never pushed)");
+        writeln!(io.stdout, "{:<16}  {:<16}  {:>7}  {:>7}  {relay}", r.room, r.feed, r.records, r.pending).map_err(w)?;
+    }
+    Ok(())
+}
+
+fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let mut by_relay: BTreeMap<String, Vec<Journal>> = BTreeMap::new();
+    for (room, feed) in Journal::all(&ctx.dirs.state) {
+        let j = Journal::new(&ctx.dirs.state, &room, &feed);
+        let locked = j.lock()?;
+        for (relay, seq) in locked.all_delivered() {
+            if !locked.after(seq)?.is_empty() {
+                by_relay.entry(relay).or_default().push(j.clone());
+            }
+        }
+    }
+    if by_relay.is_empty() {
+        note(io.stderr, "outbox is empty");
+        return Ok(());
+    }
+    let mut first_error = None;
+    let mut queued = 0;
+    for (relay, journals) in by_relay {
+        let relay_args = RelayArgs {
+            relay: Some(relay.clone()),
+            room: None,
+            ca_file: args.ca_file.clone(),
+            insecure: false,
+            connect_timeout: args.connect_timeout,
+            io_timeout: args.io_timeout,
+        };
+        let result = RelayTarget::resolve(&relay_args, ctx, io.stderr)
+            .and_then(|t| delivery::deliver(&ctx.dirs.state, &t, &journals, &Feeds::new(), None, io.stderr));
+        match result {
+            Ok(r) => note(io.stderr, &format!("delivered {} record(s) to {relay}", r.appended)),
+            Err(e) => {
+                warn(io.stderr, false, &format!("{relay}: {e}"));
+                for j in &journals {
+                    queued += delivery::pending(j, &relay)?;
+                }
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(Error::Queued { count: queued, source: Box::new(e) }),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,58 @@
+//! `ftpchat send`: encrypt and push one message; exit 0 only once it is on the relay.
+
+use crate::cli::SendArgs;
+use crate::commands::encrypt::journal_record;
+use crate::commands::{Context, Target, read_text};
+use crate::delivery::{self, Feeds};
+use crate::error::{Error, Result};
+use crate::journal::Journal;
+use crate::keys::feed_pseudonym;
+use crate::record::{self, MAX_BODY};
+use crate::settings::RelayTarget;
+use crate::Io;
+
+/// Runs `send`.
+///
+/// # Errors
+///
+/// [`Error::Queued`] when delivery failed (the message is kept); input and key errors.
+pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let relay = RelayTarget::resolve(&args.relay, ctx, io.stderr)?;
+    let profile = relay.profile.clone().unwrap_or_default();
+    let mut sender = args.sender.clone();
+    if sender.room_key.is_none() && sender.recipient.is_none() && sender.recipients_file.is_none() {
+        sender.room_key = profile.room_key.clone();
+    }
+    if sender.identity.identity.is_none() {
+        sender.identity.identity = profile.identity.clone();
+    }
+    let name = ctx.display_name(sender.name.as_deref().or(profile.name.as_deref()));
+    record::check_name(&name).map_err(|e| Error::Usage(e.to_string()))?;
+    let body = if args.message.is_empty() {
+        if io.stdin_tty {
+            return Err(Error::Usage("no message: give it as arguments or on stdin".into()));
+        }
+        let text = read_text(io, MAX_BODY + 2)?;
+        text.strip_suffix('\n').unwrap_or(&text).to_string()
+    } else {
+        args.message.join(" ")
+    };
+    if body.trim().is_empty() {
+        return Err(Error::Usage("nothing to send: the message is empty".into()));
+    }
+    if body.len() > MAX_BODY {
+        return Err(Error::MessageTooLarge { size: body.len(), limit: MAX_BODY });
+    }
+    let identity = ctx.identity(&sender.identity)?;
+    let room = Target::resolve(&sender, ctx)?.recipient();
+    journal_record(ctx, &identity, &room, &name, "message", &body)?;
+    let feed = feed_pseudonym(&room.id, &identity.signing_key().verifying_key());
+    let journal = Journal::new(&ctx.dirs.state, &room.id, &feed);
+    match delivery::deliver(&ctx.dirs.state, &relay, std::slice::from_ref(&journal), &Feeds::new(), None, io.stderr) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Error::Queued {
+            count: delivery::pending(&journal, &relay.key)?,
+            source: Box::new(e),
+        }),
+    }
+}

@@ -1,0 +1,718 @@
+//! The FTP client: one control connection with timeouts, capability detection and
+//! fallbacks, over suppaftp.
+//!
+//! Why each choice:
+//! - The TCP stream is opened here with read/write timeouts before suppaftp sees it, and
+//!   data sockets get the same timeouts through a passive stream builder: suppaftp's own
+//!   `connect_timeout` does not bound the greeting and data sockets have none.
+//! - `TYPE I` right after login: suppaftp defaults to ASCII (which rewrites LF), and some
+//!   servers (pyftpdlib) refuse SIZE in ASCII mode.
+//! - EPSV when FEAT lists it, else PASV with the reply's address replaced by the control
+//!   peer (as curl does), so a server behind NAT, or a hostile one, cannot send our data
+//!   connection elsewhere.
+//! - One rustls `ClientConfig` per connection, shared by control and data channels, keeps
+//!   TLS session resumption working (vsftpd's `require_ssl_reuse`); FTPS never falls back
+//!   to plain FTP.
+//! - Paths are relative to the login directory, as in curl's ftp:// URLs.
+
+use std::io::Read;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+use suppaftp::rustls::{self, ClientConfig, RootCertStore};
+use suppaftp::types::FileType;
+use suppaftp::{FtpError, Mode, RustlsConnector, RustlsFtpStream, Status};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::transport::url::{RelayUrl, Scheme};
+
+/// Largest file downloaded in one piece (a hostile server cannot exhaust memory).
+pub const MAX_DOWNLOAD: u64 = 512 * 1024 * 1024;
+
+/// Timeouts for every network step.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// TCP connect, per address.
+    pub connect: Duration,
+    /// Any single read or write on control or data connections (the greeting included).
+    pub io: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            io: Duration::from_secs(20),
+        }
+    }
+}
+
+/// TLS settings for `ftps://`.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    /// Trust this PEM file's certificates instead of the system roots.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Do not verify the server certificate (prints a warning; for testing only).
+    pub insecure: bool,
+}
+
+/// Everything needed to log in to a relay.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The relay.
+    pub url: RelayUrl,
+    /// The password.
+    pub password: Secret,
+    /// TLS options.
+    pub tls: TlsOptions,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+}
+
+/// A listing entry as the server gave it; names are untrusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The name, exactly as listed.
+    pub name: String,
+    /// Size in bytes, when the listing format gives one.
+    pub size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Support {
+    #[default]
+    Unknown,
+    Yes,
+    No,
+}
+
+#[derive(Debug, Default)]
+struct Caps {
+    feat: bool,
+    size: Support,
+    rest: Support,
+    mlsd: bool,
+    stat_dir: Support,
+    appe: Support,
+}
+
+/// A logged-in control connection.
+pub struct Connection {
+    ftp: RustlsFtpStream,
+    host: String,
+    caps: Caps,
+    commands: u64,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("host", &self.host).finish_non_exhaustive()
+    }
+}
+
+/// Whether an error is worth retrying (network trouble, 4xx replies), as opposed to a
+/// refusal that will repeat (bad password, 5xx replies, TLS verification).
+pub fn is_transient(e: &Error) -> bool {
+    matches!(e, Error::Relay { .. })
+}
+
+fn reply_code(resp: &suppaftp::types::Response) -> u32 {
+    match resp.status.code() {
+        0 => std::str::from_utf8(resp.body.get(..3).unwrap_or_default())
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        c => c,
+    }
+}
+
+fn reply_text(resp: &suppaftp::types::Response) -> String {
+    let text = String::from_utf8_lossy(&resp.body);
+    crate::output::sanitize(text.lines().last().unwrap_or_default().trim())
+}
+
+impl Connection {
+    /// Connects, secures (for `ftps://`), logs in, switches to binary and reads FEAT.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Relay`] for network trouble and timeouts, [`Error::Auth`] for a refused
+    /// login, [`Error::Refused`] for a TLS or protocol refusal.
+    pub fn open(ep: &Endpoint) -> Result<Self> {
+        let host = ep.url.authority();
+        let relay_err = |what: &str, reason: String, timeout: bool| Error::Relay {
+            host: host.clone(),
+            what: what.to_string(),
+            reason,
+            timeout,
+        };
+        let addrs: Vec<_> = (ep.url.host.as_str(), ep.url.port)
+            .to_socket_addrs()
+            .map_err(|e| relay_err("resolve", e.to_string(), false))?
+            .collect();
+        let mut last = None;
+        let mut stream = None;
+        for addr in &addrs {
+            match TcpStream::connect_timeout(addr, ep.timeouts.connect) {
+                Ok(s) => {
+                    stream = Some(s);
+                    break;
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        let stream = stream.ok_or_else(|| {
+            let e = last.map_or_else(|| "no address".to_string(), |e| e.to_string());
+            relay_err("connect", e, false)
+        })?;
+        let io_timeout = ep.timeouts.io;
+        let connect_timeout = ep.timeouts.connect;
+        let setup = move |s: &TcpStream| -> std::io::Result<()> {
+            s.set_read_timeout(Some(io_timeout))?;
+            s.set_write_timeout(Some(io_timeout))?;
+            s.set_nodelay(true)
+        };
+        setup(&stream).map_err(|e| relay_err("connect", e.to_string(), false))?;
+        let mut conn = Connection {
+            ftp: RustlsFtpStream::connect_with_stream(stream)
+                .map_err(|e| map_ftp(&host, "greeting", e))?
+                .passive_stream_builder(move |addr| {
+                    let s = TcpStream::connect_timeout(&addr, connect_timeout)
+                        .map_err(FtpError::ConnectionError)?;
+                    setup(&s).map_err(FtpError::ConnectionError)?;
+                    Ok(s)
+                }),
+            host: host.clone(),
+            caps: Caps::default(),
+            commands: 0,
+        };
+        conn.ftp.set_passive_nat_workaround(true);
+        if ep.url.scheme == Scheme::Ftps {
+            let config = tls_config(&ep.tls)?;
+            let server_name = ep.url.host.clone();
+            conn.ftp = conn
+                .ftp
+                .into_secure(RustlsConnector::from(Arc::new(config)), &server_name)
+                .map_err(|e| match e {
+                    FtpError::SecureError(reason) => Error::Refused {
+                        host: host.clone(),
+                        what: "TLS handshake".into(),
+                        reply: reason,
+                    },
+                    other => map_ftp(&host, "AUTH TLS", other),
+                })?;
+        }
+        conn.commands += 1;
+        conn.ftp
+            .login(ep.url.user.as_str(), ep.password.expose())
+            .map_err(|e| match e {
+                FtpError::UnexpectedResponse(r) if matches!(reply_code(&r), 530 | 331 | 332) => Error::Auth {
+                    host: host.clone(),
+                    user: ep.url.user.clone(),
+                    reply: reply_text(&r),
+                },
+                other => map_ftp(&host, "login", other),
+            })?;
+        conn.commands += 1;
+        conn.ftp
+            .transfer_type(FileType::Binary)
+            .map_err(|e| map_ftp(&host, "TYPE I", e))?;
+        conn.read_features();
+        Ok(conn)
+    }
+
+    fn read_features(&mut self) {
+        self.commands += 1;
+        let Ok(features) = self.ftp.feat() else {
+            return;
+        };
+        self.caps.feat = true;
+        let has = |k: &str| features.keys().any(|f| f.eq_ignore_ascii_case(k));
+        if has("SIZE") {
+            self.caps.size = Support::Yes;
+        }
+        if has("REST") {
+            self.caps.rest = Support::Yes;
+        }
+        self.caps.mlsd = has("MLST");
+        if has("EPSV") {
+            self.ftp.set_mode(Mode::ExtendedPassive);
+        }
+    }
+
+    /// Commands sent on this connection so far (for measurements).
+    pub fn commands(&self) -> u64 {
+        self.commands
+    }
+
+    /// The relay's `host:port`.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    fn err(&self, what: &str, e: FtpError) -> Error {
+        map_ftp(&self.host, what, e)
+    }
+
+    /// Creates `dir` and its parents where missing (errors for existing ones are ignored;
+    /// a directory that still does not exist shows up at the first use).
+    pub fn mkdir_all(&mut self, dir: &str) {
+        let mut prefix = String::new();
+        for part in dir.split('/').filter(|p| !p.is_empty()) {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            self.commands += 1;
+            let _ = self.ftp.mkdir(&prefix);
+        }
+    }
+
+    /// Size of a file, `None` when it does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    pub fn size(&mut self, dir: &str, name: &str) -> Result<Option<u64>> {
+        if self.caps.size != Support::No {
+            self.commands += 1;
+            match self.ftp.size(join(dir, name)) {
+                Ok(n) => {
+                    self.caps.size = Support::Yes;
+                    return Ok(Some(n as u64));
+                }
+                Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => return Ok(None),
+                Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+                    self.caps.size = Support::No;
+                }
+                Err(e) => return Err(self.err(&format!("SIZE {name}"), e)),
+            }
+        }
+        let entries = self.list(dir)?;
+        Ok(entries.into_iter().find(|e| e.name == name).and_then(|e| e.size))
+    }
+
+    /// Lists a directory. Prefers `STAT <dir>` (one command, no data connection) once a
+    /// first comparison with a real listing showed the server supports it; else MLSD,
+    /// else LIST. A missing directory lists as empty.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    pub fn list(&mut self, dir: &str) -> Result<Vec<Entry>> {
+        if self.caps.stat_dir == Support::Yes {
+            if let Some(entries) = self.stat_list(dir)? {
+                return Ok(entries);
+            }
+            self.caps.stat_dir = Support::No;
+        }
+        let listed = self.data_list(dir)?;
+        if self.caps.stat_dir == Support::Unknown {
+            // Some servers answer STAT <dir> with general status and ignore the path;
+            // trust STAT only when it agrees with a real listing.
+            let agrees = match self.stat_list(dir) {
+                Ok(Some(stat)) => same_names(&stat, &listed),
+                _ => false,
+            };
+            self.caps.stat_dir = if agrees && !listed.is_empty() { Support::Yes } else { Support::Unknown };
+            if agrees && listed.is_empty() {
+                // Nothing to compare yet: decide on a later, non-empty listing.
+            } else if !agrees {
+                self.caps.stat_dir = Support::No;
+            }
+        }
+        Ok(listed)
+    }
+
+    fn stat_list(&mut self, dir: &str) -> Result<Option<Vec<Entry>>> {
+        self.commands += 1;
+        let target = if dir.is_empty() { ".".to_string() } else { dir.to_string() };
+        match self.ftp.custom_command(
+            format!("STAT {target}"),
+            &[Status::System, Status::Directory, Status::File],
+        ) {
+            Ok(resp) => {
+                let text = String::from_utf8_lossy(&resp.body);
+                let lines: Vec<&str> = text.lines().collect();
+                // First and last lines are the reply's own ("213-Status follows", "213 End").
+                let inner = lines.get(1..lines.len().saturating_sub(1)).unwrap_or_default();
+                Ok(Some(inner.iter().filter_map(|l| parse_list_line(l.trim_start())).collect()))
+            }
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(Some(Vec::new())),
+            Err(FtpError::UnexpectedResponse(_)) => Ok(None),
+            Err(e) => Err(self.err("STAT", e)),
+        }
+    }
+
+    fn data_list(&mut self, dir: &str) -> Result<Vec<Entry>> {
+        let target = if dir.is_empty() { None } else { Some(dir) };
+        self.commands += 1;
+        if self.caps.mlsd {
+            match self.ftp.mlsd(target) {
+                Ok(lines) => return Ok(lines.iter().filter_map(|l| parse_mlsd_line(l)).collect()),
+                Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => return Ok(Vec::new()),
+                Err(FtpError::UnexpectedResponse(_)) => self.caps.mlsd = false,
+                Err(e) => return Err(self.err("MLSD", e)),
+            }
+            self.commands += 1;
+        }
+        match self.ftp.list(target) {
+            Ok(lines) => Ok(lines.iter().filter_map(|l| parse_list_line(l)).collect()),
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 550 | 450) => Ok(Vec::new()),
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502) => {
+                self.commands += 1;
+                let names = self.ftp.nlst(target).map_err(|e| self.err("NLST", e))?;
+                Ok(names
+                    .into_iter()
+                    .map(|n| Entry {
+                        name: n.rsplit('/').next().unwrap_or_default().to_string(),
+                        size: None,
+                    })
+                    .collect())
+            }
+            Err(e) => Err(self.err("LIST", e)),
+        }
+    }
+
+    /// Downloads a file from `offset` to its end (REST + RETR where the server has REST;
+    /// otherwise the whole file, skipping `offset` bytes here).
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors; a missing file is `Ok(None)`.
+    pub fn retrieve(&mut self, dir: &str, name: &str, offset: u64) -> Result<Option<Vec<u8>>> {
+        let path = join(dir, name);
+        let mut skip = 0;
+        if offset > 0 {
+            if self.caps.rest == Support::No {
+                skip = offset;
+            } else {
+                let _ = self.ftp.resume_transfer(offset as usize);
+                self.commands += 1;
+            }
+        }
+        self.commands += 1;
+        let result = self.ftp.retr(&path, |r| {
+            let mut buf = Vec::new();
+            r.take(MAX_DOWNLOAD).read_to_end(&mut buf).map_err(FtpError::ConnectionError)?;
+            Ok(buf)
+        });
+        match result {
+            Ok(mut buf) => {
+                if offset > 0 && self.caps.rest == Support::Unknown {
+                    self.caps.rest = Support::Yes;
+                }
+                buf.drain(..(skip as usize).min(buf.len()));
+                Ok(Some(buf))
+            }
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(None),
+            Err(FtpError::UnexpectedResponse(r))
+                if offset > 0 && self.caps.rest != Support::No && matches!(reply_code(&r), 500 | 502 | 504 | 554) =>
+            {
+                self.caps.rest = Support::No;
+                self.retrieve(dir, name, offset)
+            }
+            Err(e) => Err(self.err(&format!("RETR {name}"), e)),
+        }
+    }
+
+    /// Appends bytes with APPE. `Ok(false)` when the server has no APPE (the caller then
+    /// rewrites the file).
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    pub fn append(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<bool> {
+        if self.caps.appe == Support::No {
+            return Ok(false);
+        }
+        self.commands += 1;
+        match self.ftp.append_file(&join(dir, name), &mut &bytes[..]) {
+            Ok(_) => {
+                self.caps.appe = Support::Yes;
+                Ok(true)
+            }
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+                self.caps.appe = Support::No;
+                Ok(false)
+            }
+            Err(e) => Err(self.err(&format!("APPE {name}"), e)),
+        }
+    }
+
+    /// Stores a whole file with STOR.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    pub fn store(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<()> {
+        self.commands += 1;
+        self.ftp
+            .put_file(join(dir, name), &mut &bytes[..])
+            .map(|_| ())
+            .map_err(|e| self.err(&format!("STOR {name}"), e))
+    }
+
+    /// Renames within a directory; `Ok(false)` when the server has no RNFR/RNTO.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    pub fn rename(&mut self, dir: &str, from: &str, to: &str) -> Result<bool> {
+        self.commands += 2;
+        match self.ftp.rename(join(dir, from), join(dir, to)) {
+            Ok(()) => Ok(true),
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => Ok(false),
+            Err(e) => Err(self.err("RNFR/RNTO", e)),
+        }
+    }
+
+    /// Deletes a file, ignoring a missing one.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    pub fn delete(&mut self, dir: &str, name: &str) -> Result<()> {
+        self.commands += 1;
+        match self.ftp.rm(join(dir, name)) {
+            Ok(()) => Ok(()),
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(()),
+            Err(e) => Err(self.err(&format!("DELE {name}"), e)),
+        }
+    }
+
+    /// A cheap command to check the connection is alive.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn noop(&mut self) -> Result<()> {
+        self.commands += 1;
+        self.ftp.noop().map_err(|e| self.err("NOOP", e))
+    }
+
+    /// Says goodbye (errors ignored: the connection is being dropped anyway).
+    pub fn quit(mut self) {
+        let _ = self.ftp.quit();
+    }
+}
+
+/// `dir/name`, or `name` in the login directory.
+pub fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+}
+
+fn same_names(a: &[Entry], b: &[Entry]) -> bool {
+    let mut x: Vec<&str> = a.iter().map(|e| e.name.as_str()).collect();
+    let mut y: Vec<&str> = b.iter().map(|e| e.name.as_str()).collect();
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
+}
+
+/// Maps a suppaftp error to ours.
+fn map_ftp(host: &str, what: &str, e: FtpError) -> Error {
+    match e {
+        FtpError::ConnectionError(io) => Error::Relay {
+            host: host.to_string(),
+            what: what.to_string(),
+            timeout: matches!(io.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            reason: match io.kind() {
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => "timed out".to_string(),
+                _ => io.to_string(),
+            },
+        },
+        FtpError::UnexpectedResponse(r) => {
+            let code = reply_code(&r);
+            if (400..500).contains(&code) {
+                Error::Relay {
+                    host: host.to_string(),
+                    what: what.to_string(),
+                    reason: format!("{code} {}", reply_text(&r)),
+                    timeout: false,
+                }
+            } else {
+                Error::Refused {
+                    host: host.to_string(),
+                    what: what.to_string(),
+                    reply: format!("{code} {}", reply_text(&r)),
+                }
+            }
+        }
+        FtpError::SecureError(reason) => Error::Relay {
+            host: host.to_string(),
+            what: what.to_string(),
+            reason: format!("TLS: {reason}"),
+            timeout: false,
+        },
+        other => Error::Relay {
+            host: host.to_string(),
+            what: what.to_string(),
+            reason: other.to_string(),
+            timeout: false,
+        },
+    }
+}
+
+/// Parses one LIST line (Unix or DOS style) into a file entry; directories and lines that
+/// fit neither style are skipped.
+pub fn parse_list_line(line: &str) -> Option<Entry> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let first = fields.first()?;
+    if first.len() == 10 && first.starts_with('-') && fields.len() >= 9 {
+        return Some(Entry {
+            name: fields[8..].join(" "),
+            size: fields[4].parse().ok(),
+        });
+    }
+    if first.as_bytes().first()?.is_ascii_digit() && fields.len() >= 4 && first.contains('-') {
+        // DOS: 11-22-26  02:30AM  1234 name
+        if fields[2].eq_ignore_ascii_case("<DIR>") {
+            return None;
+        }
+        return Some(Entry {
+            name: fields[3..].join(" "),
+            size: fields[2].parse().ok(),
+        });
+    }
+    None
+}
+
+/// Parses one MLSD line (`fact=value;... name`) into a file entry.
+pub fn parse_mlsd_line(line: &str) -> Option<Entry> {
+    let (facts, name) = line.split_once(' ')?;
+    let mut size = None;
+    let mut is_file = false;
+    for fact in facts.split(';') {
+        let (k, v) = fact.split_once('=').unwrap_or((fact, ""));
+        match k.to_ascii_lowercase().as_str() {
+            "type" => is_file = v.eq_ignore_ascii_case("file"),
+            "size" => size = v.parse().ok(),
+            _ => {}
+        }
+    }
+    is_file.then(|| Entry {
+        name: name.to_string(),
+        size,
+    })
+}
+
+fn tls_config(opts: &TlsOptions) -> Result<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Usage(format!("TLS setup: {e}")))?;
+    if opts.insecure {
+        return Ok(builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(insecure::NoVerify(provider)))
+            .with_no_client_auth());
+    }
+    let mut roots = RootCertStore::empty();
+    match &opts.ca_file {
+        Some(path) => {
+            use rustls::pki_types::CertificateDer;
+            use rustls::pki_types::pem::PemObject;
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| Error::BadKey {
+                    what: path.display().to_string(),
+                    reason: format!("cannot read CA file: {e}"),
+                })?
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| Error::BadKey {
+                    what: path.display().to_string(),
+                    reason: format!("bad PEM: {e}"),
+                })?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(Error::BadKey {
+                    what: path.display().to_string(),
+                    reason: "no usable certificate in the CA file".into(),
+                });
+            }
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(found.certs);
+        }
+    }
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+mod insecure {
+    //! `--insecure`: accept any certificate, still checking the handshake signatures.
+
+    use std::sync::Arc;
+
+    use suppaftp::rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use suppaftp::rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+    use suppaftp::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use suppaftp::rustls::{DigitallySignedStruct, Error, SignatureScheme};
+
+    #[derive(Debug)]
+    pub struct NoVerify(pub Arc<CryptoProvider>);
+
+    impl ServerCertVerifier for NoVerify {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> Result<ServerCertVerified, Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_formats() {
+        assert_eq!(
+            parse_list_line("-rw-r--r--    1 1000     1000         1234 Nov 22 02:30 abc.log"),
+            Some(Entry { name: "abc.log".into(), size: Some(1234) })
+        );
+        assert_eq!(parse_list_line("drwxr-xr-x 2 u g 4096 Nov 22 02:30 blobs"), None);
+        assert_eq!(
+            parse_list_line("11-22-26  02:30AM                 77 x.log"),
+            Some(Entry { name: "x.log".into(), size: Some(77) })
+        );
+        assert_eq!(parse_list_line("11-22-26  02:30AM       <DIR>          d"), None);
+        assert_eq!(parse_list_line("total 8"), None);
+        assert_eq!(parse_list_line(""), None);
+        assert_eq!(
+            parse_mlsd_line("type=file;size=12;modify=20261122023000; a b.log"),
+            Some(Entry { name: "a b.log".into(), size: Some(12) })
+        );
+        assert_eq!(parse_mlsd_line("type=dir; x"), None);
+        assert_eq!(parse_mlsd_line("garbage"), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! Relay addresses: `ftp://user@host[:port]/path` and `ftps://...` (explicit TLS).
+
+use std::fmt;
+
+use percent_encoding::percent_decode_str;
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// Plain FTP or explicit FTPS (AUTH TLS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `ftp://`: no encryption of the transport (records are end-to-end encrypted anyway,
+    /// but the password is sent in clear).
+    Ftp,
+    /// `ftps://`: AUTH TLS on the control connection, PROT P on data connections.
+    Ftps,
+}
+
+/// A parsed relay address. `Display` never shows the password.
+#[derive(Clone)]
+pub struct RelayUrl {
+    /// Transport.
+    pub scheme: Scheme,
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Login name (`anonymous` when none is given).
+    pub user: String,
+    /// Password given in the URL (discouraged; a warning is printed).
+    pub password: Option<Secret>,
+    /// Directory path on the server, `/` when none; always starts with `/`, never ends
+    /// with one except for the root.
+    pub path: String,
+}
+
+impl fmt::Debug for RelayUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RelayUrl({self})")
+    }
+}
+
+impl fmt::Display for RelayUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = match self.scheme {
+            Scheme::Ftp => "ftp",
+            Scheme::Ftps => "ftps",
+        };
+        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
+        write!(f, "{scheme}://{}@{host}:{}{}", self.user, self.port, self.path)
+    }
+}
+
+impl RelayUrl {
+    /// Parses a relay URL.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] naming what is wrong; the password never appears in it.
+    pub fn parse(s: &str) -> Result<Self> {
+        let bad = |why: &str| Error::Usage(format!("bad relay URL: {why} (expected ftp://user@host[:port]/path or ftps://...)"));
+        let parsed = ::url::Url::parse(s).map_err(|e| bad(&e.to_string()))?;
+        let scheme = match parsed.scheme() {
+            "ftp" => Scheme::Ftp,
+            "ftps" => Scheme::Ftps,
+            other => return Err(bad(&format!("unsupported scheme {other:?}"))),
+        };
+        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("no host"))?;
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let user = match parsed.username() {
+            "" => "anonymous".to_string(),
+            u => decode(u).ok_or_else(|| bad("user name is not UTF-8"))?,
+        };
+        let password = match parsed.password() {
+            Some(p) => Some(Secret::new(decode(p).ok_or_else(|| bad("password is not UTF-8"))?)),
+            None => None,
+        };
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(bad("query strings and fragments are not allowed"));
+        }
+        let path = decode(parsed.path()).ok_or_else(|| bad("path is not UTF-8"))?;
+        Ok(RelayUrl {
+            scheme,
+            host,
+            port: parsed.port().unwrap_or(21),
+            user,
+            password,
+            path: normalize_dir(&path).map_err(|e| bad(&e))?,
+        })
+    }
+
+    /// `host:port`, for messages and connecting.
+    pub fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// The room directory: `room` joined to the URL's path (an absolute `room` replaces it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] for `..` or control characters.
+    pub fn room_dir(&self, room: Option<&str>) -> Result<String> {
+        let joined = match room {
+            None => self.path.clone(),
+            Some(r) if r.starts_with('/') => r.to_string(),
+            Some(r) => format!("{}/{r}", self.path.trim_end_matches('/')),
+        };
+        normalize_dir(&joined).map_err(|e| Error::Usage(format!("bad room path: {e}")))
+    }
+
+    /// The same relay with another path, without the password: what state files key on.
+    pub fn key_for(&self, dir: &str) -> String {
+        let mut u = self.clone();
+        u.path = dir.to_string();
+        u.password = None;
+        u.to_string()
+    }
+}
+
+fn decode(s: &str) -> Option<String> {
+    percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+}
+
+/// Normalises a directory path: absolute, no empty or `.` parts, no `..`, no control
+/// characters, no trailing slash.
+fn normalize_dir(path: &str) -> std::result::Result<String, String> {
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Err("'..' is not allowed".into()),
+            p if p.chars().any(char::is_control) => return Err("control characters are not allowed".into()),
+            p => parts.push(p),
+        }
+    }
+    Ok(format!("/{}", parts.join("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_hides_password() {
+        let u = RelayUrl::parse("ftp://al%40ce:p%3Ass@example.org:2121/chat/").expect("url");
+        assert_eq!((u.user.as_str(), u.port, u.path.as_str()), ("al@ce", 2121, "/chat"));
+        assert_eq!(u.password.as_ref().map(Secret::expose), Some("p:ss"));
+        assert!(!u.to_string().contains("p:ss"));
+        assert!(!format!("{u:?}").contains("p:ss"));
+        assert_eq!(u.room_dir(Some("ops")).expect("dir"), "/chat/ops");
+        assert_eq!(u.room_dir(Some("/x/y/")).expect("dir"), "/x/y");
+        assert!(u.room_dir(Some("../etc")).is_err());
+    }
+
+    #[test]
+    fn defaults_and_errors() {
+        let u = RelayUrl::parse("ftps://[::1]").expect("url");
+        assert_eq!((u.scheme, u.port, u.user.as_str(), u.path.as_str()), (Scheme::Ftps, 21, "anonymous", "/"));
+        assert_eq!(u.authority(), "[::1]:21");
+        assert!(RelayUrl::parse("http://h/").is_err());
+        assert!(RelayUrl::parse("ftp:///x").is_err());
+        let e = RelayUrl::parse("sftp://u:hunter2@h/").expect_err("scheme").to_string();
+        assert!(!e.contains("hunter2"));
+    }
+}
