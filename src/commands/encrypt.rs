@@ -57,7 +57,7 @@ pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
 pub fn messages(given: Option<&str>, lines: bool, io: &mut Io<'_>) -> Result<Vec<String>> {
     let text = match given {
         Some(m) => m.to_string(),
-        None => read_text(io, if lines { MAX_LINES_INPUT } else { MAX_BODY + 2 })?,
+        None => read_text(io, if lines { MAX_LINES_INPUT } else { MAX_BODY })?,
     };
     let out: Vec<String> = if lines {
         text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()

@@ -142,7 +142,7 @@ impl Target {
     }
 }
 
-/// Reads all of stdin as UTF-8 text, at most `limit` bytes.
+/// Reads all of stdin as UTF-8 text: at most `limit` bytes plus a line end.
 ///
 /// # Errors
 ///
@@ -150,11 +150,13 @@ impl Target {
 pub fn read_text(io: &mut Io<'_>, limit: usize) -> Result<String> {
     let mut buf = Vec::new();
     io.stdin
-        .take(limit as u64 + 1)
+        .take(limit as u64 + 3)
         .read_to_end(&mut buf)
         .map_err(|e| Error::io("cannot read", "stdin", e))?;
-    if buf.len() > limit {
-        return Err(Error::MessageTooLarge { size: buf.len(), limit });
+    let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
+    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    if body.len() > limit {
+        return Err(Error::MessageTooLarge { size: body.len(), limit });
     }
     String::from_utf8(buf).map_err(|_| Error::Usage("input is not valid UTF-8 text".into()))
 }

@@ -32,7 +32,7 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         if io.stdin_tty {
             return Err(Error::Usage("no message: give it as arguments or on stdin".into()));
         }
-        let text = read_text(io, MAX_BODY + 2)?;
+        let text = read_text(io, MAX_BODY)?;
         text.strip_suffix('\n').unwrap_or(&text).to_string()
     } else {
         args.message.join(" ")

@@ -1,0 +1,280 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'ftpchat'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'ftpchat' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a device identity, or a room key with --room')
+            [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Turn plaintext into signed, encrypted record lines')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Turn record lines into messages, verifying signatures and chains')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload record lines (stdin, or the pending outbox) to a relay')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download new record lines from a relay')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Encrypt and push a message in one step')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show a room live: pull and decrypt until interrupted')
+            [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List records waiting for delivery, or deliver them')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpchat;keygen' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the key [default: identity.key or room.key in the config directory]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the key [default: identity.key or room.key in the config directory]')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Make a room key instead of a device identity')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key file (the old key is lost)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;encrypt' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file; the newest key in it is encrypted to')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file; the newest key in it is encrypted to')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Post write-only to the room with this public recipient (age1...)')
+            [CompletionResult]::new('--recipient', '--recipient', [CompletionResultType]::ParameterName, 'Post write-only to the room with this public recipient (age1...)')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)')
+            [CompletionResult]::new('--recipients-file', '--recipients-file', [CompletionResultType]::ParameterName, 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name shown with the messages [default: $USER]')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The message (instead of stdin)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The message (instead of stdin)')
+            [CompletionResult]::new('--legacy-layout', '--legacy-layout', [CompletionResultType]::ParameterName, 'Layout of legacy lines: dated (v1, the app''s default) or short ([HH:MM], newest app)')
+            [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
+            [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'One record per input line instead of one for the whole input')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)')
+            [CompletionResult]::new('--legacy-base64', '--legacy-base64', [CompletionResultType]::ParameterName, 'Wrap legacy tokens in base64 once more, as app version 1.6 did')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;decrypt' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
+            [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per record on stdout')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;push' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--outbox', '--outbox', [CompletionResultType]::ParameterName, 'Deliver the pending outbox only; do not read stdin')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;pull' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance')
+            [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Name of the cursor to use, so several readers can keep their own places')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Everything in the room, not just what is new')
+            [CompletionResult]::new('--no-advance', '--no-advance', [CompletionResultType]::ParameterName, 'Do not move the cursor (peek)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;send' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file; the newest key in it is encrypted to')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file; the newest key in it is encrypted to')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Post write-only to the room with this public recipient (age1...)')
+            [CompletionResult]::new('--recipient', '--recipient', [CompletionResultType]::ParameterName, 'Post write-only to the room with this public recipient (age1...)')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)')
+            [CompletionResult]::new('--recipients-file', '--recipients-file', [CompletionResultType]::ParameterName, 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name shown with the messages [default: $USER]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;watch' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--poll-min', '--poll-min', [CompletionResultType]::ParameterName, 'Shortest time between polls, in seconds (used right after activity)')
+            [CompletionResult]::new('--poll-max', '--poll-max', [CompletionResultType]::ParameterName, 'Longest time between polls, in seconds (reached when idle)')
+            [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Name of the cursor to use')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per record on stdout')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Poll once, print what is new, and exit')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Start from the beginning of the room instead of the saved cursor')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;outbox' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'List as JSON lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending records per room, feed and relay')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver every pending record to the relay it was meant for')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpchat;outbox;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;outbox;flush' {
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps://')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;outbox;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending records per room, feed and relay')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver every pending record to the relay it was meant for')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpchat;outbox;help;list' {
+            break
+        }
+        'ftpchat;outbox;help;flush' {
+            break
+        }
+        'ftpchat;outbox;help;help' {
+            break
+        }
+        'ftpchat;relay' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Directory to serve [default: relay/ in the state directory]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name clients log in with')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'File holding the password (mode 0600)')
+            [CompletionResult]::new('--passive-ports', '--passive-ports', [CompletionResultType]::ParameterName, 'Passive data ports, as FIRST-LAST (at least 100 ports are advised)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve FTPS with this certificate chain (PEM); requires --tls-key')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Private key for --tls-cert (PEM)')
+            [CompletionResult]::new('--tls-required', '--tls-required', [CompletionResultType]::ParameterName, 'With TLS: refuse clients that do not use it')
+            [CompletionResult]::new('--no-setup', '--no-setup', [CompletionResultType]::ParameterName, 'Do not create keys, a room or a profile; only serve')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;help' {
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a device identity, or a room key with --room')
+            [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Turn plaintext into signed, encrypted record lines')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Turn record lines into messages, verifying signatures and chains')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Upload record lines (stdin, or the pending outbox) to a relay')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download new record lines from a relay')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Encrypt and push a message in one step')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show a room live: pull and decrypt until interrupted')
+            [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List records waiting for delivery, or deliver them')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpchat;help;keygen' {
+            break
+        }
+        'ftpchat;help;encrypt' {
+            break
+        }
+        'ftpchat;help;decrypt' {
+            break
+        }
+        'ftpchat;help;push' {
+            break
+        }
+        'ftpchat;help;pull' {
+            break
+        }
+        'ftpchat;help;send' {
+            break
+        }
+        'ftpchat;help;watch' {
+            break
+        }
+        'ftpchat;help;outbox' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending records per room, feed and relay')
+            [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver every pending record to the relay it was meant for')
+            break
+        }
+        'ftpchat;help;outbox;list' {
+            break
+        }
+        'ftpchat;help;outbox;flush' {
+            break
+        }
+        'ftpchat;help;relay' {
+            break
+        }
+        'ftpchat;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,246 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[ftpchat] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'ftpchat'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'ftpchat'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand keygen 'Create a device identity, or a room key with --room'
+            cand encrypt 'Turn plaintext into signed, encrypted record lines'
+            cand decrypt 'Turn record lines into messages, verifying signatures and chains'
+            cand push 'Upload record lines (stdin, or the pending outbox) to a relay'
+            cand pull 'Download new record lines from a relay'
+            cand send 'Encrypt and push a message in one step'
+            cand watch 'Show a room live: pull and decrypt until interrupted'
+            cand outbox 'List records waiting for delivery, or deliver them'
+            cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;keygen'= {
+            cand -o 'Where to write the key [default: identity.key or room.key in the config directory]'
+            cand --output 'Where to write the key [default: identity.key or room.key in the config directory]'
+            cand --room 'Make a room key instead of a device identity'
+            cand --force 'Replace an existing key file (the old key is lost)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;encrypt'= {
+            cand -i 'Room key file; the newest key in it is encrypted to'
+            cand --room-key 'Room key file; the newest key in it is encrypted to'
+            cand -r 'Post write-only to the room with this public recipient (age1...)'
+            cand --recipient 'Post write-only to the room with this public recipient (age1...)'
+            cand -R 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)'
+            cand --recipients-file 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand --name 'Display name shown with the messages [default: $USER]'
+            cand -m 'The message (instead of stdin)'
+            cand --message 'The message (instead of stdin)'
+            cand --legacy-layout 'Layout of legacy lines: dated (v1, the app''s default) or short ([HH:MM], newest app)'
+            cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
+            cand --lines 'One record per input line instead of one for the whole input'
+            cand --legacy 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)'
+            cand --legacy-base64 'Wrap legacy tokens in base64 once more, as app version 1.6 did'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;decrypt'= {
+            cand -i 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --room-key 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
+            cand --color 'When to colour output'
+            cand --json 'One JSON object per record on stdout'
+            cand --utc 'Show times in UTC instead of local time'
+            cand --verify 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;push'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand -i 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]'
+            cand --room-key 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --outbox 'Deliver the pending outbox only; do not read stdin'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;pull'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --since 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance'
+            cand --cursor 'Name of the cursor to use, so several readers can keep their own places'
+            cand -i 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --room-key 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --all 'Everything in the room, not just what is new'
+            cand --no-advance 'Do not move the cursor (peek)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;send'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand -i 'Room key file; the newest key in it is encrypted to'
+            cand --room-key 'Room key file; the newest key in it is encrypted to'
+            cand -r 'Post write-only to the room with this public recipient (age1...)'
+            cand --recipient 'Post write-only to the room with this public recipient (age1...)'
+            cand -R 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)'
+            cand --recipients-file 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand --name 'Display name shown with the messages [default: $USER]'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;watch'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand -i 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --room-key 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --color 'When to colour output'
+            cand --poll-min 'Shortest time between polls, in seconds (used right after activity)'
+            cand --poll-max 'Longest time between polls, in seconds (reached when idle)'
+            cand --cursor 'Name of the cursor to use'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --json 'One JSON object per record on stdout'
+            cand --utc 'Show times in UTC instead of local time'
+            cand --once 'Poll once, print what is new, and exit'
+            cand --all 'Start from the beginning of the room instead of the saved cursor'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;outbox'= {
+            cand --json 'List as JSON lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List pending records per room, feed and relay'
+            cand flush 'Deliver every pending record to the relay it was meant for'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;outbox;list'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;outbox;flush'= {
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps://'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;outbox;help'= {
+            cand list 'List pending records per room, feed and relay'
+            cand flush 'Deliver every pending record to the relay it was meant for'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;outbox;help;list'= {
+        }
+        &'ftpchat;outbox;help;flush'= {
+        }
+        &'ftpchat;outbox;help;help'= {
+        }
+        &'ftpchat;relay'= {
+            cand --listen 'Address to listen on'
+            cand --root 'Directory to serve [default: relay/ in the state directory]'
+            cand --user 'User name clients log in with'
+            cand --password-file 'File holding the password (mode 0600)'
+            cand --passive-ports 'Passive data ports, as FIRST-LAST (at least 100 ports are advised)'
+            cand --tls-cert 'Serve FTPS with this certificate chain (PEM); requires --tls-key'
+            cand --tls-key 'Private key for --tls-cert (PEM)'
+            cand --tls-required 'With TLS: refuse clients that do not use it'
+            cand --no-setup 'Do not create keys, a room or a profile; only serve'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;help'= {
+            cand keygen 'Create a device identity, or a room key with --room'
+            cand encrypt 'Turn plaintext into signed, encrypted record lines'
+            cand decrypt 'Turn record lines into messages, verifying signatures and chains'
+            cand push 'Upload record lines (stdin, or the pending outbox) to a relay'
+            cand pull 'Download new record lines from a relay'
+            cand send 'Encrypt and push a message in one step'
+            cand watch 'Show a room live: pull and decrypt until interrupted'
+            cand outbox 'List records waiting for delivery, or deliver them'
+            cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;help;keygen'= {
+        }
+        &'ftpchat;help;encrypt'= {
+        }
+        &'ftpchat;help;decrypt'= {
+        }
+        &'ftpchat;help;push'= {
+        }
+        &'ftpchat;help;pull'= {
+        }
+        &'ftpchat;help;send'= {
+        }
+        &'ftpchat;help;watch'= {
+        }
+        &'ftpchat;help;outbox'= {
+            cand list 'List pending records per room, feed and relay'
+            cand flush 'Deliver every pending record to the relay it was meant for'
+        }
+        &'ftpchat;help;outbox;list'= {
+        }
+        &'ftpchat;help;outbox;flush'= {
+        }
+        &'ftpchat;help;relay'= {
+        }
+        &'ftpchat;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

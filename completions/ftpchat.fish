@@ -1,0 +1,161 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ftpchat_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_ftpchat_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ftpchat_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ftpchat_using_subcommand
+    set -l cmd (__fish_ftpchat_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "pull" -d 'Download new record lines from a relay'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "send" -d 'Encrypt and push a message in one step'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s o -l output -d 'Where to write the key [default: identity.key or room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l room -d 'Make a room key instead of a device identity'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l force -d 'Replace an existing key file (the old key is lost)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s i -l room-key -d 'Room key file; the newest key in it is encrypted to' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s r -l recipient -d 'Post write-only to the room with this public recipient (age1...)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s R -l recipients-file -d 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l name -d 'Display name shown with the messages [default: $USER]' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s m -l message -d 'The message (instead of stdin)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-layout -d 'Layout of legacy lines: dated (v1, the app\'s default) or short ([HH:MM], newest app)' -r -f -a "dated\t'`YYYY-MM-DD HH:MM:<name>: <message>`'
+short\t'`[HH:MM] <name>: <message>`'"
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l lines -d 'One record per input line instead of one for the whole input'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy -d 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-base64 -d 'Wrap legacy tokens in base64 once more, as app version 1.6 did'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l json -d 'One JSON object per record on stdout'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l utc -d 'Show times in UTC instead of local time'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l verify -d 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s i -l room-key -d 'Room key whose journals (this device\'s feeds in that room) to deliver [default: room.key, if present]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l outbox -d 'Deliver the pending outbox only; do not read stdin'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l cursor -d 'Name of the cursor to use, so several readers can keep their own places' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l all -d 'Everything in the room, not just what is new'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l no-advance -d 'Do not move the cursor (peek)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s i -l room-key -d 'Room key file; the newest key in it is encrypted to' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s r -l recipient -d 'Post write-only to the room with this public recipient (age1...)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s R -l recipients-file -d 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l name -d 'Display name shown with the messages [default: $USER]' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-min -d 'Shortest time between polls, in seconds (used right after activity)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-max -d 'Longest time between polls, in seconds (reached when idle)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l cursor -d 'Name of the cursor to use' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l json -d 'One JSON object per record on stdout'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l utc -d 'Show times in UTC instead of local time'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l once -d 'Poll once, print what is new, and exit'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l all -d 'Start from the beginning of the room instead of the saved cursor'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -l json -d 'List as JSON lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "list" -d 'List pending records per room, feed and relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l io-timeout -d 'Seconds to wait for any reply or transfer progress' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l ca-file -d 'Trust the certificates in this PEM file for ftps://' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pending records per room, feed and relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l listen -d 'Address to listen on' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l root -d 'Directory to serve [default: relay/ in the state directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l user -d 'User name clients log in with' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l password-file -d 'File holding the password (mode 0600)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l passive-ports -d 'Passive data ports, as FIRST-LAST (at least 100 ports are advised)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-cert -d 'Serve FTPS with this certificate chain (PEM); requires --tls-key' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-key -d 'Private key for --tls-cert (PEM)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-required -d 'With TLS: refuse clients that do not use it'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l no-setup -d 'Do not create keys, a room or a profile; only serve'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "pull" -d 'Download new record lines from a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "send" -d 'Encrypt and push a message in one step'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List pending records per room, feed and relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'

@@ -1,0 +1,73 @@
+//! Shared helpers for black-box tests: an isolated home per test and a command builder
+//! that points HOME, XDG_* and FTPCHAT_* at it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// An isolated ftpchat home (config + state) in a temp directory.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Home { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `ftpchat` with this home and a clean environment.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("ftpchat").expect("binary");
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("FTPCHAT_HOME", self.path().join("ftpchat"))
+            .env("USER", "tester")
+            .env("TZ", "UTC")
+            .timeout(std::time::Duration::from_secs(120));
+        c
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.path().join("ftpchat")
+    }
+
+    /// Creates the default identity and room key; returns (public id line, room recipient).
+    pub fn keys(&self) -> (String, String) {
+        let id = self.cmd().arg("keygen").output().expect("keygen");
+        assert!(id.status.success(), "{}", String::from_utf8_lossy(&id.stderr));
+        let room = self.cmd().args(["keygen", "--room"]).output().expect("keygen --room");
+        assert!(room.status.success());
+        (
+            String::from_utf8(id.stdout).expect("utf8").trim().to_string(),
+            String::from_utf8(room.stdout).expect("utf8").trim().to_string(),
+        )
+    }
+
+    /// Encrypts `msg` as `name`, returning the record line.
+    pub fn encrypt(&self, msg: &str, name: &str) -> String {
+        let out = self.cmd().args(["encrypt", "--name", name, "-m", msg]).output().expect("encrypt");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf8").trim().to_string()
+    }
+}
+
+/// Whether an external program is installed; in CI a missing one is a failure.
+pub fn have(program: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{program} is required in CI but not installed");
+        eprintln!("skipping: {program} not installed");
+    }
+    found
+}
