@@ -16,7 +16,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 ///   encrypt | push      (= send)        pull | decrypt      (= watch)
 #[derive(Debug, Parser)]
-#[command(name = "ftpchat", version, max_term_width = 100, propagate_version = true)]
+#[command(
+    name = "ftpchat",
+    version,
+    max_term_width = 100,
+    propagate_version = true
+)]
 #[command(after_help = EXIT_CODES)]
 pub struct Cli {
     /// The step to run.
@@ -75,10 +80,20 @@ pub struct RelayArgs {
     #[arg(long)]
     pub insecure: bool,
     /// Seconds to wait for a TCP connection.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, env = "FTPCHAT_CONNECT_TIMEOUT")]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 10.0,
+        env = "FTPCHAT_CONNECT_TIMEOUT"
+    )]
     pub connect_timeout: f64,
     /// Seconds to wait for any reply or transfer progress before giving up.
-    #[arg(long, value_name = "SECS", default_value_t = 20.0, env = "FTPCHAT_IO_TIMEOUT")]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 20.0,
+        env = "FTPCHAT_IO_TIMEOUT"
+    )]
     pub io_timeout: f64,
 }
 
@@ -103,7 +118,12 @@ pub struct PushArgs {
     #[arg(long)]
     pub outbox: bool,
     /// Room key whose journals (this device's feeds in that room) to deliver [default: room.key, if present].
-    #[arg(short = 'i', long = "room-key", value_name = "FILE", env = "FTPCHAT_ROOM_KEY")]
+    #[arg(
+        short = 'i',
+        long = "room-key",
+        value_name = "FILE",
+        env = "FTPCHAT_ROOM_KEY"
+    )]
     pub room_key: Option<PathBuf>,
 }
 
@@ -223,10 +243,20 @@ pub enum OutboxAction {
 #[derive(Debug, Args)]
 pub struct FlushArgs {
     /// Seconds to wait for a TCP connection.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, env = "FTPCHAT_CONNECT_TIMEOUT")]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 10.0,
+        env = "FTPCHAT_CONNECT_TIMEOUT"
+    )]
     pub connect_timeout: f64,
     /// Seconds to wait for any reply or transfer progress.
-    #[arg(long, value_name = "SECS", default_value_t = 20.0, env = "FTPCHAT_IO_TIMEOUT")]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 20.0,
+        env = "FTPCHAT_IO_TIMEOUT"
+    )]
     pub io_timeout: f64,
     /// Trust the certificates in this PEM file for ftps://.
     #[arg(long, value_name = "FILE", env = "FTPCHAT_CA_FILE")]
@@ -297,7 +327,12 @@ pub struct KeygenArgs {
 #[derive(Debug, Clone, Args)]
 pub struct RoomKeyArgs {
     /// Room key file (age identity file); may be repeated [default: room.key in the config directory].
-    #[arg(short = 'i', long = "room-key", value_name = "FILE", env = "FTPCHAT_ROOM_KEY")]
+    #[arg(
+        short = 'i',
+        long = "room-key",
+        value_name = "FILE",
+        env = "FTPCHAT_ROOM_KEY"
+    )]
     pub room_key: Vec<PathBuf>,
 }
 
@@ -325,7 +360,12 @@ pub struct SenderArgs {
           conflicts_with_all = ["recipient", "recipients_file"])]
     pub room_key: Option<PathBuf>,
     /// Post write-only to the room with this public recipient (age1...).
-    #[arg(short = 'r', long, value_name = "RECIPIENT", conflicts_with = "recipients_file")]
+    #[arg(
+        short = 'r',
+        long,
+        value_name = "RECIPIENT",
+        conflicts_with = "recipients_file"
+    )]
     pub recipient: Option<String>,
     /// Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used).
     #[arg(short = 'R', long = "recipients-file", value_name = "FILE")]

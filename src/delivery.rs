@@ -37,7 +37,10 @@ pub struct Report {
 
 /// Groups record lines by feed, dropping exact duplicates; a second, different line with
 /// the same feed and seq is a fork in the input and is skipped with a warning.
-pub fn group_lines<'a>(lines: impl IntoIterator<Item = &'a str>, warnings: &mut Vec<String>) -> Feeds {
+pub fn group_lines<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    warnings: &mut Vec<String>,
+) -> Feeds {
     let mut feeds = Feeds::new();
     for (n, line) in lines.into_iter().enumerate() {
         let line = line.trim();
@@ -125,7 +128,11 @@ pub fn deliver(
                 if deadline.is_some_and(|d| Instant::now() + wait >= d) {
                     return Err(e);
                 }
-                warn(stderr, false, &format!("{e}; retrying in {:.1}s", wait.as_secs_f64()));
+                warn(
+                    stderr,
+                    false,
+                    &format!("{e}; retrying in {:.1}s", wait.as_secs_f64()),
+                );
                 if !signals::sleep(wait) {
                     return Err(Error::Interrupted);
                 }
@@ -138,7 +145,9 @@ pub fn deliver(
 /// Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, ... capped at 30 s.
 pub fn backoff(attempt: u32) -> Duration {
     use rand::Rng;
-    let base = 500u64.saturating_mul(1 << attempt.saturating_sub(1).min(6)).min(30_000);
+    let base = 500u64
+        .saturating_mul(1 << attempt.saturating_sub(1).min(6))
+        .min(30_000);
     let jitter = rand::thread_rng().gen_range(0..=base / 2);
     Duration::from_millis(base / 2 + jitter)
 }

@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn b64_round_trip() {
-        assert_eq!(unb64(&b64(b"\x00\xffhi")).as_deref(), Some(&b"\x00\xffhi"[..]));
+        assert_eq!(
+            unb64(&b64(b"\x00\xffhi")).as_deref(),
+            Some(&b"\x00\xffhi"[..])
+        );
         assert!(unb64("a=").is_none());
     }
 }

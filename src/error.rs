@@ -49,7 +49,9 @@ pub enum Error {
         source: io::Error,
     },
     /// A secret key file can be read by other users.
-    #[error("{path} is accessible by others (mode {mode:03o}); refusing to use a secret key from it")]
+    #[error(
+        "{path} is accessible by others (mode {mode:03o}); refusing to use a secret key from it"
+    )]
     KeyPermissions {
         /// The key file.
         path: PathBuf,

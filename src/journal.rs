@@ -58,7 +58,9 @@ impl Journal {
             let Some(id) = room.file_name().to_str().and_then(RoomId::parse) else {
                 continue;
             };
-            let Ok(files) = fs::read_dir(room.path()) else { continue };
+            let Ok(files) = fs::read_dir(room.path()) else {
+                continue;
+            };
             for f in files.flatten() {
                 if let Some(feed) = f.file_name().to_str().and_then(|n| n.strip_suffix(".log")) {
                     out.push((id.clone(), feed.to_string()));
@@ -92,7 +94,8 @@ impl Journal {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io("cannot open lock file", &path, e))?;
-        file.lock().map_err(|e| Error::io("cannot lock", &path, e))?;
+        file.lock()
+            .map_err(|e| Error::io("cannot lock", &path, e))?;
         Ok(Locked {
             journal: self,
             _lock: file,
@@ -143,7 +146,10 @@ impl Locked<'_> {
         f.write_all(format!("{line}\n").as_bytes())
             .and_then(|()| f.sync_data())
             .map_err(|e| Error::io("cannot write", &log, e))?;
-        let len = f.metadata().map_err(|e| Error::io("cannot read", &log, e))?.len();
+        let len = f
+            .metadata()
+            .map_err(|e| Error::io("cannot read", &log, e))?
+            .len();
         let head = Head {
             seq: rec.seq,
             hash: line_hash(line),

@@ -59,13 +59,20 @@ impl fmt::Debug for RoomId {
 
 /// Whether `s` is 16 characters of lower-case base32 (room ids and feed pseudonyms).
 pub fn is_base32_id(s: &str) -> bool {
-    s.len() == 16 && s.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+    s.len() == 16
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
 }
 
 /// The feed pseudonym of a writer in a room: 16 base32 characters that reveal neither the
 /// room nor the key to someone without both.
 pub fn feed_pseudonym(room: &RoomId, key: &VerifyingKey) -> String {
-    let digest = sha256(&[b"ftpchat feed v1\0", room.0.as_bytes(), b"\0", key.as_bytes()]);
+    let digest = sha256(&[
+        b"ftpchat feed v1\0",
+        room.0.as_bytes(),
+        b"\0",
+        key.as_bytes(),
+    ]);
     base32(&digest[..10])
 }
 
@@ -214,9 +221,7 @@ impl std::str::FromStr for PublicIdentity {
             .ok_or_else(|| bad("expected ftpchat-id1:<key>:<age1...>"))?;
         Ok(PublicIdentity {
             verifying: parse_verifying_key(key).ok_or_else(|| bad("bad Ed25519 key"))?,
-            recipient: recipient
-                .parse()
-                .map_err(|_| bad("bad age recipient"))?,
+            recipient: recipient.parse().map_err(|_| bad("bad age recipient"))?,
         })
     }
 }
@@ -356,12 +361,13 @@ impl RoomRecipient {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            recipients.push(line.parse::<age::x25519::Recipient>().map_err(|_| {
-                Error::BadKey {
-                    what: what.to_string(),
-                    reason: format!("not an age1... X25519 recipient: {}", truncate(line, 20)),
-                }
-            })?);
+            recipients.push(
+                line.parse::<age::x25519::Recipient>()
+                    .map_err(|_| Error::BadKey {
+                        what: what.to_string(),
+                        reason: format!("not an age1... X25519 recipient: {}", truncate(line, 20)),
+                    })?,
+            );
         }
         let (Some(first), Some(last)) = (recipients.first(), recipients.last()) else {
             return Err(Error::BadKey {

@@ -19,8 +19,8 @@ pub mod keys;
 pub mod output;
 pub mod paths;
 pub mod reader;
-pub mod relay;
 pub mod record;
+pub mod relay;
 pub mod room;
 pub mod secret;
 pub mod settings;
@@ -71,7 +71,10 @@ impl Env {
 
     /// A variable's value, if set and not empty.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.vars.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -99,6 +102,10 @@ pub struct Io<'a> {
 pub fn run(cli: cli::Cli, env: &Env, io: &mut Io<'_>) -> Result<()> {
     let dirs = paths::Dirs::from_env(|k| env.get(k).map(str::to_string))?;
     let ctx = commands::Context { dirs, env };
+    if matches!(cli.command, cli::Command::Watch(_) | cli::Command::Relay(_)) {
+        // Long-running commands stop at a safe point with their state saved.
+        signals::install();
+    }
     match cli.command {
         cli::Command::Keygen(a) => commands::keygen::run(&a, &ctx, io),
         cli::Command::Encrypt(a) => commands::encrypt::run(&a, &ctx, io),

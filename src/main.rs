@@ -11,8 +11,11 @@ fn main() -> ExitCode {
     let stdin = io::stdin();
     let stdout = io::stdout();
     let stderr = io::stderr();
-    let (stdin_tty, stdout_tty, stderr_tty) =
-        (stdin.is_terminal(), stdout.is_terminal(), stderr.is_terminal());
+    let (stdin_tty, stdout_tty, stderr_tty) = (
+        stdin.is_terminal(),
+        stdout.is_terminal(),
+        stderr.is_terminal(),
+    );
     let mut input = stdin.lock();
     let mut output = io::LineWriter::new(stdout.lock());
     let mut errors = stderr.lock();
@@ -26,9 +29,12 @@ fn main() -> ExitCode {
     };
     let result = ftpchat::run(cli, &env, &mut streams);
     let flushed = output.flush();
-    match result.and_then(|()| flushed.map_err(|e| ftpchat::Error::io("cannot write", "stdout", e))) {
+    match result.and_then(|()| flushed.map_err(|e| ftpchat::Error::io("cannot write", "stdout", e)))
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // Ctrl-C or SIGTERM on a long-running command: a normal way to stop, state saved.
+        Err(ftpchat::Error::Interrupted) => ExitCode::from(130),
         Err(e) => {
             let _ = writeln!(errors, "ftpchat: error: {e}");
             if let Some(hint) = e.hint() {

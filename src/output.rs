@@ -46,9 +46,16 @@ impl Printer {
             // Not opened: the failure is on stderr; nothing to show as a message.
             return Ok(());
         };
-        let ts = m.ts.as_deref().map(|t| self.time(t, m.format)).unwrap_or_default();
+        let ts =
+            m.ts.as_deref()
+                .map(|t| self.time(t, m.format))
+                .unwrap_or_default();
         let name = sanitize(m.name.as_deref().unwrap_or("?"));
-        let (b, z) = if self.color { ("\x1b[1;36m", "\x1b[0m") } else { ("", "") };
+        let (b, z) = if self.color {
+            ("\x1b[1;36m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
         let mark = match (m.format, m.verified) {
             ("legacy", _) => paint(self.color, "\x1b[33m", " [legacy, unauthenticated]"),
             (_, false) => paint(self.color, "\x1b[1;31m", " [NOT VERIFIED]"),
@@ -62,15 +69,25 @@ impl Printer {
             return sanitize(ts);
         }
         match DateTime::parse_from_rfc3339(ts) {
-            Ok(t) if self.utc => t.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S").to_string(),
-            Ok(t) => t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string(),
+            Ok(t) if self.utc => t
+                .with_timezone(&Utc)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            Ok(t) => t
+                .with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
             Err(_) => sanitize(ts),
         }
     }
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {
-    if color { format!("{code}{text}\x1b[0m") } else { text.to_string() }
+    if color {
+        format!("{code}{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 /// Escapes control characters (everything a terminal could act on).
@@ -96,7 +113,11 @@ fn sanitize_body(s: &str) -> String {
 
 /// Writes a warning line to stderr-like output.
 pub fn warn(err: &mut dyn Write, color: bool, msg: &str) {
-    let (y, z) = if color { ("\x1b[33m", "\x1b[0m") } else { ("", "") };
+    let (y, z) = if color {
+        ("\x1b[33m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let _ = writeln!(err, "{y}ftpchat: warning:{z} {}", sanitize(msg));
 }
 

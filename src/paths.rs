@@ -39,7 +39,9 @@ impl Dirs {
             });
         }
         let missing = || {
-            Error::Usage("cannot find a home directory: set HOME, XDG_CONFIG_HOME or FTPCHAT_HOME".into())
+            Error::Usage(
+                "cannot find a home directory: set HOME, XDG_CONFIG_HOME or FTPCHAT_HOME".into(),
+            )
         };
         let config = match nonempty("XDG_CONFIG_HOME") {
             Some(d) => d,
@@ -209,6 +211,9 @@ mod tests {
             assert!(matches!(err, Error::KeyPermissions { mode: 0o644, .. }));
             assert!(!err.to_string().contains("k3y-m4ter1al"));
         }
-        assert!(matches!(write_private(&p, b"x", false), Err(Error::Exists { .. })));
+        assert!(matches!(
+            write_private(&p, b"x", false),
+            Err(Error::Exists { .. })
+        ));
     }
 }

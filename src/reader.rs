@@ -160,9 +160,12 @@ impl Reader {
                 return;
             }
         };
-        let checked = self
-            .chain
-            .check(rec.feed, rec.seq, &opened.hash, opened.envelope.prev.as_deref());
+        let checked = self.chain.check(
+            rec.feed,
+            rec.seq,
+            &opened.hash,
+            opened.envelope.prev.as_deref(),
+        );
         let findings: Vec<String> = checked.findings.iter().map(ToString::to_string).collect();
         let tainted = checked.findings.iter().any(Finding::taints_record);
         let irregular = checked

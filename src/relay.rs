@@ -55,7 +55,11 @@ struct PasswordAuth {
 
 #[async_trait]
 impl Authenticator for PasswordAuth {
-    async fn authenticate(&self, username: &str, creds: &Credentials) -> std::result::Result<Principal, AuthenticationError> {
+    async fn authenticate(
+        &self,
+        username: &str,
+        creds: &Credentials,
+    ) -> std::result::Result<Principal, AuthenticationError> {
         let given = creds.password.as_deref().unwrap_or_default();
         // Compare digests so the comparison time does not depend on the password.
         if username == self.user && sha256(&[given.as_bytes()]) == self.digest {
@@ -84,7 +88,10 @@ impl RunningRelay {
     /// Fails when the address cannot be bound or the root is not a directory.
     pub fn start(config: RelayConfig) -> Result<Self> {
         if !config.root.is_dir() {
-            return Err(Error::Usage(format!("relay root {} is not a directory", config.root.display())));
+            return Err(Error::Usage(format!(
+                "relay root {} is not a directory",
+                config.root.display()
+            )));
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -117,6 +124,7 @@ impl RunningRelay {
                             accepted = listener.accept() => {
                                 let Ok((socket, _)) = accepted else { continue };
                                 let _ = socket.set_nodelay(true);
+                                #[expect(clippy::print_stderr, reason = "the relay thread has no other channel for a failed connection set-up")]
                                 match build_server(&config, auth.clone()) {
                                     Ok(server) => {
                                         tokio::spawn(server.service(socket));
@@ -163,10 +171,18 @@ impl Drop for RunningRelay {
     }
 }
 
-fn build_server(config: &RelayConfig, auth: Arc<PasswordAuth>) -> std::result::Result<libunftp::Server<Filesystem, unftp_core::auth::DefaultUser>, libunftp::ServerError> {
+fn build_server(
+    config: &RelayConfig,
+    auth: Arc<PasswordAuth>,
+) -> std::result::Result<
+    libunftp::Server<Filesystem, unftp_core::auth::DefaultUser>,
+    libunftp::ServerError,
+> {
     let root = config.root.clone();
     let mut builder = libunftp::ServerBuilder::with_authenticator(
-        Box::new(move || Filesystem::new(root.clone()).expect("the relay root was checked to be a directory")),
+        Box::new(move || {
+            Filesystem::new(root.clone()).expect("the relay root was checked to be a directory")
+        }),
         auth,
     )
     .greeting("ftpchat relay")
@@ -182,9 +198,16 @@ fn build_server(config: &RelayConfig, auth: Arc<PasswordAuth>) -> std::result::R
 }
 
 fn parse_ports(s: &str) -> Result<RangeInclusive<u16>> {
-    let bad = || Error::Usage(format!("bad --passive-ports {s:?}: expected FIRST-LAST, e.g. 49152-65534"));
+    let bad = || {
+        Error::Usage(format!(
+            "bad --passive-ports {s:?}: expected FIRST-LAST, e.g. 49152-65534"
+        ))
+    };
     let (a, b) = s.split_once('-').ok_or_else(bad)?;
-    let (a, b): (u16, u16) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    let (a, b): (u16, u16) = (
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    );
     if a == 0 || b < a {
         return Err(bad());
     }
@@ -197,13 +220,21 @@ fn parse_ports(s: &str) -> Result<RangeInclusive<u16>> {
 ///
 /// Setup and bind errors; [`Error::Interrupted`] after a clean stop.
 pub fn run(args: &RelayServerArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
-    let listen: SocketAddr = args
-        .listen
-        .parse()
-        .map_err(|_| Error::Usage(format!("bad --listen {:?}: expected IP:PORT such as 127.0.0.1:2121", args.listen)))?;
-    let root = args.root.clone().unwrap_or_else(|| ctx.dirs.state.join("relay"));
+    let listen: SocketAddr = args.listen.parse().map_err(|_| {
+        Error::Usage(format!(
+            "bad --listen {:?}: expected IP:PORT such as 127.0.0.1:2121",
+            args.listen
+        ))
+    })?;
+    let root = args
+        .root
+        .clone()
+        .unwrap_or_else(|| ctx.dirs.state.join("relay"));
     paths::ensure_private_dir(&root)?;
-    let password_file = args.password_file.clone().unwrap_or_else(|| ctx.dirs.config.join("relay.password"));
+    let password_file = args
+        .password_file
+        .clone()
+        .unwrap_or_else(|| ctx.dirs.config.join("relay.password"));
     let password = match ctx.env.get("FTPCHAT_RELAY_PASSWORD") {
         Some(p) => Secret::new(p),
         None => {
@@ -211,7 +242,11 @@ pub fn run(args: &RelayServerArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result
                 use rand_core::RngCore;
                 let mut b = [0u8; 15];
                 rand_core::OsRng.fill_bytes(&mut b);
-                write_private(&password_file, format!("{}\n", base32(&b)).as_bytes(), false)?;
+                write_private(
+                    &password_file,
+                    format!("{}\n", base32(&b)).as_bytes(),
+                    false,
+                )?;
             }
             Secret::new(paths::read_secret_file(&password_file)?.trim_end())
         }
@@ -228,7 +263,10 @@ pub fn run(args: &RelayServerArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result
     })?;
     let scheme = if tls.is_some() { "ftps" } else { "ftp" };
     let url = format!("{scheme}://{}@{}/", args.user, relay.addr());
-    note(io.stderr, &format!("relay serving {} at {url} (Ctrl-C to stop)", root.display()));
+    note(
+        io.stderr,
+        &format!("relay serving {} at {url} (Ctrl-C to stop)", root.display()),
+    );
     if !args.no_setup {
         setup(ctx, &url, &password_file, io)?;
     }
@@ -241,17 +279,38 @@ pub fn run(args: &RelayServerArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result
 
 /// First-run set-up: keys, a `local` profile pointing at this relay, made the default
 /// when there is none.
-fn setup(ctx: &Context<'_>, url: &str, password_file: &std::path::Path, io: &mut Io<'_>) -> Result<()> {
+fn setup(
+    ctx: &Context<'_>,
+    url: &str,
+    password_file: &std::path::Path,
+    io: &mut Io<'_>,
+) -> Result<()> {
     let created = crate::commands::now_rfc3339();
     let identity = ctx.dirs.identity_file();
     if !identity.exists() {
-        write_private(&identity, DeviceIdentity::generate().to_file_contents(&created).as_bytes(), false)?;
-        note(io.stderr, &format!("created device identity {}", identity.display()));
+        write_private(
+            &identity,
+            DeviceIdentity::generate()
+                .to_file_contents(&created)
+                .as_bytes(),
+            false,
+        )?;
+        note(
+            io.stderr,
+            &format!("created device identity {}", identity.display()),
+        );
     }
     let room_key = ctx.dirs.room_key_file();
     if !room_key.exists() {
-        write_private(&room_key, RoomKey::generate().to_file_contents(&created).as_bytes(), false)?;
-        note(io.stderr, &format!("created room key {}", room_key.display()));
+        write_private(
+            &room_key,
+            RoomKey::generate().to_file_contents(&created).as_bytes(),
+            false,
+        )?;
+        note(
+            io.stderr,
+            &format!("created room key {}", room_key.display()),
+        );
     }
     let mut profiles = Profiles::load(ctx)?;
     let local = Profile {
@@ -268,7 +327,11 @@ fn setup(ctx: &Context<'_>, url: &str, password_file: &std::path::Path, io: &mut
         profiles.default = Some("local".into());
     }
     profiles.save(ctx)?;
-    let flag = if is_default { String::new() } else { " --relay local".to_string() };
+    let flag = if is_default {
+        String::new()
+    } else {
+        " --relay local".to_string()
+    };
     let _ = writeln!(
         io.stderr,
         "\nIn another terminal, try:\n    ftpchat watch{flag}\n    ftpchat send{flag} hello\n"

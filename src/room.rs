@@ -45,7 +45,10 @@ fn known_other(name: &str) -> bool {
 }
 
 /// Feeds in a room listing, with sizes where known; other names become warnings.
-pub fn feeds_in(entries: Vec<crate::transport::ftp::Entry>, warnings: &mut Vec<String>) -> BTreeMap<String, Option<u64>> {
+pub fn feeds_in(
+    entries: Vec<crate::transport::ftp::Entry>,
+    warnings: &mut Vec<String>,
+) -> BTreeMap<String, Option<u64>> {
     let mut feeds = BTreeMap::new();
     for e in entries {
         match feed_of(&e.name) {
@@ -86,6 +89,8 @@ pub struct Fetched {
     pub cursor: Cursor,
     /// Set when the feed no longer matches what was read before.
     pub rewritten: Option<String>,
+    /// Lines skipped as malformed or belonging to another feed, described.
+    pub skipped: Vec<String>,
 }
 
 /// Reads what `feed` gained since `cursor`. `size` is the size from the listing, if it
@@ -94,7 +99,13 @@ pub struct Fetched {
 /// # Errors
 ///
 /// Network errors.
-pub fn fetch(conn: &mut Connection, dir: &str, feed: &str, cursor: &Cursor, size: Option<u64>) -> Result<Fetched> {
+pub fn fetch(
+    conn: &mut Connection,
+    dir: &str,
+    feed: &str,
+    cursor: &Cursor,
+    size: Option<u64>,
+) -> Result<Fetched> {
     let name = feed_file(feed);
     let size = match size {
         Some(s) => Some(s),
@@ -106,7 +117,10 @@ pub fn fetch(conn: &mut Connection, dir: &str, feed: &str, cursor: &Cursor, size
     };
     let Some(size) = size else {
         if cursor.offset > 0 {
-            out.rewritten = Some(format!("feed {feed} disappeared after {} bytes were read", cursor.offset));
+            out.rewritten = Some(format!(
+                "feed {feed} disappeared after {} bytes were read",
+                cursor.offset
+            ));
         }
         return Ok(out);
     };
@@ -126,7 +140,9 @@ pub fn fetch(conn: &mut Connection, dir: &str, feed: &str, cursor: &Cursor, size
         return Ok(out);
     };
     let tail_len = usize::try_from(cursor.tail_len).unwrap_or(usize::MAX);
-    if cursor.tail_len > 0 && (data.len() < tail_len || tail_hash(&data[..tail_len]) != cursor.tail_hash) {
+    if cursor.tail_len > 0
+        && (data.len() < tail_len || tail_hash(&data[..tail_len]) != cursor.tail_hash)
+    {
         out.rewritten = Some(format!(
             "feed {feed}: bytes already read (up to offset {}) were changed: history was rewritten",
             cursor.offset
@@ -141,15 +157,23 @@ pub fn fetch(conn: &mut Connection, dir: &str, feed: &str, cursor: &Cursor, size
         out.cursor.tail_hash = tail_hash(line);
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if let Ok(s) = std::str::from_utf8(text)
-            && let Ok(r) = record::parse_line(s)
-            && r.feed == feed
-        {
-            out.cursor.seq = r.seq;
-            out.cursor.hash = line_hash(s);
-        }
-        if !text.is_empty() {
-            out.lines.push(text.to_vec());
+        let at = out.cursor.offset - line.len() as u64;
+        match std::str::from_utf8(text).map(|s| (s, record::parse_line(s))) {
+            Ok((s, Ok(r))) if r.feed == feed => {
+                out.cursor.seq = r.seq;
+                out.cursor.hash = line_hash(s);
+                out.lines.push(text.to_vec());
+            }
+            Ok((_, Ok(_))) => out.skipped.push(format!(
+                "feed {feed} at byte {at}: skipped a record of another feed"
+            )),
+            _ if text.is_empty() => {}
+            Ok((_, Err(e))) => out
+                .skipped
+                .push(format!("feed {feed} at byte {at}: skipped: {e}")),
+            Err(_) => out.skipped.push(format!(
+                "feed {feed} at byte {at}: skipped: line is not valid UTF-8"
+            )),
         }
         pos += nl + 1;
     }
@@ -180,7 +204,12 @@ pub struct RemoteHead {
 /// # Errors
 ///
 /// Network errors.
-pub fn remote_head(conn: &mut Connection, dir: &str, feed: &str, known: Option<RemoteHead>) -> Result<RemoteHead> {
+pub fn remote_head(
+    conn: &mut Connection,
+    dir: &str,
+    feed: &str,
+    known: Option<RemoteHead>,
+) -> Result<RemoteHead> {
     let name = feed_file(feed);
     let Some(size) = conn.size(dir, &name)? else {
         return Ok(RemoteHead::default());
@@ -223,7 +252,13 @@ pub fn remote_head(conn: &mut Connection, dir: &str, feed: &str, known: Option<R
 ///
 /// Network errors; on error nothing is known to be appended and the caller keeps the
 /// records queued (a partial append is repaired by the next one).
-pub fn append(conn: &mut Connection, dir: &str, feed: &str, head: RemoteHead, lines: &[&str]) -> Result<RemoteHead> {
+pub fn append(
+    conn: &mut Connection,
+    dir: &str,
+    feed: &str,
+    head: RemoteHead,
+    lines: &[&str],
+) -> Result<RemoteHead> {
     let Some(last) = lines.last() else {
         return Ok(head);
     };
@@ -299,7 +334,10 @@ impl RelayState {
     /// Fails when the state directory cannot be used.
     pub fn open(state_dir: &Path, relay_key: &str, name: &str) -> Result<Self> {
         let dir = relay_dir(state_dir, relay_key)?;
-        let safe_name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        let safe_name: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
         let path = dir.join(format!("cursors-{safe_name}.json"));
         let lock = lock_file(&path.with_extension("lock"))?;
         let mut data: RelayStateData = std::fs::read(&path)
@@ -320,7 +358,10 @@ impl RelayState {
     ///
     /// Write errors.
     pub fn save(&self) -> Result<()> {
-        write_atomic(&self.path, &serde_json::to_vec_pretty(&self.data).expect("state serialises"))
+        write_atomic(
+            &self.path,
+            &serde_json::to_vec_pretty(&self.data).expect("state serialises"),
+        )
     }
 }
 
@@ -378,7 +419,10 @@ impl PushLock {
     ///
     /// Write errors.
     pub fn store(&self, head: RemoteHead) -> Result<()> {
-        write_atomic(&self.head_path, &serde_json::to_vec(&head).expect("head serialises"))
+        write_atomic(
+            &self.head_path,
+            &serde_json::to_vec(&head).expect("head serialises"),
+        )
     }
 }
 
@@ -410,7 +454,10 @@ pub fn poll(
                 feed.clone(),
                 Fetched {
                     cursor: c.clone(),
-                    rewritten: Some(format!("feed {feed} disappeared after {} bytes were read", c.offset)),
+                    rewritten: Some(format!(
+                        "feed {feed} disappeared after {} bytes were read",
+                        c.offset
+                    )),
                     ..Fetched::default()
                 },
             ));

@@ -30,6 +30,9 @@ impl fmt::Debug for Secret {
 mod tests {
     #[test]
     fn debug_redacts() {
-        assert_eq!(format!("{:?}", super::Secret::new("hunter2")), "Secret([redacted])");
+        assert_eq!(
+            format!("{:?}", super::Secret::new("hunter2")),
+            "Secret([redacted])"
+        );
     }
 }

@@ -79,9 +79,8 @@ impl Profiles {
     pub fn load(ctx: &Context<'_>) -> Result<Self> {
         let path = Self::path(ctx);
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| {
-                Error::Usage(format!("{}: {}", path.display(), e.message()))
-            }),
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.message()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profiles::default()),
             Err(e) => Err(Error::io("cannot read", &path, e)),
         }
@@ -109,7 +108,11 @@ impl Profiles {
                 .profiles
                 .get(n)
                 .map(|p| Some((n.to_string(), p.clone())))
-                .ok_or_else(|| Error::Usage(format!("no profile named {n:?} in profiles.toml (and it is not an ftp:// URL)"))),
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "no profile named {n:?} in profiles.toml (and it is not an ftp:// URL)"
+                    ))
+                }),
             None => Ok(self
                 .default
                 .as_ref()
@@ -142,13 +145,20 @@ impl RelayTarget {
         let (url_text, profile) = match args.relay.as_deref() {
             Some(r) if r.contains("://") => (r.to_string(), profiles.pick(None)?.map(|p| p.1)),
             Some(name) => {
-                let (_, p) = profiles.pick(Some(name))?.expect("pick(Some) is Some or Err");
-                let url = p.relay.clone().ok_or_else(|| Error::Usage(format!("profile {name:?} has no relay URL")))?;
+                let (_, p) = profiles
+                    .pick(Some(name))?
+                    .expect("pick(Some) is Some or Err");
+                let url = p
+                    .relay
+                    .clone()
+                    .ok_or_else(|| Error::Usage(format!("profile {name:?} has no relay URL")))?;
                 (url, Some(p))
             }
             None => match profiles.pick(None)? {
                 Some((name, p)) => {
-                    let url = p.relay.clone().ok_or_else(|| Error::Usage(format!("profile {name:?} has no relay URL")))?;
+                    let url = p.relay.clone().ok_or_else(|| {
+                        Error::Usage(format!("profile {name:?} has no relay URL"))
+                    })?;
                     (url, Some(p))
                 }
                 None => {
@@ -159,15 +169,25 @@ impl RelayTarget {
             },
         };
         let url = RelayUrl::parse(&url_text)?;
-        let room = args.room.clone().or_else(|| profile.as_ref().and_then(|p| p.room.clone()));
+        let room = args
+            .room
+            .clone()
+            .or_else(|| profile.as_ref().and_then(|p| p.room.clone()));
         let dir = url.room_dir(room.as_deref())?;
         let password = password(&url, profile.as_ref(), ctx, stderr)?;
         let tls = TlsOptions {
-            ca_file: args.ca_file.clone().or_else(|| profile.as_ref().and_then(|p| p.ca_file.clone())),
+            ca_file: args
+                .ca_file
+                .clone()
+                .or_else(|| profile.as_ref().and_then(|p| p.ca_file.clone())),
             insecure: args.insecure || profile.as_ref().is_some_and(|p| p.insecure),
         };
         if tls.insecure && url.scheme == crate::transport::url::Scheme::Ftps {
-            warn(stderr, false, "--insecure: the relay's TLS certificate is NOT verified; anyone on the path can read the FTP password");
+            warn(
+                stderr,
+                false,
+                "--insecure: the relay's TLS certificate is NOT verified; anyone on the path can read the FTP password",
+            );
         }
         Ok(RelayTarget {
             key: url.key_for(&dir),
@@ -188,9 +208,18 @@ impl RelayTarget {
 
 /// Finds the FTP password: URL (with a warning), `FTPCHAT_PASSWORD`, the profile's
 /// password file or command, `~/.netrc`, or the conventional one for `anonymous`.
-fn password(url: &RelayUrl, profile: Option<&Profile>, ctx: &Context<'_>, stderr: &mut dyn Write) -> Result<Secret> {
+fn password(
+    url: &RelayUrl,
+    profile: Option<&Profile>,
+    ctx: &Context<'_>,
+    stderr: &mut dyn Write,
+) -> Result<Secret> {
     if let Some(p) = &url.password {
-        warn(stderr, false, "a password in the relay URL can be seen by other users in the process list; use FTPCHAT_PASSWORD, ~/.netrc or a profile's password_file");
+        warn(
+            stderr,
+            false,
+            "a password in the relay URL can be seen by other users in the process list; use FTPCHAT_PASSWORD, ~/.netrc or a profile's password_file",
+        );
         return Ok(p.clone());
     }
     if let Some(p) = ctx.env.get("FTPCHAT_PASSWORD") {
@@ -233,9 +262,13 @@ fn password_from_command(cmd: &str) -> Result<Secret> {
         .output()
         .map_err(|e| Error::Usage(format!("cannot run password_command: {e}")))?;
     if !out.status.success() {
-        return Err(Error::Usage(format!("password_command failed ({})", out.status)));
+        return Err(Error::Usage(format!(
+            "password_command failed ({})",
+            out.status
+        )));
     }
-    let text = String::from_utf8(out.stdout).map_err(|_| Error::Usage("password_command printed non-UTF-8".into()))?;
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| Error::Usage("password_command printed non-UTF-8".into()))?;
     let line = text.lines().next().unwrap_or_default();
     if line.is_empty() {
         return Err(Error::Usage("password_command printed nothing".into()));

@@ -2,6 +2,8 @@
 //! This test fails when they are stale; `UPDATE_GENERATED=1 cargo test --test generated`
 //! rewrites them.
 
+#![allow(clippy::print_stderr, reason = "tests report progress and skips on stderr")]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -13,18 +15,29 @@ fn render() -> BTreeMap<String, Vec<u8>> {
     let cmd = ftpchat::cli::Cli::command();
     let mut man = |cmd: clap::Command, name: String| {
         let mut buf = Vec::new();
-        clap_mangen::Man::new(cmd).render(&mut buf).expect("render man page");
+        clap_mangen::Man::new(cmd)
+            .render(&mut buf)
+            .expect("render man page");
         files.insert(format!("man/{name}.1"), buf);
     };
     man(cmd.clone(), "ftpchat".into());
     let mut built = cmd.clone();
     built.build();
-    for sub in built.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+    for sub in built
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         let name = format!("ftpchat-{}", sub.get_name());
         let static_name: &'static str = Box::leak(name.clone().into_boxed_str());
         man(sub.clone().name(static_name), name);
     }
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut cmd.clone(), "ftpchat", &mut buf);
         files.insert(format!("completions/{}", shell.file_name("ftpchat")), buf);

@@ -1,6 +1,8 @@
 //! Black-box tests of the offline half: keygen, encrypt, decrypt, legacy lines, the
 //! journal, and every tampering case `decrypt` must detect and name.
 
+#![allow(clippy::print_stderr, reason = "tests report progress and skips on stderr")]
+
 mod common;
 
 use std::path::Path;
@@ -13,11 +15,19 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 fn lines(out: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(out).lines().map(str::to_string).collect()
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn decrypt(home: &Home, input: &str, extra: &[&str]) -> std::process::Output {
-    home.cmd().arg("decrypt").args(extra).write_stdin(input.to_string()).output().expect("decrypt")
+    home.cmd()
+        .arg("decrypt")
+        .args(extra)
+        .write_stdin(input.to_string())
+        .output()
+        .expect("decrypt")
 }
 
 #[test]
@@ -30,15 +40,16 @@ fn keygen_writes_private_files_and_refuses_to_overwrite() {
     {
         use std::os::unix::fs::PermissionsExt;
         for f in ["identity.key", "room.key"] {
-            let mode = std::fs::metadata(home.config().join(f)).expect("meta").permissions().mode();
+            let mode = std::fs::metadata(home.config().join(f))
+                .expect("meta")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600, "{f}");
         }
     }
-    home.cmd()
-        .arg("keygen")
-        .assert()
-        .code(6)
-        .stderr(predicate::str::contains("already exists").and(predicate::str::contains("--force")));
+    home.cmd().arg("keygen").assert().code(6).stderr(
+        predicate::str::contains("already exists").and(predicate::str::contains("--force")),
+    );
     home.cmd().args(["keygen", "--force"]).assert().success();
 }
 
@@ -57,14 +68,20 @@ fn encrypt_decrypt_round_trip_human_and_json() {
     assert!(line.is_ascii() && line.starts_with("fc1.") && line.lines().count() == 1);
 
     let out = decrypt(&home, &line, &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let shown = String::from_utf8(out.stdout).expect("utf8");
     assert!(shown.ends_with(" alice: hello ✓ world\n"), "{shown}");
     assert_eq!(&shown[4..5], "-");
 
     let out = decrypt(&home, &line, &["--json"]);
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    for key in ["ts", "name", "sender", "feed", "seq", "body", "kind", "format", "verified"] {
+    for key in [
+        "ts", "name", "sender", "feed", "seq", "body", "kind", "format", "verified",
+    ] {
         assert!(v.get(key).is_some(), "missing {key} in {v}");
     }
     assert_eq!(v["body"], "hello ✓ world");
@@ -87,13 +104,21 @@ fn lines_mode_makes_one_record_per_line_with_consecutive_seqs() {
     assert!(out.status.success());
     let recs = lines(&out.stdout);
     assert_eq!(recs.len(), 3);
-    let seqs: Vec<&str> = recs.iter().map(|l| l.split('.').nth(2).expect("seq")).collect();
+    let seqs: Vec<&str> = recs
+        .iter()
+        .map(|l| l.split('.').nth(2).expect("seq"))
+        .collect();
     assert_eq!(seqs, ["1", "2", "3"]);
     let out = decrypt(&home, &(recs.join("\n") + "\n"), &["--json", "--verify"]);
     assert!(out.status.success());
     let bodies: Vec<String> = lines(&out.stdout)
         .iter()
-        .map(|l| serde_json::from_str::<Value>(l).expect("json")["body"].as_str().expect("body").to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("json")["body"]
+                .as_str()
+                .expect("body")
+                .to_string()
+        })
         .collect();
     assert_eq!(bodies, ["one", "two", "three"]);
 }
@@ -108,7 +133,12 @@ fn oversized_and_empty_messages_are_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("limit is 65536 bytes"));
-    home.cmd().arg("encrypt").write_stdin("\n").assert().code(2).stderr(predicate::str::contains("empty"));
+    home.cmd()
+        .arg("encrypt")
+        .write_stdin("\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty"));
     home.cmd()
         .arg("encrypt")
         .write_stdin(vec![0xff, 0xfe])
@@ -135,7 +165,11 @@ fn native_ciphertext_opens_with_stock_age() {
         .arg(&ct_path)
         .output()
         .expect("age");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let plain = String::from_utf8(out.stdout).expect("utf8");
     let (envelope, sig) = plain.rsplit_once('\n').expect("two parts");
     let v: Value = serde_json::from_str(envelope).expect("envelope json");
@@ -151,10 +185,23 @@ fn room_key_from_age_keygen_works() {
     let home = Home::new();
     home.cmd().arg("keygen").assert().success();
     let key = home.path().join("agekey.txt");
-    let st = std::process::Command::new("age-keygen").arg("-o").arg(&key).output().expect("age-keygen");
+    let st = std::process::Command::new("age-keygen")
+        .arg("-o")
+        .arg(&key)
+        .output()
+        .expect("age-keygen");
     assert!(st.status.success());
-    let line = home.cmd().args(["encrypt", "-m", "hi", "-i"]).arg(&key).output().expect("encrypt");
-    assert!(line.status.success(), "{}", String::from_utf8_lossy(&line.stderr));
+    let line = home
+        .cmd()
+        .args(["encrypt", "-m", "hi", "-i"])
+        .arg(&key)
+        .output()
+        .expect("encrypt");
+    assert!(
+        line.status.success(),
+        "{}",
+        String::from_utf8_lossy(&line.stderr)
+    );
     home.cmd()
         .args(["decrypt", "-i"])
         .arg(&key)
@@ -170,8 +217,16 @@ fn write_only_recipient_can_post_but_not_read() {
     let (_, recipient) = home.keys();
     let poster = Home::new();
     poster.cmd().arg("keygen").assert().success();
-    let out = poster.cmd().args(["encrypt", "-m", "cron says hi", "-r", &recipient]).output().expect("encrypt");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = poster
+        .cmd()
+        .args(["encrypt", "-m", "cron says hi", "-r", &recipient])
+        .output()
+        .expect("encrypt");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The poster has no room key, so it cannot read its own record.
     poster
         .cmd()
@@ -196,13 +251,23 @@ fn feed(home: &Home, n: usize) -> Vec<String> {
     let out = home
         .cmd()
         .args(["encrypt", "--lines", "--name", "alice"])
-        .write_stdin((1..=n).map(|i| format!("message {i}\n")).collect::<String>())
+        .write_stdin(
+            (1..=n)
+                .map(|i| format!("message {i}\n"))
+                .collect::<String>(),
+        )
         .output()
         .expect("encrypt");
     lines(&out.stdout)
 }
 
-fn expect_finding(home: &Home, input: &[String], args: &[&str], code: i32, finding: &str) -> String {
+fn expect_finding(
+    home: &Home,
+    input: &[String],
+    args: &[&str],
+    code: i32,
+    finding: &str,
+) -> String {
     let out = decrypt(home, &(input.join("\n") + "\n"), args);
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(code), "stderr: {err}");
@@ -222,14 +287,23 @@ fn tampering_is_detected_and_named() {
     bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
     flipped[2] = String::from_utf8(bytes).expect("ascii");
     let shown = expect_finding(&home, &flipped, &[], 1, "line 3 (feed ");
-    assert!(!shown.contains("message 3"), "tampered record shown: {shown}");
+    assert!(
+        !shown.contains("message 3"),
+        "tampered record shown: {shown}"
+    );
     assert!(shown.contains("message 4"), "later records still shown");
 
     // A dropped middle record: a gap, an error with --verify.
     let mut dropped = recs.clone();
     dropped.remove(3);
     expect_finding(&home, &dropped, &[], 0, "gap: record 4 is missing");
-    expect_finding(&home, &dropped, &["--verify"], 1, "gap: record 4 is missing");
+    expect_finding(
+        &home,
+        &dropped,
+        &["--verify"],
+        1,
+        "gap: record 4 is missing",
+    );
 
     // Reordered records.
     let mut reordered = recs.clone();
@@ -248,7 +322,12 @@ fn tampering_is_detected_and_named() {
     junk.insert(2, "this is not a record".into());
     let mut input = junk.join("\n").into_bytes();
     input.extend_from_slice(b"\n\xff\xfe\xfd\n");
-    let out = home.cmd().arg("decrypt").write_stdin(input).output().expect("decrypt");
+    let out = home
+        .cmd()
+        .arg("decrypt")
+        .write_stdin(input)
+        .output()
+        .expect("decrypt");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(err.contains("line 1 (feed "), "{err}");
@@ -280,15 +359,39 @@ fn forks_and_cross_room_replays_are_named() {
         kind: "message".into(),
         body: body.into(),
     };
-    let a = seal(&env(2, "two", &room), id.signing_key(), &room.current_recipient()).expect("seal");
-    let b = seal(&env(2, "TWO, rewritten", &room), id.signing_key(), &room.current_recipient()).expect("seal");
+    let a = seal(
+        &env(2, "two", &room),
+        id.signing_key(),
+        &room.current_recipient(),
+    )
+    .expect("seal");
+    let b = seal(
+        &env(2, "TWO, rewritten", &room),
+        id.signing_key(),
+        &room.current_recipient(),
+    )
+    .expect("seal");
     let out = expect_finding(&home, &[first.clone(), a, b], &[], 1, "fork");
-    assert!(out.contains("alice [NOT VERIFIED]: TWO, rewritten"), "{out}");
+    assert!(
+        out.contains("alice [NOT VERIFIED]: TWO, rewritten"),
+        "{out}"
+    );
 
     // Signed for another room, re-encrypted to this one by someone holding both keys.
     let elsewhere = RoomKey::generate();
-    let replay = seal(&env(2, "from elsewhere", &elsewhere), id.signing_key(), &room.current_recipient()).expect("seal");
-    let out = expect_finding(&home, &[first, replay], &[], 1, "replayed from another room");
+    let replay = seal(
+        &env(2, "from elsewhere", &elsewhere),
+        id.signing_key(),
+        &room.current_recipient(),
+    )
+    .expect("seal");
+    let out = expect_finding(
+        &home,
+        &[first, replay],
+        &[],
+        1,
+        "replayed from another room",
+    );
     assert!(!out.contains("from elsewhere"));
 }
 
@@ -308,7 +411,12 @@ fn journal_gives_distinct_gapless_seqs_under_concurrency() {
             let mut child = c.spawn().expect("spawn");
             use std::io::Write;
             let input: String = (0..5).map(|i| format!("p{p} m{i}\n")).collect();
-            child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())
+                .expect("write");
             child
         })
         .collect();
@@ -318,7 +426,10 @@ fn journal_gives_distinct_gapless_seqs_under_concurrency() {
         assert!(out.status.success());
         all.extend(lines(&out.stdout));
     }
-    let mut seqs: Vec<u64> = all.iter().map(|l| l.split('.').nth(2).expect("seq").parse().expect("n")).collect();
+    let mut seqs: Vec<u64> = all
+        .iter()
+        .map(|l| l.split('.').nth(2).expect("seq").parse().expect("n"))
+        .collect();
     seqs.sort_unstable();
     assert_eq!(seqs, (1..=40).collect::<Vec<_>>());
     // The journal, in file order, is a valid chain.
@@ -351,8 +462,16 @@ fn loose_key_permissions_are_refused_without_leaking_the_key() {
         let path = home.config().join(f);
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         let secret = std::fs::read_to_string(&path).expect("read");
-        let secret_line = secret.lines().find(|l| !l.starts_with('#')).expect("key line").to_string();
-        let out = home.cmd().args(["encrypt", "-m", "x"]).output().expect("encrypt");
+        let secret_line = secret
+            .lines()
+            .find(|l| !l.starts_with('#'))
+            .expect("key line")
+            .to_string();
+        let out = home
+            .cmd()
+            .args(["encrypt", "-m", "x"])
+            .output()
+            .expect("encrypt");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(6), "{err}");
         assert!(err.contains("chmod 600"), "{err}");
@@ -367,7 +486,14 @@ fn wrong_kind_of_key_file_is_explained_without_leaking_it() {
     home.keys();
     let id = home.config().join("identity.key");
     let secret = std::fs::read_to_string(&id).expect("read");
-    let out = home.cmd().arg("decrypt").arg("-i").arg(&id).write_stdin("").output().expect("decrypt");
+    let out = home
+        .cmd()
+        .arg("decrypt")
+        .arg("-i")
+        .arg(&id)
+        .write_stdin("")
+        .output()
+        .expect("decrypt");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(6));
     assert!(err.contains("device identity, not a room key"), "{err}");
@@ -382,7 +508,10 @@ fn broken_pipe_exits_quietly() {
     let recs = feed(&home, 3);
     let script = format!(
         "printf '%s\\n' {} | {} decrypt | head -c 1 >/dev/null; echo ${{PIPESTATUS[1]}}",
-        recs.iter().map(|r| format!("'{r}'")).collect::<Vec<_>>().join(" "),
+        recs.iter()
+            .map(|r| format!("'{r}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
         assert_cmd::cargo::cargo_bin("ftpchat").display()
     );
     let out = std::process::Command::new("bash")
@@ -390,13 +519,21 @@ fn broken_pipe_exits_quietly() {
         .env("FTPCHAT_HOME", home.config())
         .output()
         .expect("bash");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "0",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 // ----- legacy FTPChat lines -----
 
 fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/legacy"))
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/legacy"
+    ))
 }
 
 /// The fixture passphrase, copied to a 0600 file (git does not keep modes).
@@ -415,8 +552,10 @@ fn passphrase_file(home: &Home) -> std::path::PathBuf {
 fn legacy_golden_fixtures_decrypt_as_expected() {
     let home = Home::new();
     let pass = passphrase_file(&home);
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixtures().join("expected.json")).expect("expected")).expect("json");
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("expected.json")).expect("expected"),
+    )
+    .expect("json");
     for (file, entries) in expected.as_object().expect("object") {
         let out = home
             .cmd()
@@ -425,22 +564,45 @@ fn legacy_golden_fixtures_decrypt_as_expected() {
             .write_stdin(std::fs::read(fixtures().join(file)).expect("fixture"))
             .output()
             .expect("decrypt");
-        let got: Vec<Value> = lines(&out.stdout).iter().map(|l| serde_json::from_str(l).expect("json")).collect();
-        let want: Vec<&Value> = entries.as_array().expect("array").iter().filter(|e| e.get("bad").is_none()).collect();
+        let got: Vec<Value> = lines(&out.stdout)
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        let want: Vec<&Value> = entries
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|e| e.get("bad").is_none())
+            .collect();
         assert_eq!(got.len(), want.len(), "{file}: {got:?}");
         for (g, w) in got.iter().zip(&want) {
             assert_eq!(g["format"], "legacy");
             assert_eq!(g["verified"], false);
-            assert!(g["reason"].as_str().expect("reason").contains("no sender authentication"));
+            assert!(
+                g["reason"]
+                    .as_str()
+                    .expect("reason")
+                    .contains("no sender authentication")
+            );
             assert_eq!(g["legacy_version"], w["version"], "{file}");
             assert_eq!(g["name"], w["name"], "{file}");
             assert_eq!(g["body"], w["message"], "{file}");
             assert_eq!(g["ts"], w["time"], "{file}");
         }
-        let bad = entries.as_array().expect("array").iter().filter(|e| e.get("bad").is_some()).count();
+        let bad = entries
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|e| e.get("bad").is_some())
+            .count();
         // Blank lines are skipped silently; every other bad line fails the run.
         let code = out.status.code().expect("code");
-        assert_eq!(code == 1, bad > 0 && file == "mixed.txt", "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            code == 1,
+            bad > 0 && file == "mixed.txt",
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -454,23 +616,44 @@ fn legacy_lines_interoperate_with_python_fernet_both_ways() {
         .status()
         .is_ok_and(|s| s.success());
     if !py_ok {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "python3 cryptography required in CI");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "python3 cryptography required in CI"
+        );
         return;
     }
     let home = Home::new();
     let pass = passphrase_file(&home);
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/ftpchat_legacy.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/ftpchat_legacy.py"
+    );
     // ftpchat writes, Python reads: dated (v1), base64-wrapped (v2), short (v3).
-    for (flags, version) in [(vec![], "v1"), (vec!["--legacy-base64"], "v2"), (vec!["--legacy-layout", "short"], "v3")] {
+    for (flags, version) in [
+        (vec![], "v1"),
+        (vec!["--legacy-base64"], "v2"),
+        (vec!["--legacy-layout", "short"], "v3"),
+    ] {
         let out = home
             .cmd()
-            .args(["encrypt", "--legacy", "--name", "rustacean", "-m", "grüße: from rust"])
+            .args([
+                "encrypt",
+                "--legacy",
+                "--name",
+                "rustacean",
+                "-m",
+                "grüße: from rust",
+            ])
             .args(&flags)
             .arg("--legacy-passphrase-file")
             .arg(&pass)
             .output()
             .expect("encrypt");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let py = std::process::Command::new("python3")
             .args([script, "decrypt", "--passphrase-file"])
             .arg(&pass)
@@ -480,7 +663,11 @@ fn legacy_lines_interoperate_with_python_fernet_both_ways() {
             .expect("python");
         use std::io::Write;
         let mut py = py;
-        py.stdin.take().expect("stdin").write_all(&out.stdout).expect("write");
+        py.stdin
+            .take()
+            .expect("stdin")
+            .write_all(&out.stdout)
+            .expect("write");
         let res = py.wait_with_output().expect("python");
         let v: Value = serde_json::from_slice(&res.stdout).expect("python json");
         assert_eq!(v["ok"], true, "{v}");
@@ -491,7 +678,16 @@ fn legacy_lines_interoperate_with_python_fernet_both_ways() {
     // Python writes, ftpchat reads, each version (v2 with CRLF).
     for (version, crlf) in [("v1", false), ("v2", true), ("v3", false)] {
         let mut py = std::process::Command::new("python3");
-        py.args([script, "encrypt", "--name", "snake", "--version", version, "--passphrase-file"]).arg(&pass);
+        py.args([
+            script,
+            "encrypt",
+            "--name",
+            "snake",
+            "--version",
+            version,
+            "--passphrase-file",
+        ])
+        .arg(&pass);
         if crlf {
             py.arg("--crlf");
         }
@@ -501,7 +697,10 @@ fn legacy_lines_interoperate_with_python_fernet_both_ways() {
             .spawn()
             .and_then(|mut c| {
                 use std::io::Write;
-                c.stdin.take().expect("stdin").write_all(b"hello from python\n")?;
+                c.stdin
+                    .take()
+                    .expect("stdin")
+                    .write_all(b"hello from python\n")?;
                 c.wait_with_output()
             })
             .expect("python encrypt");
@@ -513,9 +712,20 @@ fn legacy_lines_interoperate_with_python_fernet_both_ways() {
             .write_stdin(out.stdout)
             .output()
             .expect("decrypt");
-        assert!(got.status.success(), "{}", String::from_utf8_lossy(&got.stderr));
+        assert!(
+            got.status.success(),
+            "{}",
+            String::from_utf8_lossy(&got.stderr)
+        );
         let v: Value = serde_json::from_slice(&got.stdout).expect("json");
-        assert_eq!((v["legacy_version"].as_str(), v["name"].as_str(), v["body"].as_str()), (Some(version), Some("snake"), Some("hello from python")));
+        assert_eq!(
+            (
+                v["legacy_version"].as_str(),
+                v["name"].as_str(),
+                v["body"].as_str()
+            ),
+            (Some(version), Some("snake"), Some("hello from python"))
+        );
     }
 }
 
@@ -536,7 +746,10 @@ fn legacy_line_without_passphrase_is_explained() {
 
 #[test]
 fn native_golden_fixture_still_decrypts() {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/native"));
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/native"
+    ));
     let home = Home::new();
     let key = home.path().join("room.key");
     std::fs::copy(dir.join("room.key"), &key).expect("copy");
@@ -552,7 +765,11 @@ fn native_golden_fixture_still_decrypts() {
         .write_stdin(std::fs::read(dir.join("records.txt")).expect("records"))
         .output()
         .expect("decrypt");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected");
     assert_eq!(String::from_utf8(out.stdout).expect("utf8"), expected);
 }

@@ -1,12 +1,12 @@
 //! `ftpchat decrypt`: record lines to messages, with every signature and chain checked.
 
+use crate::Io;
 use crate::cli::DecryptArgs;
 use crate::commands::Context;
 use crate::error::{Error, Result};
 use crate::output::{Printer, use_color, warn};
 use crate::reader::Reader;
 use crate::record::MAX_LINE;
-use crate::Io;
 
 /// Runs `decrypt`.
 ///
@@ -64,7 +64,9 @@ pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
 pub fn read_line_bounded(input: &mut dyn std::io::BufRead, buf: &mut Vec<u8>) -> Result<usize> {
     let mut consumed = 0;
     loop {
-        let chunk = input.fill_buf().map_err(|e| Error::io("cannot read", "stdin", e))?;
+        let chunk = input
+            .fill_buf()
+            .map_err(|e| Error::io("cannot read", "stdin", e))?;
         if chunk.is_empty() {
             return Ok(consumed);
         }

@@ -1,6 +1,6 @@
 //! `ftpchat encrypt`: plaintext to record lines, journaled for delivery.
 
-
+use crate::Io;
 use crate::cli::{EncryptArgs, LegacyLayout};
 use crate::commands::{Context, Target, now_rfc3339, read_text};
 use crate::encoding::b64;
@@ -9,7 +9,6 @@ use crate::journal::Journal;
 use crate::keys::{DeviceIdentity, RoomRecipient, feed_pseudonym};
 use crate::record::legacy::Layout;
 use crate::record::{self, Envelope, MAX_BODY, SealError};
-use crate::Io;
 
 /// Most input read for `--lines` before giving up (a log pipe may be long; each line is
 /// still limited to [`MAX_BODY`]).
@@ -60,24 +59,37 @@ pub fn messages(given: Option<&str>, lines: bool, io: &mut Io<'_>) -> Result<Vec
         None => read_text(io, if lines { MAX_LINES_INPUT } else { MAX_BODY })?,
     };
     let out: Vec<String> = if lines {
-        text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()
     } else {
         let t = text.strip_suffix('\n').unwrap_or(&text);
         let t = t.strip_suffix('\r').unwrap_or(t);
-        if t.trim().is_empty() { Vec::new() } else { vec![t.to_string()] }
+        if t.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![t.to_string()]
+        }
     };
     if out.is_empty() {
         return Err(Error::Usage("nothing to send: the message is empty".into()));
     }
     if let Some(big) = out.iter().find(|m| m.len() > MAX_BODY) {
-        return Err(Error::MessageTooLarge { size: big.len(), limit: MAX_BODY });
+        return Err(Error::MessageTooLarge {
+            size: big.len(),
+            limit: MAX_BODY,
+        });
     }
     Ok(out)
 }
 
 fn seal_error(e: SealError) -> Error {
     match e {
-        SealError::TooLarge(size) => Error::MessageTooLarge { size, limit: MAX_BODY },
+        SealError::TooLarge(size) => Error::MessageTooLarge {
+            size,
+            limit: MAX_BODY,
+        },
         other => Error::Usage(other.to_string()),
     }
 }

@@ -43,8 +43,12 @@ impl Context<'_> {
     ///
     /// [`Error::MissingKey`] when none is found, or a key loading error.
     pub fn identity(&self, args: &IdentityArgs) -> Result<DeviceIdentity> {
-        let path = self.default_or(args.identity.as_deref(), self.dirs.identity_file(), "device identity",
-            "give --identity FILE or set FTPCHAT_IDENTITY")?;
+        let path = self.default_or(
+            args.identity.as_deref(),
+            self.dirs.identity_file(),
+            "device identity",
+            "give --identity FILE or set FTPCHAT_IDENTITY",
+        )?;
         DeviceIdentity::load(&path)
     }
 
@@ -55,14 +59,24 @@ impl Context<'_> {
     /// [`Error::MissingKey`] when none is found, or a key loading error.
     pub fn room_keys(&self, given: &[PathBuf]) -> Result<Vec<RoomKey>> {
         if given.is_empty() {
-            let path = self.default_or(None, self.dirs.room_key_file(), "room key",
-                "give -i ROOMKEY or set FTPCHAT_ROOM_KEY")?;
+            let path = self.default_or(
+                None,
+                self.dirs.room_key_file(),
+                "room key",
+                "give -i ROOMKEY or set FTPCHAT_ROOM_KEY",
+            )?;
             return Ok(vec![RoomKey::load(&path)?]);
         }
         given.iter().map(|p| RoomKey::load(p)).collect()
     }
 
-    fn default_or(&self, given: Option<&Path>, default: PathBuf, what: &'static str, how: &'static str) -> Result<PathBuf> {
+    fn default_or(
+        &self,
+        given: Option<&Path>,
+        default: PathBuf,
+        what: &'static str,
+        how: &'static str,
+    ) -> Result<PathBuf> {
         match given {
             Some(p) => Ok(p.to_path_buf()),
             None if default.exists() => Ok(default),
@@ -126,8 +140,12 @@ impl Target {
             return Ok(Target::WriteOnly(RoomRecipient::parse(r, "-r")?));
         }
         if let Some(path) = &args.recipients_file {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
-            return Ok(Target::WriteOnly(RoomRecipient::parse(&text, &path.display().to_string())?));
+            let text =
+                std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+            return Ok(Target::WriteOnly(RoomRecipient::parse(
+                &text,
+                &path.display().to_string(),
+            )?));
         }
         let mut keys = ctx.room_keys(args.room_key.as_slice())?;
         Ok(Target::Room(keys.remove(0)))
@@ -156,7 +174,10 @@ pub fn read_text(io: &mut Io<'_>, limit: usize) -> Result<String> {
     let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
     let body = body.strip_suffix(b"\r").unwrap_or(body);
     if body.len() > limit {
-        return Err(Error::MessageTooLarge { size: body.len(), limit });
+        return Err(Error::MessageTooLarge {
+            size: body.len(),
+            limit,
+        });
     }
     String::from_utf8(buf).map_err(|_| Error::Usage("input is not valid UTF-8 text".into()))
 }

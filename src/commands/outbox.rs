@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::Io;
 use crate::cli::{FlushArgs, OutboxAction, OutboxArgs, RelayArgs};
 use crate::commands::Context;
 use crate::delivery::{self, Feeds};
@@ -11,7 +12,6 @@ use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::output::{note, warn};
 use crate::settings::RelayTarget;
-use crate::Io;
 
 #[derive(Debug, Serialize)]
 struct Row {
@@ -30,11 +30,23 @@ fn rows(ctx: &Context<'_>) -> Result<Vec<Row>> {
         let lines = locked.lines()?;
         let marks = locked.all_delivered();
         if marks.is_empty() {
-            out.push(Row { room: room.to_string(), feed: feed.clone(), records: lines.len(), relay: None, pending: lines.len() });
+            out.push(Row {
+                room: room.to_string(),
+                feed: feed.clone(),
+                records: lines.len(),
+                relay: None,
+                pending: lines.len(),
+            });
         }
         for (relay, seq) in marks {
             let pending = locked.after(seq)?.len();
-            out.push(Row { room: room.to_string(), feed: feed.clone(), records: lines.len(), relay: Some(relay), pending });
+            out.push(Row {
+                room: room.to_string(),
+                feed: feed.clone(),
+                records: lines.len(),
+                relay: Some(relay),
+                pending,
+            });
         }
     }
     Ok(out)
@@ -63,13 +75,26 @@ fn list(json: bool, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        note(io.stderr, "no journals: nothing has been encrypted on this device yet");
+        note(
+            io.stderr,
+            "no journals: nothing has been encrypted on this device yet",
+        );
         return Ok(());
     }
-    writeln!(io.stdout, "{:<16}  {:<16}  {:>7}  {:>7}  RELAY", "ROOM", "FEED", "RECORDS", "PENDING").map_err(w)?;
+    writeln!(
+        io.stdout,
+        "{:<16}  {:<16}  {:>7}  {:>7}  RELAY",
+        "ROOM", "FEED", "RECORDS", "PENDING"
+    )
+    .map_err(w)?;
     for r in &rows {
         let relay = r.relay.as_deref().unwrap_or("(never pushed)");
-        writeln!(io.stdout, "{:<16}  {:<16}  {:>7}  {:>7}  {relay}", r.room, r.feed, r.records, r.pending).map_err(w)?;
+        writeln!(
+            io.stdout,
+            "{:<16}  {:<16}  {:>7}  {:>7}  {relay}",
+            r.room, r.feed, r.records, r.pending
+        )
+        .map_err(w)?;
     }
     Ok(())
 }
@@ -100,10 +125,21 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             connect_timeout: args.connect_timeout,
             io_timeout: args.io_timeout,
         };
-        let result = RelayTarget::resolve(&relay_args, ctx, io.stderr)
-            .and_then(|t| delivery::deliver(&ctx.dirs.state, &t, &journals, &Feeds::new(), None, io.stderr));
+        let result = RelayTarget::resolve(&relay_args, ctx, io.stderr).and_then(|t| {
+            delivery::deliver(
+                &ctx.dirs.state,
+                &t,
+                &journals,
+                &Feeds::new(),
+                None,
+                io.stderr,
+            )
+        });
         match result {
-            Ok(r) => note(io.stderr, &format!("delivered {} record(s) to {relay}", r.appended)),
+            Ok(r) => note(
+                io.stderr,
+                &format!("delivered {} record(s) to {relay}", r.appended),
+            ),
             Err(e) => {
                 warn(io.stderr, false, &format!("{relay}: {e}"));
                 for j in &journals {
@@ -114,7 +150,10 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         }
     }
     match first_error {
-        Some(e) => Err(Error::Queued { count: queued, source: Box::new(e) }),
+        Some(e) => Err(Error::Queued {
+            count: queued,
+            source: Box::new(e),
+        }),
         None => Ok(()),
     }
 }

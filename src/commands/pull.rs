@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::Io;
 use crate::cli::PullArgs;
 use crate::commands::Context;
 use crate::error::{Error, Result};
@@ -10,7 +11,6 @@ use crate::reader::Reader;
 use crate::room::{self, Cursor, RelayState};
 use crate::settings::RelayTarget;
 use crate::transport::ftp::Connection;
-use crate::Io;
 
 /// Runs `pull`.
 ///
@@ -21,7 +21,11 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let target = RelayTarget::resolve(&args.relay, ctx, io.stderr)?;
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let mut filter = match since {
-        Some(_) => Some(Reader::new(ctx.room_keys(&args.keys.room_key)?, None, false)),
+        Some(_) => Some(Reader::new(
+            ctx.room_keys(&args.keys.room_key)?,
+            None,
+            false,
+        )),
         None => None,
     };
     let from_start = args.all || since.is_some();
@@ -29,7 +33,9 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let cursors = if from_start {
         BTreeMap::new()
     } else {
-        RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?.data.cursors
+        RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?
+            .data
+            .cursors
     };
     let mut conn = Connection::open(&target.endpoint)?;
     let mut warnings = Vec::new();
@@ -44,6 +50,7 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             rewritten += 1;
             continue;
         }
+        warnings.extend(f.skipped.iter().cloned());
         for line in &f.lines {
             if let Some(reader) = &mut filter {
                 let outcome = reader.read(line, &format!("feed {feed}"));
@@ -70,7 +77,9 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    io.stdout.flush().map_err(|e| Error::io("cannot write", "stdout", e))?;
+    io.stdout
+        .flush()
+        .map_err(|e| Error::io("cannot write", "stdout", e))?;
     if advance {
         save_cursors(ctx, &target.key, &args.cursor, new_cursors)?;
     }
@@ -88,7 +97,12 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
 /// # Errors
 ///
 /// State directory errors.
-pub fn save_cursors(ctx: &Context<'_>, key: &str, name: &str, cursors: BTreeMap<String, Cursor>) -> Result<()> {
+pub fn save_cursors(
+    ctx: &Context<'_>,
+    key: &str,
+    name: &str,
+    cursors: BTreeMap<String, Cursor>,
+) -> Result<()> {
     if cursors.is_empty() {
         return Ok(());
     }
@@ -115,7 +129,11 @@ pub fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&chrono::Utc));
     }
-    let bad = || Error::Usage(format!("bad --since {s:?}: use RFC 3339 (2026-11-22T10:00:00Z) or an age like 30m, 2h, 7d"));
+    let bad = || {
+        Error::Usage(format!(
+            "bad --since {s:?}: use RFC 3339 (2026-11-22T10:00:00Z) or an age like 30m, 2h, 7d"
+        ))
+    };
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
     let n: i64 = num.parse().map_err(|_| bad())?;
     let secs = match unit {

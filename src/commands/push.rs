@@ -2,6 +2,7 @@
 
 use std::io::BufRead;
 
+use crate::Io;
 use crate::cli::PushArgs;
 use crate::commands::Context;
 use crate::delivery::{self, Feeds};
@@ -10,7 +11,6 @@ use crate::journal::Journal;
 use crate::keys::RoomKey;
 use crate::output::{note, warn};
 use crate::settings::RelayTarget;
-use crate::Io;
 
 /// Runs `push`.
 ///
@@ -55,7 +55,13 @@ pub fn run(args: &PushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     match delivery::deliver(state, &target, &own, &given, None, io.stderr) {
         Ok(report) => {
-            note(io.stderr, &format!("pushed {} record(s) in {} feed(s) to {}", report.appended, report.feeds, target.key));
+            note(
+                io.stderr,
+                &format!(
+                    "pushed {} record(s) in {} feed(s) to {}",
+                    report.appended, report.feeds, target.key
+                ),
+            );
             Ok(())
         }
         Err(e) => {
@@ -64,7 +70,10 @@ pub fn run(args: &PushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 count += delivery::pending(j, &target.key)?;
             }
             if count > 0 {
-                Err(Error::Queued { count, source: Box::new(e) })
+                Err(Error::Queued {
+                    count,
+                    source: Box::new(e),
+                })
             } else {
                 Err(e)
             }

@@ -1,5 +1,6 @@
 //! `ftpchat send`: encrypt and push one message; exit 0 only once it is on the relay.
 
+use crate::Io;
 use crate::cli::SendArgs;
 use crate::commands::encrypt::journal_record;
 use crate::commands::{Context, Target, read_text};
@@ -9,7 +10,6 @@ use crate::journal::Journal;
 use crate::keys::feed_pseudonym;
 use crate::record::{self, MAX_BODY};
 use crate::settings::RelayTarget;
-use crate::Io;
 
 /// Runs `send`.
 ///
@@ -30,7 +30,9 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     record::check_name(&name).map_err(|e| Error::Usage(e.to_string()))?;
     let body = if args.message.is_empty() {
         if io.stdin_tty {
-            return Err(Error::Usage("no message: give it as arguments or on stdin".into()));
+            return Err(Error::Usage(
+                "no message: give it as arguments or on stdin".into(),
+            ));
         }
         let text = read_text(io, MAX_BODY)?;
         text.strip_suffix('\n').unwrap_or(&text).to_string()
@@ -41,14 +43,24 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         return Err(Error::Usage("nothing to send: the message is empty".into()));
     }
     if body.len() > MAX_BODY {
-        return Err(Error::MessageTooLarge { size: body.len(), limit: MAX_BODY });
+        return Err(Error::MessageTooLarge {
+            size: body.len(),
+            limit: MAX_BODY,
+        });
     }
     let identity = ctx.identity(&sender.identity)?;
     let room = Target::resolve(&sender, ctx)?.recipient();
     journal_record(ctx, &identity, &room, &name, "message", &body)?;
     let feed = feed_pseudonym(&room.id, &identity.signing_key().verifying_key());
     let journal = Journal::new(&ctx.dirs.state, &room.id, &feed);
-    match delivery::deliver(&ctx.dirs.state, &relay, std::slice::from_ref(&journal), &Feeds::new(), None, io.stderr) {
+    match delivery::deliver(
+        &ctx.dirs.state,
+        &relay,
+        std::slice::from_ref(&journal),
+        &Feeds::new(),
+        None,
+        io.stderr,
+    ) {
         Ok(_) => Ok(()),
         Err(e) => Err(Error::Queued {
             count: delivery::pending(&journal, &relay.key)?,

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use crate::Io;
 use crate::cli::WatchArgs;
 use crate::commands::Context;
 use crate::commands::pull::save_cursors;
@@ -18,7 +19,6 @@ use crate::room::{self, Cursor, RelayState};
 use crate::settings::RelayTarget;
 use crate::signals;
 use crate::transport::ftp::{Connection, is_transient};
-use crate::Io;
 
 /// Runs `watch`.
 ///
@@ -44,7 +44,9 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let mut cursors: BTreeMap<String, Cursor> = if args.all {
         BTreeMap::new()
     } else {
-        RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?.data.cursors
+        RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?
+            .data
+            .cursors
     };
     let mut reader = Reader::new(rooms, None, false);
     for (feed, c) in &cursors {
@@ -68,7 +70,10 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             None => match Connection::open(&target.endpoint) {
                 Ok(c) => {
                     if failures > 0 {
-                        note(io.stderr, &format!("reconnected to {}", target.endpoint.url.authority()));
+                        note(
+                            io.stderr,
+                            &format!("reconnected to {}", target.endpoint.url.authority()),
+                        );
                     }
                     failures = 0;
                     conn.insert(c)
@@ -76,7 +81,11 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 Err(e) if is_transient(&e) && !args.once => {
                     failures += 1;
                     let wait = backoff(failures);
-                    warn(io.stderr, err_color, &format!("{e}; reconnecting in {:.1}s", wait.as_secs_f64()));
+                    warn(
+                        io.stderr,
+                        err_color,
+                        &format!("{e}; reconnecting in {:.1}s", wait.as_secs_f64()),
+                    );
                     if !signals::sleep(wait) {
                         break;
                     }
@@ -92,7 +101,11 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 conn = None;
                 failures += 1;
                 let wait = backoff(failures);
-                warn(io.stderr, err_color, &format!("{e}; reconnecting in {:.1}s", wait.as_secs_f64()));
+                warn(
+                    io.stderr,
+                    err_color,
+                    &format!("{e}; reconnecting in {:.1}s", wait.as_secs_f64()),
+                );
                 if !signals::sleep(wait) {
                     break;
                 }
@@ -109,6 +122,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 }
                 continue;
             }
+            warnings.extend(f.skipped.iter().cloned());
             for line in &f.lines {
                 let outcome = reader.read(line, &format!("feed {feed}"));
                 warnings.extend(outcome.warnings);
@@ -133,18 +147,26 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 .print(m, io.stdout)
                 .map_err(|e| Error::io("cannot write", "stdout", e))?;
         }
-        io.stdout.flush().map_err(|e| Error::io("cannot write", "stdout", e))?;
+        io.stdout
+            .flush()
+            .map_err(|e| Error::io("cannot write", "stdout", e))?;
         save_cursors(ctx, &target.key, &args.cursor, advanced)?;
         if args.once {
             if let Some(c) = conn.take() {
                 c.quit();
             }
             if failed_records > 0 {
-                return Err(Error::Findings { failed: failed_records });
+                return Err(Error::Findings {
+                    failed: failed_records,
+                });
             }
             return Ok(());
         }
-        interval = if active { poll_min } else { (interval.mul_f64(1.5)).min(poll_max) };
+        interval = if active {
+            poll_min
+        } else {
+            (interval.mul_f64(1.5)).min(poll_max)
+        };
         if !signals::sleep(interval) {
             break;
         }

@@ -50,12 +50,20 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Finding::Duplicate => write!(f, "duplicate of a record already shown (replayed?)"),
-            Finding::Fork => write!(f, "fork: a different record with the same seq was already seen"),
+            Finding::Fork => write!(
+                f,
+                "fork: a different record with the same seq was already seen"
+            ),
             Finding::Gap { from, to } if from == to => write!(f, "gap: record {from} is missing"),
             Finding::Gap { from, to } => write!(f, "gap: records {from} to {to} are missing"),
-            Finding::OutOfOrder { after } => write!(f, "out of order: arrived after record {after}"),
+            Finding::OutOfOrder { after } => {
+                write!(f, "out of order: arrived after record {after}")
+            }
             Finding::BrokenLink { at } => {
-                write!(f, "broken chain at record {at}: its previous-record hash does not match")
+                write!(
+                    f,
+                    "broken chain at record {at}: its previous-record hash does not match"
+                )
             }
             Finding::StartsLate => write!(f, "feed starts here; earlier records were not given"),
         }
@@ -109,7 +117,11 @@ impl ChainChecker {
         let f = self.feeds.entry(feed.to_string()).or_default();
         let mut findings = Vec::new();
         if let Some((known, _)) = f.seen.get(&seq) {
-            let finding = if known == hash { Finding::Duplicate } else { Finding::Fork };
+            let finding = if known == hash {
+                Finding::Duplicate
+            } else {
+                Finding::Fork
+            };
             let show = finding == Finding::Fork;
             return Checked {
                 findings: vec![finding],
@@ -195,7 +207,13 @@ mod tests {
         assert_eq!(r[1], vec![Finding::BrokenLink { at: 2 }]);
         let r = run(&[(2, "b", Some("a")), (1, "x", None)]);
         assert_eq!(r[0], vec![Finding::StartsLate]);
-        assert_eq!(r[1], vec![Finding::BrokenLink { at: 2 }, Finding::OutOfOrder { after: 2 }]);
+        assert_eq!(
+            r[1],
+            vec![
+                Finding::BrokenLink { at: 2 },
+                Finding::OutOfOrder { after: 2 }
+            ]
+        );
         let r = run(&[(1, "a", Some("q"))]);
         assert_eq!(r[0], vec![Finding::BrokenLink { at: 1 }]);
     }
@@ -208,6 +226,9 @@ mod tests {
         assert_eq!(c.head("f"), Some((8, "h8")));
         let mut c = ChainChecker::new();
         c.seed("f", 7, "h7");
-        assert_eq!(c.check("f", 8, "h8", Some("other")).findings, vec![Finding::BrokenLink { at: 8 }]);
+        assert_eq!(
+            c.check("f", 8, "h8", Some("other")).findings,
+            vec![Finding::BrokenLink { at: 8 }]
+        );
     }
 }

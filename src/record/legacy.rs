@@ -113,11 +113,17 @@ impl LegacyKey {
         let line = line.trim();
         let (token, wrapped) = if line.starts_with("Z0FBQUFB") {
             let inner = STANDARD.decode(line).map_err(|_| LegacyError::Decrypt)?;
-            (String::from_utf8(inner).map_err(|_| LegacyError::Decrypt)?, true)
+            (
+                String::from_utf8(inner).map_err(|_| LegacyError::Decrypt)?,
+                true,
+            )
         } else {
             (line.to_string(), false)
         };
-        let compressed = self.fernet.decrypt(token.trim()).map_err(|_| LegacyError::Decrypt)?;
+        let compressed = self
+            .fernet
+            .decrypt(token.trim())
+            .map_err(|_| LegacyError::Decrypt)?;
         let mut text = Vec::new();
         ZlibDecoder::new(&compressed[..])
             .take(MAX_TEXT)
@@ -128,13 +134,21 @@ impl LegacyKey {
     }
 
     /// Encodes one message as the app would write it (no line end).
-    pub fn encrypt_line(&self, name: &str, body: &str, local_time: &chrono::NaiveDateTime, layout: Layout, wrap: bool) -> String {
+    pub fn encrypt_line(
+        &self,
+        name: &str,
+        body: &str,
+        local_time: &chrono::NaiveDateTime,
+        layout: Layout,
+        wrap: bool,
+    ) -> String {
         let text = match layout {
             Layout::Dated => format!("{}:{name}: {body}", local_time.format("%Y-%m-%d %H:%M")),
             Layout::Short => format!("[{}] {name}: {body}", local_time.format("%H:%M")),
         };
         let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
-        z.write_all(text.as_bytes()).expect("writing to a Vec cannot fail");
+        z.write_all(text.as_bytes())
+            .expect("writing to a Vec cannot fail");
         let compressed = z.finish().expect("writing to a Vec cannot fail");
         let token = self.fernet.encrypt(&compressed);
         if wrap { STANDARD.encode(token) } else { token }
@@ -177,7 +191,10 @@ fn parse_text(text: &str, wrapped: bool) -> LegacyMessage {
         })
     };
     if wrapped {
-        dated(Version::V2).or_else(short).map(|m| LegacyMessage { version: Version::V2, ..m })
+        dated(Version::V2).or_else(short).map(|m| LegacyMessage {
+            version: Version::V2,
+            ..m
+        })
     } else {
         short().or_else(|| dated(Version::V1))
     }
@@ -209,10 +226,16 @@ mod tests {
         let v1 = key.encrypt_line("alice", "ping: 10:30 ok", &t, Layout::Dated, false);
         assert!(v1.starts_with("gAAAAA"));
         let m = key.decrypt_line(&v1).expect("v1");
-        assert_eq!((m.version, m.time.as_str(), m.name.as_str(), m.body.as_str()), (Version::V1, "2026-11-20 09:15", "alice", "ping: 10:30 ok"));
+        assert_eq!(
+            (m.version, m.time.as_str(), m.name.as_str(), m.body.as_str()),
+            (Version::V1, "2026-11-20 09:15", "alice", "ping: 10:30 ok")
+        );
         let v2 = key.encrypt_line("bob", "grüße", &t, Layout::Dated, true);
         assert!(v2.starts_with("Z0FBQUFB"));
-        assert_eq!(key.decrypt_line(&format!("{v2}\r")).expect("v2").version, Version::V2);
+        assert_eq!(
+            key.decrypt_line(&format!("{v2}\r")).expect("v2").version,
+            Version::V2
+        );
         let v3 = key.encrypt_line("bob", "x", &t, Layout::Short, false);
         let m = key.decrypt_line(&v3).expect("v3");
         assert_eq!((m.version, m.time.as_str()), (Version::V3, "09:15"));
@@ -221,7 +244,7 @@ mod tests {
     #[test]
     fn bad_lines_fail_cleanly() {
         let key = LegacyKey::derive("pw");
-        for bad in ["", "gAAAAA", "Z0FBQUFB!!", "gAAAAAB" ] {
+        for bad in ["", "gAAAAA", "Z0FBQUFB!!", "gAAAAAB"] {
             assert_eq!(key.decrypt_line(bad), Err(LegacyError::Decrypt));
         }
         let other = LegacyKey::derive("other");

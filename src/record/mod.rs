@@ -103,7 +103,11 @@ pub fn seal(
     plaintext.extend_from_slice(b64(&signature.to_bytes()).as_bytes());
     let ciphertext = age::encrypt(recipient, &plaintext).expect("x25519 encryption cannot fail");
     let feed = feed_pseudonym(&room, &signer.verifying_key());
-    Ok(format!("{TAG}.{feed}.{}.{}", envelope.seq, b64(&ciphertext)))
+    Ok(format!(
+        "{TAG}.{feed}.{}.{}",
+        envelope.seq,
+        b64(&ciphertext)
+    ))
 }
 
 fn signing_input(envelope: &[u8]) -> Vec<u8> {
@@ -192,10 +196,16 @@ pub fn parse_line(line: &str) -> Result<RecordLine<'_>, LineError> {
         return Err(LineError::Malformed("bad feed pseudonym"));
     }
     let seq = parts.next().unwrap_or_default();
-    if seq.is_empty() || seq.len() > 19 || seq.starts_with('0') || !seq.bytes().all(|b| b.is_ascii_digit()) {
+    if seq.is_empty()
+        || seq.len() > 19
+        || seq.starts_with('0')
+        || !seq.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(LineError::Malformed("bad sequence number"));
     }
-    let seq: u64 = seq.parse().map_err(|_| LineError::Malformed("bad sequence number"))?;
+    let seq: u64 = seq
+        .parse()
+        .map_err(|_| LineError::Malformed("bad sequence number"))?;
     let ciphertext = parts.next().unwrap_or_default();
     if ciphertext.is_empty()
         || !ciphertext
@@ -295,8 +305,8 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         .rposition(|&b| b == b'\n')
         .ok_or_else(|| OpenError::Envelope("no signature line".into()))?;
     let (envelope_bytes, signature) = (&plaintext[..split], &plaintext[split + 1..]);
-    let envelope: Envelope = serde_json::from_slice(envelope_bytes)
-        .map_err(|e| OpenError::Envelope(e.to_string()))?;
+    let envelope: Envelope =
+        serde_json::from_slice(envelope_bytes).map_err(|e| OpenError::Envelope(e.to_string()))?;
     let sender = parse_verifying_key(&envelope.from)
         .ok_or_else(|| OpenError::Envelope("bad sender key".into()))?;
     let signature: [u8; 64] = std::str::from_utf8(signature)
@@ -305,7 +315,10 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         .and_then(|b| b.try_into().ok())
         .ok_or(OpenError::Signature)?;
     sender
-        .verify_strict(&signing_input(envelope_bytes), &Signature::from_bytes(&signature))
+        .verify_strict(
+            &signing_input(envelope_bytes),
+            &Signature::from_bytes(&signature),
+        )
         .map_err(|_| OpenError::Signature)?;
     if envelope.room != room.as_str() {
         return Err(OpenError::WrongRoom {
@@ -314,7 +327,10 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         });
     }
     if envelope.v != 1 {
-        return Err(OpenError::Envelope(format!("unsupported envelope version {}", envelope.v)));
+        return Err(OpenError::Envelope(format!(
+            "unsupported envelope version {}",
+            envelope.v
+        )));
     }
     if feed_pseudonym(room, &sender) != record.feed {
         return Err(OpenError::Prefix("feed"));
@@ -339,7 +355,13 @@ mod tests {
     use crate::encoding::b64;
     use crate::keys::DeviceIdentity;
 
-    pub(crate) fn envelope(room: &RoomKey, id: &DeviceIdentity, seq: u64, prev: Option<String>, body: &str) -> Envelope {
+    pub(crate) fn envelope(
+        room: &RoomKey,
+        id: &DeviceIdentity,
+        seq: u64,
+        prev: Option<String>,
+        body: &str,
+    ) -> Envelope {
         Envelope {
             v: 1,
             room: room.room_id().to_string(),
@@ -374,10 +396,17 @@ mod tests {
         let room = RoomKey::generate();
         let other = RoomKey::generate();
         let id = DeviceIdentity::generate();
-        let line = seal(&envelope(&room, &id, 3, Some("x".into()), "m"), id.signing_key(), &room.current_recipient())
-            .expect("seal");
+        let line = seal(
+            &envelope(&room, &id, 3, Some("x".into()), "m"),
+            id.signing_key(),
+            &room.current_recipient(),
+        )
+        .expect("seal");
         let rec = parse_line(&line).expect("parse");
-        assert!(matches!(open(&rec, std::slice::from_ref(&other)), Err(OpenError::Decrypt(_))));
+        assert!(matches!(
+            open(&rec, std::slice::from_ref(&other)),
+            Err(OpenError::Decrypt(_))
+        ));
 
         let mut bytes = line.clone().into_bytes();
         let n = bytes.len() - 10;
@@ -388,7 +417,10 @@ mod tests {
 
         let moved = line.replacen(".3.", ".4.", 1);
         let rec = parse_line(&moved).expect("parse");
-        assert_eq!(open(&rec, std::slice::from_ref(&room)).err(), Some(OpenError::Prefix("seq")));
+        assert_eq!(
+            open(&rec, std::slice::from_ref(&room)).err(),
+            Some(OpenError::Prefix("seq"))
+        );
     }
 
     #[test]
@@ -397,10 +429,17 @@ mod tests {
         let other = RoomKey::generate();
         let id = DeviceIdentity::generate();
         // Signed for `room`, but encrypted to `other` by someone holding both keys.
-        let line = seal(&envelope(&room, &id, 1, None, "m"), id.signing_key(), &other.current_recipient())
-            .expect("seal");
+        let line = seal(
+            &envelope(&room, &id, 1, None, "m"),
+            id.signing_key(),
+            &other.current_recipient(),
+        )
+        .expect("seal");
         let rec = parse_line(&line).expect("parse");
-        assert!(matches!(open(&rec, std::slice::from_ref(&other)), Err(OpenError::WrongRoom { .. })));
+        assert!(matches!(
+            open(&rec, std::slice::from_ref(&other)),
+            Err(OpenError::WrongRoom { .. })
+        ));
     }
 
     #[test]
@@ -409,21 +448,42 @@ mod tests {
         let id = DeviceIdentity::generate();
         let big = "x".repeat(MAX_BODY + 1);
         assert_eq!(
-            seal(&envelope(&room, &id, 1, None, &big), id.signing_key(), &room.current_recipient()),
+            seal(
+                &envelope(&room, &id, 1, None, &big),
+                id.signing_key(),
+                &room.current_recipient()
+            ),
             Err(SealError::TooLarge(MAX_BODY + 1))
         );
         let max = "y".repeat(MAX_BODY);
-        let line = seal(&envelope(&room, &id, 1, None, &max), id.signing_key(), &room.current_recipient())
-            .expect("max body fits");
+        let line = seal(
+            &envelope(&room, &id, 1, None, &max),
+            id.signing_key(),
+            &room.current_recipient(),
+        )
+        .expect("max body fits");
         assert!(line.len() < MAX_LINE);
-        for bad in ["", "fc1", "fc2.aaaaaaaaaaaaaaaa.1.AAAA", "fc1.AAAAAAAAAAAAAAAA.1.AAAA",
-            "fc1.aaaaaaaaaaaaaaaa.01.AAAA", "fc1.aaaaaaaaaaaaaaaa.1.", "fc1.aaaaaaaaaaaaaaaa.1.AA=A",
-            "fc1.aaaaaaaaaaaaaaaa.99999999999999999999.AAAA"] {
+        for bad in [
+            "",
+            "fc1",
+            "fc2.aaaaaaaaaaaaaaaa.1.AAAA",
+            "fc1.AAAAAAAAAAAAAAAA.1.AAAA",
+            "fc1.aaaaaaaaaaaaaaaa.01.AAAA",
+            "fc1.aaaaaaaaaaaaaaaa.1.",
+            "fc1.aaaaaaaaaaaaaaaa.1.AA=A",
+            "fc1.aaaaaaaaaaaaaaaa.99999999999999999999.AAAA",
+        ] {
             assert!(parse_line(bad).is_err(), "{bad}");
         }
         assert_eq!(classify(b"\xff\xfe"), Err(LineError::NotUtf8));
         assert_eq!(classify(b"  \r\n"), Ok(LineKind::Blank));
-        assert!(matches!(classify(b"gAAAAAB\r\n"), Ok(LineKind::Legacy("gAAAAAB"))));
-        assert!(matches!(classify(&vec![b'a'; MAX_LINE + 1]), Err(LineError::TooLong(_))));
+        assert!(matches!(
+            classify(b"gAAAAAB\r\n"),
+            Ok(LineKind::Legacy("gAAAAAB"))
+        ));
+        assert!(matches!(
+            classify(&vec![b'a'; MAX_LINE + 1]),
+            Err(LineError::TooLong(_))
+        ));
     }
 }

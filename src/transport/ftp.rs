@@ -108,7 +108,9 @@ pub struct Connection {
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection").field("host", &self.host).finish_non_exhaustive()
+        f.debug_struct("Connection")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
     }
 }
 
@@ -208,11 +210,13 @@ impl Connection {
         conn.ftp
             .login(ep.url.user.as_str(), ep.password.expose())
             .map_err(|e| match e {
-                FtpError::UnexpectedResponse(r) if matches!(reply_code(&r), 530 | 331 | 332) => Error::Auth {
-                    host: host.clone(),
-                    user: ep.url.user.clone(),
-                    reply: reply_text(&r),
-                },
+                FtpError::UnexpectedResponse(r) if matches!(reply_code(&r), 530 | 331 | 332) => {
+                    Error::Auth {
+                        host: host.clone(),
+                        user: ep.url.user.clone(),
+                        reply: reply_text(&r),
+                    }
+                }
                 other => map_ftp(&host, "login", other),
             })?;
         conn.commands += 1;
@@ -284,14 +288,19 @@ impl Connection {
                     return Ok(Some(n as u64));
                 }
                 Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => return Ok(None),
-                Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+                Err(FtpError::UnexpectedResponse(r))
+                    if matches!(reply_code(&r), 500 | 502 | 504) =>
+                {
                     self.caps.size = Support::No;
                 }
                 Err(e) => return Err(self.err(&format!("SIZE {name}"), e)),
             }
         }
         let entries = self.list(dir)?;
-        Ok(entries.into_iter().find(|e| e.name == name).and_then(|e| e.size))
+        Ok(entries
+            .into_iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.size))
     }
 
     /// Lists a directory. Prefers `STAT <dir>` (one command, no data connection) once a
@@ -316,7 +325,11 @@ impl Connection {
                 Ok(Some(stat)) => same_names(&stat, &listed),
                 _ => false,
             };
-            self.caps.stat_dir = if agrees && !listed.is_empty() { Support::Yes } else { Support::Unknown };
+            self.caps.stat_dir = if agrees && !listed.is_empty() {
+                Support::Yes
+            } else {
+                Support::Unknown
+            };
             if agrees && listed.is_empty() {
                 // Nothing to compare yet: decide on a later, non-empty listing.
             } else if !agrees {
@@ -328,22 +341,41 @@ impl Connection {
 
     fn stat_list(&mut self, dir: &str) -> Result<Option<Vec<Entry>>> {
         self.commands += 1;
-        let target = if dir.is_empty() { ".".to_string() } else { dir.to_string() };
-        match self.ftp.custom_command(
-            format!("STAT {target}"),
-            &[Status::System, Status::Directory, Status::File],
-        ) {
-            Ok(resp) => {
-                let text = String::from_utf8_lossy(&resp.body);
-                let lines: Vec<&str> = text.lines().collect();
-                // First and last lines are the reply's own ("213-Status follows", "213 End").
-                let inner = lines.get(1..lines.len().saturating_sub(1)).unwrap_or_default();
-                Ok(Some(inner.iter().filter_map(|l| parse_list_line(l.trim_start())).collect()))
+        let target = if dir.is_empty() {
+            ".".to_string()
+        } else {
+            dir.to_string()
+        };
+        // Status::System must not be among the expected codes: suppaftp then treats a
+        // "ddd-" opener as a complete reply (its FEAT special case) and leaves the rest of
+        // a multi-line reply unread. 211 and 200 replies arrive as errors and are read here.
+        let reply = match self
+            .ftp
+            .custom_command(format!("STAT {target}"), &[Status::Directory, Status::File])
+        {
+            Ok(resp) => resp,
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 200 | 211) => r,
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => {
+                return Ok(Some(Vec::new()));
             }
-            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(Some(Vec::new())),
-            Err(FtpError::UnexpectedResponse(_)) => Ok(None),
-            Err(e) => Err(self.err("STAT", e)),
-        }
+            Err(FtpError::UnexpectedResponse(_)) => return Ok(None),
+            Err(e) => return Err(self.err("STAT", e)),
+        };
+        let text = String::from_utf8_lossy(&reply.body);
+        // Servers differ: vsftpd wraps the listing in "213-Status follows:" / "213 End",
+        // libunftp prefixes every listing line with the code. Strip a code prefix, then
+        // keep whatever parses as a listing line.
+        Ok(Some(
+            text.lines()
+                .map(|l| match l.as_bytes() {
+                    [a, b, c, b'-' | b' ', ..] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => {
+                        &l[4..]
+                    }
+                    _ => l,
+                })
+                .filter_map(|l| parse_list_line(l.trim_start()))
+                .collect(),
+        ))
     }
 
     fn data_list(&mut self, dir: &str) -> Result<Vec<Entry>> {
@@ -352,7 +384,9 @@ impl Connection {
         if self.caps.mlsd {
             match self.ftp.mlsd(target) {
                 Ok(lines) => return Ok(lines.iter().filter_map(|l| parse_mlsd_line(l)).collect()),
-                Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => return Ok(Vec::new()),
+                Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => {
+                    return Ok(Vec::new());
+                }
                 Err(FtpError::UnexpectedResponse(_)) => self.caps.mlsd = false,
                 Err(e) => return Err(self.err("MLSD", e)),
             }
@@ -360,7 +394,9 @@ impl Connection {
         }
         match self.ftp.list(target) {
             Ok(lines) => Ok(lines.iter().filter_map(|l| parse_list_line(l)).collect()),
-            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 550 | 450) => Ok(Vec::new()),
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 550 | 450) => {
+                Ok(Vec::new())
+            }
             Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502) => {
                 self.commands += 1;
                 let names = self.ftp.nlst(target).map_err(|e| self.err("NLST", e))?;
@@ -396,7 +432,9 @@ impl Connection {
         self.commands += 1;
         let result = self.ftp.retr(&path, |r| {
             let mut buf = Vec::new();
-            r.take(MAX_DOWNLOAD).read_to_end(&mut buf).map_err(FtpError::ConnectionError)?;
+            r.take(MAX_DOWNLOAD)
+                .read_to_end(&mut buf)
+                .map_err(FtpError::ConnectionError)?;
             Ok(buf)
         });
         match result {
@@ -409,7 +447,9 @@ impl Connection {
             }
             Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(None),
             Err(FtpError::UnexpectedResponse(r))
-                if offset > 0 && self.caps.rest != Support::No && matches!(reply_code(&r), 500 | 502 | 504 | 554) =>
+                if offset > 0
+                    && self.caps.rest != Support::No
+                    && matches!(reply_code(&r), 500 | 502 | 504 | 554) =>
             {
                 self.caps.rest = Support::No;
                 self.retrieve(dir, name, offset)
@@ -464,7 +504,9 @@ impl Connection {
         self.commands += 2;
         match self.ftp.rename(join(dir, from), join(dir, to)) {
             Ok(()) => Ok(true),
-            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => Ok(false),
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+                Ok(false)
+            }
             Err(e) => Err(self.err("RNFR/RNTO", e)),
         }
     }
@@ -501,7 +543,11 @@ impl Connection {
 
 /// `dir/name`, or `name` in the login directory.
 pub fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 fn same_names(a: &[Entry], b: &[Entry]) -> bool {
@@ -518,9 +564,14 @@ fn map_ftp(host: &str, what: &str, e: FtpError) -> Error {
         FtpError::ConnectionError(io) => Error::Relay {
             host: host.to_string(),
             what: what.to_string(),
-            timeout: matches!(io.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            timeout: matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
             reason: match io.kind() {
-                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => "timed out".to_string(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+                    "timed out".to_string()
+                }
                 _ => io.to_string(),
             },
         },
@@ -646,8 +697,12 @@ mod insecure {
 
     use std::sync::Arc;
 
-    use suppaftp::rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-    use suppaftp::rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+    use suppaftp::rustls::client::danger::{
+        HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
+    };
+    use suppaftp::rustls::crypto::{
+        CryptoProvider, verify_tls12_signature, verify_tls13_signature,
+    };
     use suppaftp::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
     use suppaftp::rustls::{DigitallySignedStruct, Error, SignatureScheme};
 
@@ -672,7 +727,12 @@ mod insecure {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+            verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
         }
 
         fn verify_tls13_signature(
@@ -681,7 +741,12 @@ mod insecure {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+            verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
         }
 
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -698,19 +763,34 @@ mod tests {
     fn list_formats() {
         assert_eq!(
             parse_list_line("-rw-r--r--    1 1000     1000         1234 Nov 22 02:30 abc.log"),
-            Some(Entry { name: "abc.log".into(), size: Some(1234) })
+            Some(Entry {
+                name: "abc.log".into(),
+                size: Some(1234)
+            })
         );
-        assert_eq!(parse_list_line("drwxr-xr-x 2 u g 4096 Nov 22 02:30 blobs"), None);
+        assert_eq!(
+            parse_list_line("drwxr-xr-x 2 u g 4096 Nov 22 02:30 blobs"),
+            None
+        );
         assert_eq!(
             parse_list_line("11-22-26  02:30AM                 77 x.log"),
-            Some(Entry { name: "x.log".into(), size: Some(77) })
+            Some(Entry {
+                name: "x.log".into(),
+                size: Some(77)
+            })
         );
-        assert_eq!(parse_list_line("11-22-26  02:30AM       <DIR>          d"), None);
+        assert_eq!(
+            parse_list_line("11-22-26  02:30AM       <DIR>          d"),
+            None
+        );
         assert_eq!(parse_list_line("total 8"), None);
         assert_eq!(parse_list_line(""), None);
         assert_eq!(
             parse_mlsd_line("type=file;size=12;modify=20261122023000; a b.log"),
-            Some(Entry { name: "a b.log".into(), size: Some(12) })
+            Some(Entry {
+                name: "a b.log".into(),
+                size: Some(12)
+            })
         );
         assert_eq!(parse_mlsd_line("type=dir; x"), None);
         assert_eq!(parse_mlsd_line("garbage"), None);

@@ -82,7 +82,10 @@ impl<'a> Tokens<'a> {
             self.rest = "";
             return Some(out);
         }
-        let end = self.rest.find(char::is_whitespace).unwrap_or(self.rest.len());
+        let end = self
+            .rest
+            .find(char::is_whitespace)
+            .unwrap_or(self.rest.len());
         let tok = self.rest[..end].to_string();
         self.rest = &self.rest[end..];
         Some(tok)

@@ -47,8 +47,16 @@ impl fmt::Display for RelayUrl {
             Scheme::Ftp => "ftp",
             Scheme::Ftps => "ftps",
         };
-        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
-        write!(f, "{scheme}://{}@{host}:{}{}", self.user, self.port, self.path)
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        write!(
+            f,
+            "{scheme}://{}@{host}:{}{}",
+            self.user, self.port, self.path
+        )
     }
 }
 
@@ -59,21 +67,33 @@ impl RelayUrl {
     ///
     /// [`Error::Usage`] naming what is wrong; the password never appears in it.
     pub fn parse(s: &str) -> Result<Self> {
-        let bad = |why: &str| Error::Usage(format!("bad relay URL: {why} (expected ftp://user@host[:port]/path or ftps://...)"));
+        let bad = |why: &str| {
+            Error::Usage(format!(
+                "bad relay URL: {why} (expected ftp://user@host[:port]/path or ftps://...)"
+            ))
+        };
         let parsed = ::url::Url::parse(s).map_err(|e| bad(&e.to_string()))?;
         let scheme = match parsed.scheme() {
             "ftp" => Scheme::Ftp,
             "ftps" => Scheme::Ftps,
             other => return Err(bad(&format!("unsupported scheme {other:?}"))),
         };
-        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("no host"))?;
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let host = parsed
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| bad("no host"))?;
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         let user = match parsed.username() {
             "" => "anonymous".to_string(),
             u => decode(u).ok_or_else(|| bad("user name is not UTF-8"))?,
         };
         let password = match parsed.password() {
-            Some(p) => Some(Secret::new(decode(p).ok_or_else(|| bad("password is not UTF-8"))?)),
+            Some(p) => Some(Secret::new(
+                decode(p).ok_or_else(|| bad("password is not UTF-8"))?,
+            )),
             None => None,
         };
         if parsed.query().is_some() || parsed.fragment().is_some() {
@@ -123,7 +143,10 @@ impl RelayUrl {
 }
 
 fn decode(s: &str) -> Option<String> {
-    percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// Normalises a directory path: absolute, no empty or `.` parts, no `..`, no control
@@ -134,7 +157,9 @@ fn normalize_dir(path: &str) -> std::result::Result<String, String> {
         match part {
             "" | "." => {}
             ".." => return Err("'..' is not allowed".into()),
-            p if p.chars().any(char::is_control) => return Err("control characters are not allowed".into()),
+            p if p.chars().any(char::is_control) => {
+                return Err("control characters are not allowed".into());
+            }
             p => parts.push(p),
         }
     }
@@ -148,7 +173,10 @@ mod tests {
     #[test]
     fn parses_and_hides_password() {
         let u = RelayUrl::parse("ftp://al%40ce:p%3Ass@example.org:2121/chat/").expect("url");
-        assert_eq!((u.user.as_str(), u.port, u.path.as_str()), ("al@ce", 2121, "/chat"));
+        assert_eq!(
+            (u.user.as_str(), u.port, u.path.as_str()),
+            ("al@ce", 2121, "/chat")
+        );
         assert_eq!(u.password.as_ref().map(Secret::expose), Some("p:ss"));
         assert!(!u.to_string().contains("p:ss"));
         assert!(!format!("{u:?}").contains("p:ss"));
@@ -160,11 +188,16 @@ mod tests {
     #[test]
     fn defaults_and_errors() {
         let u = RelayUrl::parse("ftps://[::1]").expect("url");
-        assert_eq!((u.scheme, u.port, u.user.as_str(), u.path.as_str()), (Scheme::Ftps, 21, "anonymous", "/"));
+        assert_eq!(
+            (u.scheme, u.port, u.user.as_str(), u.path.as_str()),
+            (Scheme::Ftps, 21, "anonymous", "/")
+        );
         assert_eq!(u.authority(), "[::1]:21");
         assert!(RelayUrl::parse("http://h/").is_err());
         assert!(RelayUrl::parse("ftp:///x").is_err());
-        let e = RelayUrl::parse("sftp://u:hunter2@h/").expect_err("scheme").to_string();
+        let e = RelayUrl::parse("sftp://u:hunter2@h/")
+            .expect_err("scheme")
+            .to_string();
         assert!(!e.contains("hunter2"));
     }
 }

@@ -2,6 +2,7 @@
 //! that points HOME, XDG_* and FTPCHAT_* at it.
 
 #![allow(dead_code)]
+#![allow(clippy::print_stderr, reason = "tests report skips on stderr")]
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +15,9 @@ pub struct Home {
 
 impl Home {
     pub fn new() -> Self {
-        Home { dir: tempfile::tempdir().expect("tempdir") }
+        Home {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -41,20 +44,45 @@ impl Home {
     /// Creates the default identity and room key; returns (public id line, room recipient).
     pub fn keys(&self) -> (String, String) {
         let id = self.cmd().arg("keygen").output().expect("keygen");
-        assert!(id.status.success(), "{}", String::from_utf8_lossy(&id.stderr));
-        let room = self.cmd().args(["keygen", "--room"]).output().expect("keygen --room");
+        assert!(
+            id.status.success(),
+            "{}",
+            String::from_utf8_lossy(&id.stderr)
+        );
+        let room = self
+            .cmd()
+            .args(["keygen", "--room"])
+            .output()
+            .expect("keygen --room");
         assert!(room.status.success());
         (
-            String::from_utf8(id.stdout).expect("utf8").trim().to_string(),
-            String::from_utf8(room.stdout).expect("utf8").trim().to_string(),
+            String::from_utf8(id.stdout)
+                .expect("utf8")
+                .trim()
+                .to_string(),
+            String::from_utf8(room.stdout)
+                .expect("utf8")
+                .trim()
+                .to_string(),
         )
     }
 
     /// Encrypts `msg` as `name`, returning the record line.
     pub fn encrypt(&self, msg: &str, name: &str) -> String {
-        let out = self.cmd().args(["encrypt", "--name", name, "-m", msg]).output().expect("encrypt");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).expect("utf8").trim().to_string()
+        let out = self
+            .cmd()
+            .args(["encrypt", "--name", name, "-m", msg])
+            .output()
+            .expect("encrypt");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("utf8")
+            .trim()
+            .to_string()
     }
 }
 
@@ -66,7 +94,10 @@ pub fn have(program: &str) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !found {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{program} is required in CI but not installed");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{program} is required in CI but not installed"
+        );
         eprintln!("skipping: {program} not installed");
     }
     found
