@@ -21,6 +21,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'ftpchat' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -34,14 +37,19 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show a room live: pull and decrypt until interrupted')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List records waiting for delivery, or deliver them')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, show, remove profiles or pick the default one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ftpchat;keygen' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the key [default: identity.key or room.key in the config directory]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the key [default: identity.key or room.key in the config directory]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Make a room key instead of a device identity')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key file (the old key is lost)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -61,9 +69,12 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The message (instead of stdin)')
             [CompletionResult]::new('--legacy-layout', '--legacy-layout', [CompletionResultType]::ParameterName, 'Layout of legacy lines: dated (v1, the app''s default) or short ([HH:MM], newest app)')
             [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'One record per input line instead of one for the whole input')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)')
             [CompletionResult]::new('--legacy-base64', '--legacy-base64', [CompletionResultType]::ParameterName, 'Wrap legacy tokens in base64 once more, as app version 1.6 did')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -75,9 +86,12 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
             [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per record on stdout')
             [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -92,8 +106,12 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
             [CompletionResult]::new('--outbox', '--outbox', [CompletionResultType]::ParameterName, 'Deliver the pending outbox only; do not read stdin')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -110,9 +128,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Name of the cursor to use, so several readers can keep their own places')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated [default: room.key in the config directory]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Everything in the room, not just what is new')
             [CompletionResult]::new('--no-advance', '--no-advance', [CompletionResultType]::ParameterName, 'Do not move the cursor (peek)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -133,7 +155,12 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--recipients-file', '--recipients-file', [CompletionResultType]::ParameterName, 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name shown with the messages [default: $USER]')
+            [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -152,11 +179,18 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--poll-min', '--poll-min', [CompletionResultType]::ParameterName, 'Shortest time between polls, in seconds (used right after activity)')
             [CompletionResult]::new('--poll-max', '--poll-max', [CompletionResultType]::ParameterName, 'Longest time between polls, in seconds (reached when idle)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Name of the cursor to use')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED')
+            [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Seconds a --exec command may run before it is killed')
+            [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per record on stdout')
             [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
             [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Poll once, print what is new, and exit')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Start from the beginning of the room instead of the saved cursor')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -164,7 +198,10 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;outbox' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'List as JSON lines')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -175,6 +212,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;outbox;list' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -185,6 +225,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps://')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -214,12 +257,120 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--passive-ports', '--passive-ports', [CompletionResultType]::ParameterName, 'Passive data ports, as FIRST-LAST (at least 100 ports are advised)')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve FTPS with this certificate chain (PEM); requires --tls-key')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Private key for --tls-cert (PEM)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--tls-required', '--tls-required', [CompletionResultType]::ParameterName, 'With TLS: refuse clients that do not use it')
             [CompletionResult]::new('--no-setup', '--no-setup', [CompletionResultType]::ParameterName, 'Do not create keys, a room or a profile; only serve')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;init' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to create or edit')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path or ftps://...)')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory on the relay')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the FTP password from this file (mode 0600)')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run this command to get the FTP password (e.g. `pass show ftp/relay`)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Use this room key file (default: room.key in the config directory, created if missing)')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Use this room key file (default: room.key in the config directory, created if missing)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Use this device identity (default: identity.key, created if missing)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust this PEM file''s certificates for ftps://')
+            [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File with the original app''s chat passphrase (for --legacy)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification for this relay (testing only)')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file of the original FTPChat app')
+            [CompletionResult]::new('--default', '--default', [CompletionResultType]::ParameterName, 'Make this the default profile')
+            [CompletionResult]::new('--no-test', '--no-test', [CompletionResultType]::ParameterName, 'Do not test the connection')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never prompt; take everything from the flags')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never prompt; take everything from the flags')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;profile' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default one is marked with *)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile''s settings (never a password)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile (keys and state are kept)')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a profile the default')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpchat;profile;list' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;profile;show' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;profile;remove' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;profile;use' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;profile;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default one is marked with *)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile''s settings (never a password)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile (keys and state are kept)')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a profile the default')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ftpchat;profile;help;list' {
+            break
+        }
+        'ftpchat;profile;help;show' {
+            break
+        }
+        'ftpchat;profile;help;remove' {
+            break
+        }
+        'ftpchat;profile;help;use' {
+            break
+        }
+        'ftpchat;profile;help;help' {
             break
         }
         'ftpchat;help' {
@@ -232,6 +383,8 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show a room live: pull and decrypt until interrupted')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List records waiting for delivery, or deliver them')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, show, remove profiles or pick the default one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -268,6 +421,28 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;help;relay' {
+            break
+        }
+        'ftpchat;help;init' {
+            break
+        }
+        'ftpchat;help;profile' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default one is marked with *)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile''s settings (never a password)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile (keys and state are kept)')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a profile the default')
+            break
+        }
+        'ftpchat;help;profile;list' {
+            break
+        }
+        'ftpchat;help;profile;show' {
+            break
+        }
+        'ftpchat;help;profile;remove' {
+            break
+        }
+        'ftpchat;help;profile;use' {
             break
         }
         'ftpchat;help;help' {

@@ -25,11 +25,17 @@ _ftpchat() {
             ftpchat,help)
                 cmd="ftpchat__subcmd__help"
                 ;;
+            ftpchat,init)
+                cmd="ftpchat__subcmd__init"
+                ;;
             ftpchat,keygen)
                 cmd="ftpchat__subcmd__keygen"
                 ;;
             ftpchat,outbox)
                 cmd="ftpchat__subcmd__outbox"
+                ;;
+            ftpchat,profile)
+                cmd="ftpchat__subcmd__profile"
                 ;;
             ftpchat,pull)
                 cmd="ftpchat__subcmd__pull"
@@ -55,11 +61,17 @@ _ftpchat() {
             ftpchat__subcmd__help,help)
                 cmd="ftpchat__subcmd__help__subcmd__help"
                 ;;
+            ftpchat__subcmd__help,init)
+                cmd="ftpchat__subcmd__help__subcmd__init"
+                ;;
             ftpchat__subcmd__help,keygen)
                 cmd="ftpchat__subcmd__help__subcmd__keygen"
                 ;;
             ftpchat__subcmd__help,outbox)
                 cmd="ftpchat__subcmd__help__subcmd__outbox"
+                ;;
+            ftpchat__subcmd__help,profile)
+                cmd="ftpchat__subcmd__help__subcmd__profile"
                 ;;
             ftpchat__subcmd__help,pull)
                 cmd="ftpchat__subcmd__help__subcmd__pull"
@@ -82,6 +94,18 @@ _ftpchat() {
             ftpchat__subcmd__help__subcmd__outbox,list)
                 cmd="ftpchat__subcmd__help__subcmd__outbox__subcmd__list"
                 ;;
+            ftpchat__subcmd__help__subcmd__profile,list)
+                cmd="ftpchat__subcmd__help__subcmd__profile__subcmd__list"
+                ;;
+            ftpchat__subcmd__help__subcmd__profile,remove)
+                cmd="ftpchat__subcmd__help__subcmd__profile__subcmd__remove"
+                ;;
+            ftpchat__subcmd__help__subcmd__profile,show)
+                cmd="ftpchat__subcmd__help__subcmd__profile__subcmd__show"
+                ;;
+            ftpchat__subcmd__help__subcmd__profile,use)
+                cmd="ftpchat__subcmd__help__subcmd__profile__subcmd__use"
+                ;;
             ftpchat__subcmd__outbox,flush)
                 cmd="ftpchat__subcmd__outbox__subcmd__flush"
                 ;;
@@ -100,6 +124,36 @@ _ftpchat() {
             ftpchat__subcmd__outbox__subcmd__help,list)
                 cmd="ftpchat__subcmd__outbox__subcmd__help__subcmd__list"
                 ;;
+            ftpchat__subcmd__profile,help)
+                cmd="ftpchat__subcmd__profile__subcmd__help"
+                ;;
+            ftpchat__subcmd__profile,list)
+                cmd="ftpchat__subcmd__profile__subcmd__list"
+                ;;
+            ftpchat__subcmd__profile,remove)
+                cmd="ftpchat__subcmd__profile__subcmd__remove"
+                ;;
+            ftpchat__subcmd__profile,show)
+                cmd="ftpchat__subcmd__profile__subcmd__show"
+                ;;
+            ftpchat__subcmd__profile,use)
+                cmd="ftpchat__subcmd__profile__subcmd__use"
+                ;;
+            ftpchat__subcmd__profile__subcmd__help,help)
+                cmd="ftpchat__subcmd__profile__subcmd__help__subcmd__help"
+                ;;
+            ftpchat__subcmd__profile__subcmd__help,list)
+                cmd="ftpchat__subcmd__profile__subcmd__help__subcmd__list"
+                ;;
+            ftpchat__subcmd__profile__subcmd__help,remove)
+                cmd="ftpchat__subcmd__profile__subcmd__help__subcmd__remove"
+                ;;
+            ftpchat__subcmd__profile__subcmd__help,show)
+                cmd="ftpchat__subcmd__profile__subcmd__help__subcmd__show"
+                ;;
+            ftpchat__subcmd__profile__subcmd__help,use)
+                cmd="ftpchat__subcmd__profile__subcmd__help__subcmd__use"
+                ;;
             *)
                 ;;
         esac
@@ -107,12 +161,16 @@ _ftpchat() {
 
     case "${cmd}" in
         ftpchat)
-            opts="-h -V --help --version keygen encrypt decrypt push pull send watch outbox relay help"
+            opts="-q -h -V --quiet --timeout --help --version keygen encrypt decrypt push pull send watch outbox relay init profile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -121,7 +179,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__decrypt)
-            opts="-i -h -V --room-key --legacy-passphrase-file --json --utc --color --verify --help --version"
+            opts="-i -q -h -V --room-key --legacy-passphrase-file --json --utc --color --verify --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,6 +201,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -151,7 +213,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__encrypt)
-            opts="-i -r -R -m -h -V --room-key --recipient --recipients-file --identity --name --message --lines --legacy --legacy-layout --legacy-base64 --legacy-passphrase-file --help --version"
+            opts="-i -r -R -m -q -h -V --room-key --recipient --recipients-file --identity --name --message --lines --legacy --legacy-layout --legacy-base64 --legacy-passphrase-file --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,6 +267,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -213,7 +279,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help)
-            opts="keygen encrypt decrypt push pull send watch outbox relay help"
+            opts="keygen encrypt decrypt push pull send watch outbox relay init profile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -255,6 +321,20 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -311,6 +391,76 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help__subcmd__outbox__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__profile)
+            opts="list show remove use"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__profile__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__profile__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__profile__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__profile__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -394,8 +544,70 @@ _ftpchat() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ftpchat__subcmd__init)
+            opts="-i -y -q -h -V --profile --relay --room --name --password-file --password-command --room-key --identity --ca-file --insecure --legacy --legacy-passphrase-file --default --no-test --yes --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --legacy-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ftpchat__subcmd__keygen)
-            opts="-o -h -V --room --output --force --help --version"
+            opts="-o -q -h -V --room --output --force --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,6 +621,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -417,12 +633,16 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox)
-            opts="-h -V --json --help --version list flush help"
+            opts="-q -h -V --json --quiet --timeout --help --version list flush help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -431,7 +651,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox__subcmd__flush)
-            opts="-h -V --connect-timeout --io-timeout --ca-file --help --version"
+            opts="-q -h -V --connect-timeout --io-timeout --ca-file --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +666,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -513,7 +737,43 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox__subcmd__list)
-            opts="-h -V --help --version"
+            opts="-q -h -V --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile)
+            opts="-q -h -V --quiet --timeout --help --version list show remove use help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__help)
+            opts="list show remove use help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,8 +786,150 @@ _ftpchat() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ftpchat__subcmd__profile__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__help__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__list)
+            opts="-q -h -V --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__remove)
+            opts="-q -h -V --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__show)
+            opts="-q -h -V --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__profile__subcmd__use)
+            opts="-q -h -V --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ftpchat__subcmd__pull)
-            opts="-i -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --all --since --no-advance --cursor --room-key --help --version"
+            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --all --since --no-advance --cursor --room-key --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -569,6 +971,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -577,7 +983,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__push)
-            opts="-i -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --outbox --room-key --help --version"
+            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --outbox --room-key --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,6 +1017,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -619,7 +1029,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__relay)
-            opts="-h -V --listen --root --user --password-file --passive-ports --tls-cert --tls-key --tls-required --no-setup --help --version"
+            opts="-q -h -V --listen --root --user --password-file --passive-ports --tls-cert --tls-key --tls-required --no-setup --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +1063,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -661,7 +1075,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --room-key --recipient --recipients-file --identity --name --help --version"
+            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,6 +1133,14 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --legacy-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -727,7 +1149,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__watch)
-            opts="-i -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --room-key --json --utc --color --once --poll-min --poll-max --all --cursor --help --version"
+            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --cursor --exec --exec-timeout --legacy-passphrase-file --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,6 +1196,22 @@ _ftpchat() {
                     return 0
                     ;;
                 --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --legacy-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -18,6 +18,9 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
     }
     var completions = [
         &'ftpchat'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -31,13 +34,18 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand watch 'Show a room live: pull and decrypt until interrupted'
             cand outbox 'List records waiting for delivery, or deliver them'
             cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+            cand init 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
+            cand profile 'List, show, remove profiles or pick the default one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;keygen'= {
             cand -o 'Where to write the key [default: identity.key or room.key in the config directory]'
             cand --output 'Where to write the key [default: identity.key or room.key in the config directory]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --room 'Make a room key instead of a device identity'
             cand --force 'Replace an existing key file (the old key is lost)'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -56,9 +64,12 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --message 'The message (instead of stdin)'
             cand --legacy-layout 'Layout of legacy lines: dated (v1, the app''s default) or short ([HH:MM], newest app)'
             cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --lines 'One record per input line instead of one for the whole input'
             cand --legacy 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)'
             cand --legacy-base64 'Wrap legacy tokens in base64 once more, as app version 1.6 did'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -69,9 +80,12 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --room-key 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
             cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
             cand --color 'When to colour output'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --json 'One JSON object per record on stdout'
             cand --utc 'Show times in UTC instead of local time'
             cand --verify 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -85,8 +99,12 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
             cand -i 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]'
             cand --room-key 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
             cand --outbox 'Deliver the pending outbox only; do not read stdin'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -102,9 +120,13 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --cursor 'Name of the cursor to use, so several readers can keep their own places'
             cand -i 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
             cand --room-key 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
             cand --all 'Everything in the room, not just what is new'
             cand --no-advance 'Do not move the cursor (peek)'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -124,7 +146,12 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --recipients-file 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)'
             cand --identity 'Device identity file [default: identity.key in the config directory]'
             cand --name 'Display name shown with the messages [default: $USER]'
+            cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -142,18 +169,28 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --poll-min 'Shortest time between polls, in seconds (used right after activity)'
             cand --poll-max 'Longest time between polls, in seconds (reached when idle)'
             cand --cursor 'Name of the cursor to use'
+            cand --exec 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED'
+            cand --exec-timeout 'Seconds a --exec command may run before it is killed'
+            cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
             cand --json 'One JSON object per record on stdout'
             cand --utc 'Show times in UTC instead of local time'
             cand --once 'Poll once, print what is new, and exit'
             cand --all 'Start from the beginning of the room instead of the saved cursor'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'ftpchat;outbox'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --json 'List as JSON lines'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -163,6 +200,9 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;outbox;list'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -172,6 +212,9 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --connect-timeout 'Seconds to wait for a TCP connection'
             cand --io-timeout 'Seconds to wait for any reply or transfer progress'
             cand --ca-file 'Trust the certificates in this PEM file for ftps://'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -196,12 +239,108 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --passive-ports 'Passive data ports, as FIRST-LAST (at least 100 ports are advised)'
             cand --tls-cert 'Serve FTPS with this certificate chain (PEM); requires --tls-key'
             cand --tls-key 'Private key for --tls-cert (PEM)'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --tls-required 'With TLS: refuse clients that do not use it'
             cand --no-setup 'Do not create keys, a room or a profile; only serve'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'ftpchat;init'= {
+            cand --profile 'Profile to create or edit'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...)'
+            cand --room 'Room directory on the relay'
+            cand --name 'Display name'
+            cand --password-file 'Read the FTP password from this file (mode 0600)'
+            cand --password-command 'Run this command to get the FTP password (e.g. `pass show ftp/relay`)'
+            cand -i 'Use this room key file (default: room.key in the config directory, created if missing)'
+            cand --room-key 'Use this room key file (default: room.key in the config directory, created if missing)'
+            cand --identity 'Use this device identity (default: identity.key, created if missing)'
+            cand --ca-file 'Trust this PEM file''s certificates for ftps://'
+            cand --legacy-passphrase-file 'File with the original app''s chat passphrase (for --legacy)'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Skip TLS certificate verification for this relay (testing only)'
+            cand --legacy 'The room is a chat file of the original FTPChat app'
+            cand --default 'Make this the default profile'
+            cand --no-test 'Do not test the connection'
+            cand -y 'Never prompt; take everything from the flags'
+            cand --yes 'Never prompt; take everything from the flags'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;profile'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List profiles (the default one is marked with *)'
+            cand show 'Show a profile''s settings (never a password)'
+            cand remove 'Remove a profile (keys and state are kept)'
+            cand use 'Make a profile the default'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;profile;list'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;profile;show'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;profile;remove'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;profile;use'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;profile;help'= {
+            cand list 'List profiles (the default one is marked with *)'
+            cand show 'Show a profile''s settings (never a password)'
+            cand remove 'Remove a profile (keys and state are kept)'
+            cand use 'Make a profile the default'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;profile;help;list'= {
+        }
+        &'ftpchat;profile;help;show'= {
+        }
+        &'ftpchat;profile;help;remove'= {
+        }
+        &'ftpchat;profile;help;use'= {
+        }
+        &'ftpchat;profile;help;help'= {
         }
         &'ftpchat;help'= {
             cand keygen 'Create a device identity, or a room key with --room'
@@ -213,6 +352,8 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand watch 'Show a room live: pull and decrypt until interrupted'
             cand outbox 'List records waiting for delivery, or deliver them'
             cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+            cand init 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
+            cand profile 'List, show, remove profiles or pick the default one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;help;keygen'= {
@@ -238,6 +379,22 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;help;outbox;flush'= {
         }
         &'ftpchat;help;relay'= {
+        }
+        &'ftpchat;help;init'= {
+        }
+        &'ftpchat;help;profile'= {
+            cand list 'List profiles (the default one is marked with *)'
+            cand show 'Show a profile''s settings (never a password)'
+            cand remove 'Remove a profile (keys and state are kept)'
+            cand use 'Make a profile the default'
+        }
+        &'ftpchat;help;profile;list'= {
+        }
+        &'ftpchat;help;profile;show'= {
+        }
+        &'ftpchat;help;profile;remove'= {
+        }
+        &'ftpchat;help;profile;use'= {
         }
         &'ftpchat;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ftpchat_global_optspecs
-    string join \n h/help V/version
+    string join \n q/quiet timeout= h/help V/version
 end
 
 function __fish_ftpchat_needs_command
@@ -24,6 +24,8 @@ function __fish_ftpchat_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
@@ -35,10 +37,14 @@ complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "send" -d 'Encrypt a
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "profile" -d 'List, show, remove profiles or pick the default one'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s o -l output -d 'Where to write the key [default: identity.key or room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l room -d 'Make a room key instead of a device identity'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l force -d 'Replace an existing key file (the old key is lost)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s i -l room-key -d 'Room key file; the newest key in it is encrypted to' -r -F
@@ -50,9 +56,11 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s m -l message
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-layout -d 'Layout of legacy lines: dated (v1, the app\'s default) or short ([HH:MM], newest app)' -r -f -a "dated\t'`YYYY-MM-DD HH:MM:<name>: <message>`'
 short\t'`[HH:MM] <name>: <message>`'"
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l lines -d 'One record per input line instead of one for the whole input'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy -d 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-base64 -d 'Wrap legacy tokens in base64 once more, as app version 1.6 did'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
@@ -60,9 +68,11 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l legacy-passp
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l json -d 'One JSON object per record on stdout'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l utc -d 'Show times in UTC instead of local time'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l verify -d 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
@@ -71,8 +81,11 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ca-file -d 'Tru
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s i -l room-key -d 'Room key whose journals (this device\'s feeds in that room) to deliver [default: room.key, if present]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l outbox -d 'Deliver the pending outbox only; do not read stdin'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
@@ -83,9 +96,12 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l io-timeout -d '
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l cursor -d 'Name of the cursor to use, so several readers can keep their own places' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l all -d 'Everything in the room, not just what is new'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l no-advance -d 'Do not move the cursor (peek)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
@@ -98,7 +114,11 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s r -l recipient 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s R -l recipients-file -d 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l name -d 'Display name shown with the messages [default: $USER]' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
@@ -113,24 +133,36 @@ never\t'Never'"
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-min -d 'Shortest time between polls, in seconds (used right after activity)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-max -d 'Longest time between polls, in seconds (reached when idle)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l cursor -d 'Name of the cursor to use' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec -d 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec-timeout -d 'Seconds a --exec command may run before it is killed' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l json -d 'One JSON object per record on stdout'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l utc -d 'Show times in UTC instead of local time'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l once -d 'Poll once, print what is new, and exit'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l all -d 'Start from the beginning of the room instead of the saved cursor'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -l json -d 'List as JSON lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "list" -d 'List pending records per room, feed and relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l io-timeout -d 'Seconds to wait for any reply or transfer progress' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l ca-file -d 'Trust the certificates in this PEM file for ftps://' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pending records per room, feed and relay'
@@ -143,19 +175,76 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l password-file 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l passive-ports -d 'Passive data ports, as FIRST-LAST (at least 100 ports are advised)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-cert -d 'Serve FTPS with this certificate chain (PEM); requires --tls-key' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-key -d 'Private key for --tls-cert (PEM)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-required -d 'With TLS: refuse clients that do not use it'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l no-setup -d 'Do not create keys, a room or a profile; only serve'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "pull" -d 'Download new record lines from a relay'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "send" -d 'Encrypt and push a message in one step'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l profile -d 'Profile to create or edit' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l room -d 'Room directory on the relay' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l name -d 'Display name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l password-file -d 'Read the FTP password from this file (mode 0600)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l password-command -d 'Run this command to get the FTP password (e.g. `pass show ftp/relay`)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s i -l room-key -d 'Use this room key file (default: room.key in the config directory, created if missing)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l identity -d 'Use this device identity (default: identity.key, created if missing)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l ca-file -d 'Trust this PEM file\'s certificates for ftps://' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l legacy-passphrase-file -d 'File with the original app\'s chat passphrase (for --legacy)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l insecure -d 'Skip TLS certificate verification for this relay (testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l legacy -d 'The room is a chat file of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l default -d 'Make this the default profile'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l no-test -d 'Do not test the connection'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s y -l yes -d 'Never prompt; take everything from the flags'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "list" -d 'List profiles (the default one is marked with *)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "show" -d 'Show a profile\'s settings (never a password)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "remove" -d 'Remove a profile (keys and state are kept)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "use" -d 'Make a profile the default'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles (the default one is marked with *)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a profile\'s settings (never a password)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile (keys and state are kept)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the default'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "pull" -d 'Download new record lines from a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "send" -d 'Encrypt and push a message in one step'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "profile" -d 'List, show, remove profiles or pick the default one'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List pending records per room, feed and relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default one is marked with *)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings (never a password)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile (keys and state are kept)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "use" -d 'Make a profile the default'

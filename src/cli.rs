@@ -27,6 +27,13 @@ pub struct Cli {
     /// The step to run.
     #[command(subcommand)]
     pub command: Command,
+    /// Print only errors on stderr (no notes, warnings or progress).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their
+    /// records queued; `watch` stops cleanly; others exit 5.
+    #[arg(long, global = true, value_name = "SECS", env = "FTPCHAT_TIMEOUT")]
+    pub timeout: Option<f64>,
 }
 
 /// Exit codes, shown in `--help` and the man page.
@@ -62,6 +69,99 @@ pub enum Command {
     Outbox(OutboxArgs),
     /// Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments).
     Relay(RelayServerArgs),
+    /// Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal).
+    Init(InitArgs),
+    /// List, show, remove profiles or pick the default one.
+    Profile(ProfileArgs),
+}
+
+/// `ftpchat init`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+On a terminal, asks for what the flags do not give (relay, user, password source, room,
+name), tests the connection, creates missing keys and writes the profile. Without a
+terminal (or with --yes) it never prompts: the flags are all there is. Running it again
+edits the profile; existing keys are never replaced.
+
+Example (cron, no terminal):
+  ftpchat init --profile ops --relay ftp://bot@192.168.1.1/chat --room ops \\
+      --password-command 'pass show ftp/bot' --name backup-bot --yes")]
+pub struct InitArgs {
+    /// Profile to create or edit.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub profile: String,
+    /// Relay URL (ftp://user@host[:port]/path or ftps://...).
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
+    /// Room directory on the relay.
+    #[arg(long, value_name = "PATH")]
+    pub room: Option<String>,
+    /// Display name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Read the FTP password from this file (mode 0600).
+    #[arg(long, value_name = "FILE", conflicts_with = "password_command")]
+    pub password_file: Option<PathBuf>,
+    /// Run this command to get the FTP password (e.g. `pass show ftp/relay`).
+    #[arg(long, value_name = "CMD")]
+    pub password_command: Option<String>,
+    /// Use this room key file (default: room.key in the config directory, created if missing).
+    #[arg(short = 'i', long = "room-key", value_name = "FILE")]
+    pub room_key: Option<PathBuf>,
+    /// Use this device identity (default: identity.key, created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+    /// Trust this PEM file's certificates for ftps://.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Skip TLS certificate verification for this relay (testing only).
+    #[arg(long)]
+    pub insecure: bool,
+    /// The room is a chat file of the original FTPChat app.
+    #[arg(long)]
+    pub legacy: bool,
+    /// File with the original app's chat passphrase (for --legacy).
+    #[arg(long, value_name = "FILE")]
+    pub legacy_passphrase_file: Option<PathBuf>,
+    /// Make this the default profile.
+    #[arg(long)]
+    pub default: bool,
+    /// Do not test the connection.
+    #[arg(long)]
+    pub no_test: bool,
+    /// Never prompt; take everything from the flags.
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// `ftpchat profile`
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: ProfileAction,
+}
+
+/// `ftpchat profile` actions.
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// List profiles (the default one is marked with *).
+    List,
+    /// Show a profile's settings (never a password).
+    Show {
+        /// The profile [default: the default profile].
+        name: Option<String>,
+    },
+    /// Remove a profile (keys and state are kept).
+    Remove {
+        /// The profile.
+        name: String,
+    },
+    /// Make a profile the default.
+    Use {
+        /// The profile.
+        name: String,
+    },
 }
 
 /// Which relay and room, and how to reach it.
@@ -95,6 +195,9 @@ pub struct RelayArgs {
         env = "FTPCHAT_IO_TIMEOUT"
     )]
     pub io_timeout: f64,
+    /// The room is a chat file (<room>.txt) of the original FTPChat app.
+    #[arg(long, env = "FTPCHAT_LEGACY")]
+    pub legacy: bool,
 }
 
 /// `ftpchat push`
@@ -178,6 +281,9 @@ pub struct SendArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub sender: SenderArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub legacy_args: LegacyArgs,
 }
 
 /// `ftpchat watch`
@@ -191,7 +297,8 @@ its cursor saved.
 
 Examples:
   ftpchat watch --room ops
-  ftpchat watch --once --json | jq -r .body")]
+  ftpchat watch --once --json | jq -r .body
+  ftpchat watch --exec 'notify-send \"$FTPCHAT_MSG_NAME\" \"$FTPCHAT_MSG_BODY\"'")]
 pub struct WatchArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -217,6 +324,16 @@ pub struct WatchArgs {
     /// Name of the cursor to use.
     #[arg(long, value_name = "NAME", default_value = "watch")]
     pub cursor: String,
+    /// Run CMD (with sh -c) for each message: the message on stdin, its fields in
+    /// FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED.
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Seconds a --exec command may run before it is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub exec_timeout: f64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub legacy: LegacyArgs,
 }
 
 /// `ftpchat outbox`

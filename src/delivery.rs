@@ -111,28 +111,39 @@ pub fn deliver(
             locked.set_delivered(&target.key, 0)?;
         }
     }
+    with_retries(target, deadline, stderr, |conn| deliver_on(conn, state, target, own, given))
+}
+
+/// Runs `work` on a fresh connection, retrying transient failures on a new connection with
+/// backoff ([`ATTEMPTS`] tries, and never past `deadline`). `work` must be idempotent.
+///
+/// # Errors
+///
+/// The last error when every attempt failed, or a permanent error at once.
+pub fn with_retries<T>(
+    target: &RelayTarget,
+    deadline: Option<Instant>,
+    stderr: &mut dyn Write,
+    mut work: impl FnMut(&mut Connection) -> Result<T>,
+) -> Result<T> {
     let mut attempt = 0;
     loop {
         attempt += 1;
         let result = Connection::open(&target.endpoint).and_then(|mut conn| {
-            let r = deliver_on(&mut conn, state, target, own, given);
+            let r = work(&mut conn);
             if r.is_ok() {
                 conn.quit();
             }
             r
         });
         match result {
-            Ok(report) => return Ok(report),
+            Ok(v) => return Ok(v),
             Err(e) if is_transient(&e) && attempt < ATTEMPTS => {
                 let wait = backoff(attempt);
                 if deadline.is_some_and(|d| Instant::now() + wait >= d) {
                     return Err(e);
                 }
-                warn(
-                    stderr,
-                    false,
-                    &format!("{e}; retrying in {:.1}s", wait.as_secs_f64()),
-                );
+                warn(stderr, false, &format!("{e}; retrying in {:.1}s", wait.as_secs_f64()));
                 if !signals::sleep(wait) {
                     return Err(Error::Interrupted);
                 }

@@ -16,6 +16,7 @@ pub mod encoding;
 pub mod error;
 pub mod journal;
 pub mod keys;
+pub mod legacy_room;
 pub mod output;
 pub mod paths;
 pub mod reader;
@@ -26,6 +27,7 @@ pub mod secret;
 pub mod settings;
 pub mod signals;
 pub mod transport;
+pub mod ui;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -101,20 +103,46 @@ pub struct Io<'a> {
 /// Any [`Error`]; the caller maps it to an exit code with [`Error::exit_code`].
 pub fn run(cli: cli::Cli, env: &Env, io: &mut Io<'_>) -> Result<()> {
     let dirs = paths::Dirs::from_env(|k| env.get(k).map(str::to_string))?;
-    let ctx = commands::Context { dirs, env };
+    let ctx = commands::Context {
+        dirs,
+        env,
+        interactive: io.stdin_tty && io.stderr_tty,
+        deadline: cli
+            .timeout
+            .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t.max(0.0))),
+    };
     if matches!(cli.command, cli::Command::Watch(_) | cli::Command::Relay(_)) {
         // Long-running commands stop at a safe point with their state saved.
         signals::install();
     }
-    match cli.command {
-        cli::Command::Keygen(a) => commands::keygen::run(&a, &ctx, io),
-        cli::Command::Encrypt(a) => commands::encrypt::run(&a, &ctx, io),
-        cli::Command::Decrypt(a) => commands::decrypt::run(&a, &ctx, io),
-        cli::Command::Push(a) => commands::push::run(&a, &ctx, io),
-        cli::Command::Pull(a) => commands::pull::run(&a, &ctx, io),
-        cli::Command::Send(a) => commands::send::run(&a, &ctx, io),
-        cli::Command::Watch(a) => commands::watch::run(&a, &ctx, io),
-        cli::Command::Outbox(a) => commands::outbox::run(&a, &ctx, io),
-        cli::Command::Relay(a) => relay::run(&a, &ctx, io),
+    if cli.quiet {
+        // Only errors, which the caller prints, remain.
+        let mut sink = std::io::sink();
+        let mut quiet = Io {
+            stdin: &mut *io.stdin,
+            stdout: &mut *io.stdout,
+            stderr: &mut sink,
+            stdin_tty: io.stdin_tty,
+            stdout_tty: io.stdout_tty,
+            stderr_tty: false,
+        };
+        return dispatch(cli.command, &ctx, &mut quiet);
+    }
+    dispatch(cli.command, &ctx, io)
+}
+
+fn dispatch(command: cli::Command, ctx: &commands::Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    match command {
+        cli::Command::Keygen(a) => commands::keygen::run(&a, ctx, io),
+        cli::Command::Encrypt(a) => commands::encrypt::run(&a, ctx, io),
+        cli::Command::Decrypt(a) => commands::decrypt::run(&a, ctx, io),
+        cli::Command::Push(a) => commands::push::run(&a, ctx, io),
+        cli::Command::Pull(a) => commands::pull::run(&a, ctx, io),
+        cli::Command::Send(a) => commands::send::run(&a, ctx, io),
+        cli::Command::Watch(a) => commands::watch::run(&a, ctx, io),
+        cli::Command::Outbox(a) => commands::outbox::run(&a, ctx, io),
+        cli::Command::Relay(a) => relay::run(&a, ctx, io),
+        cli::Command::Init(a) => commands::init::run(&a, ctx, io),
+        cli::Command::Profile(a) => commands::profile::run(&a, ctx, io),
     }
 }

@@ -7,6 +7,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = ftpchat::cli::Cli::parse();
+    if let Some(secs) = cli.timeout {
+        watchdog(secs, &cli.command);
+    }
     let env = ftpchat::Env::from_os();
     let stdin = io::stdin();
     let stdout = io::stdout();
@@ -43,6 +46,26 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// `--timeout`: a hard bound on the whole run, for cron. Records `send` and `push` could
+/// not deliver are already journaled, so they stay queued (exit 3). `watch` stops itself
+/// at the deadline; this only catches a step stuck past it.
+fn watchdog(secs: f64, command: &ftpchat::cli::Command) {
+    use ftpchat::cli::Command;
+    let (code, grace, what) = match command {
+        Command::Send(_) | Command::Push(_) | Command::Outbox(_) => {
+            (3, 0.0, "undelivered records stay queued in the outbox")
+        }
+        Command::Watch(_) => (5, 30.0, "watch did not stop at its deadline"),
+        _ => (5, 0.0, "stopped"),
+    };
+    let limit = std::time::Duration::from_secs_f64((secs + grace).max(0.0));
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        let _ = writeln!(io::stderr(), "ftpchat: error: timed out after {secs}s; {what}");
+        std::process::exit(code);
+    });
 }
 
 /// A closed stdout (`ftpchat decrypt | head`) is a normal way for a reader to stop.

@@ -93,6 +93,16 @@ pub struct Fetched {
     pub skipped: Vec<String>,
 }
 
+/// What a remote file is: a native feed, whose lines must be records of that feed, or a
+/// chat file of the original FTPChat app, whose lines are handed on as they are.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// A native feed (its pseudonym).
+    Feed(&'a str),
+    /// A legacy chat file (its file name).
+    Legacy(&'a str),
+}
+
 /// Reads what `feed` gained since `cursor`. `size` is the size from the listing, if it
 /// had one.
 ///
@@ -106,7 +116,25 @@ pub fn fetch(
     cursor: &Cursor,
     size: Option<u64>,
 ) -> Result<Fetched> {
-    let name = feed_file(feed);
+    fetch_source(conn, dir, Source::Feed(feed), cursor, size)
+}
+
+/// Like [`fetch`], for any [`Source`].
+///
+/// # Errors
+///
+/// Network errors.
+pub fn fetch_source(
+    conn: &mut Connection,
+    dir: &str,
+    source: Source<'_>,
+    cursor: &Cursor,
+    size: Option<u64>,
+) -> Result<Fetched> {
+    let (name, feed) = match source {
+        Source::Feed(f) => (feed_file(f), f),
+        Source::Legacy(file) => (file.to_string(), file),
+    };
     let size = match size {
         Some(s) => Some(s),
         None => conn.size(dir, &name)?,
@@ -158,6 +186,13 @@ pub fn fetch(
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
         let at = out.cursor.offset - line.len() as u64;
+        if matches!(source, Source::Legacy(_)) {
+            if !text.is_empty() {
+                out.lines.push(text.to_vec());
+            }
+            pos += nl + 1;
+            continue;
+        }
         match std::str::from_utf8(text).map(|s| (s, record::parse_line(s))) {
             Ok((s, Ok(r))) if r.feed == feed => {
                 out.cursor.seq = r.seq;
@@ -464,4 +499,17 @@ pub fn poll(
         }
     }
     Ok(out)
+}
+
+/// One poll of a legacy room (a single chat file): SIZE, then a ranged download when it
+/// grew. The result is keyed by the file name, like a feed.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn poll_legacy(conn: &mut Connection, room_dir: &str, cursors: &BTreeMap<String, Cursor>) -> Result<Vec<(String, Fetched)>> {
+    let (dir, file) = crate::legacy_room::chat_file(room_dir);
+    let cursor = cursors.get(&file).cloned().unwrap_or_default();
+    let fetched = fetch_source(conn, &dir, Source::Legacy(&file), &cursor, None)?;
+    Ok(vec![(file, fetched)])
 }

@@ -51,6 +51,12 @@ pub struct Profile {
     /// Skip FTPS certificate verification.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure: bool,
+    /// The room is a chat file of the original FTPChat app.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub legacy: bool,
+    /// File with the original app's chat passphrase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legacy_passphrase_file: Option<PathBuf>,
 }
 
 /// The profiles file.
@@ -132,6 +138,8 @@ pub struct RelayTarget {
     pub key: String,
     /// The profile in use, if any.
     pub profile: Option<Profile>,
+    /// The room is a legacy FTPChat chat file.
+    pub legacy: bool,
 }
 
 impl RelayTarget {
@@ -201,6 +209,7 @@ impl RelayTarget {
                     io: std::time::Duration::from_secs_f64(args.io_timeout),
                 },
             },
+            legacy: args.legacy || profile.as_ref().is_some_and(|p| p.legacy),
             profile,
         })
     }
@@ -246,9 +255,14 @@ fn password(
     if url.user == "anonymous" || url.user == "ftp" {
         return Ok(Secret::new("ftpchat@"));
     }
+    if ctx.interactive {
+        use crate::ui::Ui;
+        return crate::ui::Terminal.password(&format!("FTP password for {}@{}", url.user, url.host), "");
+    }
     Err(Error::Usage(format!(
-        "no password for {} at {}: set FTPCHAT_PASSWORD, add a `machine {} login {} password ...` line to ~/.netrc, \
-         or set password_file / password_command in the profile",
+        "no password for {} at {} (and no terminal to ask on): set FTPCHAT_PASSWORD, add a \
+         `machine {} login {} password ...` line to ~/.netrc, or give the profile a password_file \
+         or password_command (`ftpchat init --password-file FILE` / `--password-command CMD`)",
         url.user, url.host, url.host, url.user
     )))
 }

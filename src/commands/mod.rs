@@ -5,8 +5,10 @@
 
 pub mod decrypt;
 pub mod encrypt;
+pub mod init;
 pub mod keygen;
 pub mod outbox;
+pub mod profile;
 pub mod pull;
 pub mod push;
 pub mod send;
@@ -29,6 +31,10 @@ pub struct Context<'a> {
     pub dirs: Dirs,
     /// Environment lookups.
     pub env: &'a Env,
+    /// stdin and stderr are terminals: prompts are allowed.
+    pub interactive: bool,
+    /// When the run must end (`--timeout`).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Context<'_> {

@@ -124,6 +124,7 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             insecure: false,
             connect_timeout: args.connect_timeout,
             io_timeout: args.io_timeout,
+            legacy: false,
         };
         let result = RelayTarget::resolve(&relay_args, ctx, io.stderr).and_then(|t| {
             delivery::deliver(

@@ -40,7 +40,11 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let mut conn = Connection::open(&target.endpoint)?;
     let mut warnings = Vec::new();
     let progress = progress_bar(io.stderr_tty);
-    let fetched = room::poll(&mut conn, &target.dir, &cursors, &mut warnings)?;
+    let fetched = if target.legacy {
+        room::poll_legacy(&mut conn, &target.dir, &cursors)?
+    } else {
+        room::poll(&mut conn, &target.dir, &cursors, &mut warnings)?
+    };
     conn.quit();
     let mut rewritten = 0;
     let mut new_cursors = BTreeMap::new();

@@ -53,7 +53,7 @@ pub fn run(args: &PushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     for w in &warnings {
         warn(io.stderr, false, w);
     }
-    match delivery::deliver(state, &target, &own, &given, None, io.stderr) {
+    match delivery::deliver(state, &target, &own, &given, ctx.deadline, io.stderr) {
         Ok(report) => {
             note(
                 io.stderr,

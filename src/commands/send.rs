@@ -48,6 +48,21 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             limit: MAX_BODY,
         });
     }
+    if relay.legacy {
+        let legacy_args = crate::cli::LegacyArgs {
+            legacy_passphrase_file: args
+                .legacy_args
+                .legacy_passphrase_file
+                .clone()
+                .or(profile.legacy_passphrase_file.clone()),
+        };
+        let key = ctx.legacy_key(&legacy_args)?.ok_or_else(|| {
+            Error::Usage("a legacy room needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
+        })?;
+        let now = chrono::Local::now().naive_local();
+        let line = key.encrypt_line(&name, &body, &now, crate::record::legacy::Layout::Dated, false);
+        return crate::legacy_room::send(&ctx.dirs.state, &relay, &line, io.stderr);
+    }
     let identity = ctx.identity(&sender.identity)?;
     let room = Target::resolve(&sender, ctx)?.recipient();
     journal_record(ctx, &identity, &room, &name, "message", &body)?;

@@ -34,7 +34,28 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     {
         key_files.push(k);
     }
-    let rooms = ctx.room_keys(&key_files)?;
+    let profile = target.profile.clone().unwrap_or_default();
+    let legacy_args = crate::cli::LegacyArgs {
+        legacy_passphrase_file: args.legacy.legacy_passphrase_file.clone().or(profile.legacy_passphrase_file.clone()),
+    };
+    let legacy = ctx.legacy_key(&legacy_args)?;
+    if target.legacy && legacy.is_none() {
+        return Err(Error::Usage(
+            "a legacy room needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into(),
+        ));
+    }
+    let rooms = match ctx.room_keys(&key_files) {
+        Ok(keys) => keys,
+        Err(Error::MissingKey { .. }) if target.legacy => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    if target.legacy {
+        warn(io.stderr, false, crate::legacy_room::NOTE);
+    }
+    let exec = args.exec.as_deref().map(|cmd| Exec {
+        cmd,
+        timeout: Duration::from_secs_f64(args.exec_timeout.max(0.1)),
+    });
     let printer = Printer {
         json: args.output.json,
         utc: args.output.utc,
@@ -48,7 +69,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .data
             .cursors
     };
-    let mut reader = Reader::new(rooms, None, false);
+    let mut reader = Reader::new(rooms, legacy, false);
     for (feed, c) in &cursors {
         if c.seq > 0 {
             reader.chain_mut().seed(feed, c.seq, &c.hash);
@@ -95,7 +116,12 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             },
         };
         let mut warnings = Vec::new();
-        let fetched = match room::poll(c, &target.dir, &cursors, &mut warnings) {
+        let polled = if target.legacy {
+            room::poll_legacy(c, &target.dir, &cursors)
+        } else {
+            room::poll(c, &target.dir, &cursors, &mut warnings)
+        };
+        let fetched = match polled {
             Ok(f) => f,
             Err(e) if is_transient(&e) && !args.once => {
                 conn = None;
@@ -146,6 +172,12 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             printer
                 .print(m, io.stdout)
                 .map_err(|e| Error::io("cannot write", "stdout", e))?;
+            if let Some(exec) = &exec
+                && m.body.is_some()
+                && let Err(why) = exec.run(m)
+            {
+                warn(io.stderr, err_color, &format!("--exec: {why}"));
+            }
         }
         io.stdout
             .flush()
@@ -175,4 +207,59 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         c.quit();
     }
     Err(Error::Interrupted)
+}
+
+/// `--exec`: a command run for each message, with its fields in the environment and the
+/// body on stdin (as ntfy's `subscribe` does). A failing or hanging command is reported
+/// and does not stop the watch.
+struct Exec<'a> {
+    cmd: &'a str,
+    timeout: Duration,
+}
+
+impl Exec<'_> {
+    fn run(&self, m: &Message) -> std::result::Result<(), String> {
+        use std::io::Write as _;
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c").arg(self.cmd);
+        let fields = [
+            ("FTPCHAT_MSG_BODY", m.body.clone()),
+            ("FTPCHAT_MSG_NAME", m.name.clone()),
+            ("FTPCHAT_MSG_SENDER", m.sender.clone()),
+            ("FTPCHAT_MSG_TS", m.ts.clone()),
+            ("FTPCHAT_MSG_ROOM", m.room.clone()),
+            ("FTPCHAT_MSG_FEED", m.feed.clone()),
+            ("FTPCHAT_MSG_SEQ", m.seq.map(|s| s.to_string())),
+            ("FTPCHAT_MSG_KIND", m.kind.clone()),
+            ("FTPCHAT_MSG_FORMAT", Some(m.format.to_string())),
+            ("FTPCHAT_MSG_VERIFIED", Some(if m.verified { "1" } else { "0" }.to_string())),
+        ];
+        for (k, v) in fields {
+            c.env(k, v.unwrap_or_default());
+        }
+        let mut child = c
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::inherit())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot run {:?}: {e}", self.cmd))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A command that does not read its stdin is fine.
+            let _ = stdin.write_all(m.body.as_deref().unwrap_or_default().as_bytes());
+        }
+        let start = std::time::Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(st)) if st.success() => return Ok(()),
+                Ok(Some(st)) => return Err(format!("{:?} failed ({st})", self.cmd)),
+                Ok(None) if start.elapsed() > self.timeout => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!("{:?} ran longer than {:?} and was killed", self.cmd, self.timeout));
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
 }

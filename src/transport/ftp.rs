@@ -104,6 +104,7 @@ pub struct Connection {
     host: String,
     caps: Caps,
     commands: u64,
+    endpoint: Endpoint,
 }
 
 impl std::fmt::Debug for Connection {
@@ -189,6 +190,7 @@ impl Connection {
             host: host.clone(),
             caps: Caps::default(),
             commands: 0,
+            endpoint: ep.clone(),
         };
         conn.ftp.set_passive_nat_workaround(true);
         if ep.url.scheme == Scheme::Ftps {
@@ -244,6 +246,22 @@ impl Connection {
         if has("EPSV") {
             self.ftp.set_mode(Mode::ExtendedPassive);
         }
+    }
+
+    /// Replaces this connection with a fresh one to the same relay.
+    ///
+    /// vsftpd with `require_ssl_reuse` accepts a data connection only when it resumes the
+    /// control connection's TLS session; with TLS 1.3 each session ticket is good for one
+    /// resumption and OpenSSL hands out two, so the third upload on one connection is
+    /// refused with 522 and the session dropped. Nothing was transferred then, so the
+    /// upload is repeated once on a new connection.
+    fn reconnect(&mut self) -> Result<()> {
+        let fresh = Connection::open(&self.endpoint)?;
+        let commands = self.commands + fresh.commands;
+        let old = std::mem::replace(self, fresh);
+        self.commands = commands;
+        drop(old);
+        Ok(())
     }
 
     /// Commands sent on this connection so far (for measurements).
@@ -469,7 +487,12 @@ impl Connection {
             return Ok(false);
         }
         self.commands += 1;
-        match self.ftp.append_file(&join(dir, name), &mut &bytes[..]) {
+        let mut result = self.ftp.append_file(&join(dir, name), &mut &bytes[..]);
+        if is_reuse_refusal(&result) {
+            self.reconnect()?;
+            result = self.ftp.append_file(&join(dir, name), &mut &bytes[..]);
+        }
+        match result {
             Ok(_) => {
                 self.caps.appe = Support::Yes;
                 Ok(true)
@@ -489,10 +512,12 @@ impl Connection {
     /// Network and protocol errors.
     pub fn store(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<()> {
         self.commands += 1;
-        self.ftp
-            .put_file(join(dir, name), &mut &bytes[..])
-            .map(|_| ())
-            .map_err(|e| self.err(&format!("STOR {name}"), e))
+        let mut result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
+        if is_reuse_refusal(&result) {
+            self.reconnect()?;
+            result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
+        }
+        result.map(|_| ()).map_err(|e| self.err(&format!("STOR {name}"), e))
     }
 
     /// Renames within a directory; `Ok(false)` when the server has no RNFR/RNTO.
@@ -538,6 +563,16 @@ impl Connection {
     /// Says goodbye (errors ignored: the connection is being dropped anyway).
     pub fn quit(mut self) {
         let _ = self.ftp.quit();
+    }
+}
+
+/// A data connection refused because the TLS session was not resumed (vsftpd's 522).
+fn is_reuse_refusal<T>(r: &std::result::Result<T, FtpError>) -> bool {
+    match r {
+        Err(FtpError::UnexpectedResponse(resp)) => {
+            reply_code(resp) == 522 || String::from_utf8_lossy(&resp.body).contains("session reuse")
+        }
+        _ => false,
     }
 }
 

@@ -194,7 +194,8 @@ mod tests {
         );
         assert_eq!(u.authority(), "[::1]:21");
         assert!(RelayUrl::parse("http://h/").is_err());
-        assert!(RelayUrl::parse("ftp:///x").is_err());
+        assert!(RelayUrl::parse("ftp://").is_err());
+        assert!(RelayUrl::parse("ftp://h/?q=1").is_err());
         let e = RelayUrl::parse("sftp://u:hunter2@h/")
             .expect_err("scheme")
             .to_string();

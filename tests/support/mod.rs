@@ -10,6 +10,16 @@
 //!   can cut, stall or refuse them. [`stalling_server`] accepts TCP and never greets.
 //!
 //! Everything here only ever talks to 127.0.0.1.
+//!
+//! Requirements (Debian/Ubuntu): `apt-get install -y vsftpd openssl python3 python3-pip procps`
+//! and `python3 -m pip install pyftpdlib`; vsftpd also needs root (the CI runs as root). On
+//! first use the vsftpd helpers create the system account [`VSFTPD_USER`] (`useradd`,
+//! `chpasswd`, shell nologin, home `/`) and the PAM service `/etc/pam.d/ftpchat-test`.
+//! Servers left behind by a SIGKILLed test process are killed by the next one (registry in
+//! `$TMPDIR/ftpchat-test-servers/`).
+//!
+//! Proxy caveats: over FTPS the proxy cannot rewrite the (encrypted) passive replies, so data
+//! connections bypass it; active mode (PORT/EPRT) data connections bypass it too.
 #![allow(
     dead_code,
     unused_imports,
@@ -113,6 +123,10 @@ pub struct FtpServer {
     stderr_path: PathBuf,
     registry_entry: Option<PathBuf>,
     owner: Option<(u32, u32)>,
+    /// `"<temp dir>/"`: appears in the command line of every process of this server
+    /// (vsftpd's per-session processes are forks that call setsid, so they are found by this,
+    /// not by process group).
+    marker: String,
     /// Declared last: removed after the process is gone.
     dir: tempfile::TempDir,
 }
@@ -213,9 +227,20 @@ impl FtpServer {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// Process id of the server (its process group id too).
+    /// Process id of the server (the listener).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Live processes of this server: the listener and, for vsftpd, the per-session processes.
+    pub fn processes(&self) -> Vec<u32> {
+        processes_matching(&self.marker)
+    }
+
+    /// A string found in the command line of every process of this server (see
+    /// [`processes_matching`]); stays valid after drop, to check that nothing survived.
+    pub fn process_marker(&self) -> &str {
+        &self.marker
     }
 
     /// A plain suppaftp client, logged in, binary type, with 10 s socket timeouts.
@@ -259,10 +284,10 @@ impl FtpServer {
 impl Drop for FtpServer {
     fn drop(&mut self) {
         drop(self.stdin.take());
-        // The server runs in its own process group: this also kills vsftpd's per-session
-        // processes, which would otherwise outlive the listener.
-        kill_group(self.child.id());
+        // Listener first (no new sessions after this), then vsftpd's per-session processes,
+        // which would otherwise outlive it (they are in their own sessions).
         let _ = self.child.kill();
+        kill_all_matching(&self.marker);
         let _ = self.child.wait();
         if let Some(entry) = self.registry_entry.take() {
             let _ = fs::remove_file(entry);
@@ -511,7 +536,6 @@ fn start_vsftpd(tls: bool) -> Option<FtpServer> {
             .stdin(Stdio::null())
             .stdout(stderr_file.try_clone().expect("dup stderr file"))
             .stderr(stderr_file)
-            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("spawn {VSFTPD_BIN}: {e}"));
         let registry_entry = register(child.id(), &base);
@@ -528,6 +552,7 @@ fn start_vsftpd(tls: bool) -> Option<FtpServer> {
             stderr_path,
             registry_entry,
             owner: Some((uid, gid)),
+            marker: marker_for(&base),
             dir,
         };
         match wait_ready(&mut server, &token) {
@@ -864,7 +889,6 @@ pub fn pyftpdlib() -> Option<FtpServer> {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(stderr_file)
-            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("spawn {} {}: {e}", python(), pyftpd_script().display()));
         let registry_entry = register(child.id(), &base);
@@ -889,6 +913,7 @@ pub fn pyftpdlib() -> Option<FtpServer> {
             stderr_path,
             registry_entry,
             owner: None,
+            marker: marker_for(&base),
             dir,
         };
         let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_default();
@@ -1036,18 +1061,64 @@ fn parse_commands(kind: ServerKind, log: &str) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // Process groups and orphan reaping
 
-/// SIGKILLs process group `pgid` (`kill -s KILL -- -PGID`, with /bin/kill or, where procps
-/// is not installed, the shell's builtin).
-fn kill_group(pgid: u32) {
-    let target = format!("-{pgid}");
+fn marker_for(dir: &Path) -> String {
+    format!("{}/", dir.display())
+}
+
+/// Live (non-zombie) processes, other than this one, whose command line contains `marker`.
+pub fn processes_matching(marker: &str) -> Vec<u32> {
+    let me = std::process::id();
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            if pid == me {
+                return None;
+            }
+            let cmdline = fs::read(entry.path().join("cmdline")).ok()?;
+            if !cmdline
+                .windows(marker.len())
+                .any(|w| w == marker.as_bytes())
+            {
+                return None;
+            }
+            let stat = fs::read_to_string(entry.path().join("stat")).ok()?;
+            let state = stat[stat.rfind(')')? + 1..].split_whitespace().next()?;
+            (state != "Z").then_some(pid)
+        })
+        .collect()
+}
+
+/// SIGKILLs every process matching `marker` until none is left (a session process may fork
+/// its unprivileged half while we look).
+fn kill_all_matching(marker: &str) {
+    for _ in 0..200 {
+        let pids = processes_matching(marker);
+        if pids.is_empty() {
+            return;
+        }
+        kill_pids(&pids);
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// `kill -s KILL -- PIDS` with /bin/kill or, where procps is not installed, the shell builtin.
+fn kill_pids(pids: &[u32]) {
+    let pids: Vec<String> = pids.iter().map(u32::to_string).collect();
     let quiet = |cmd: &mut Command| {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
     };
-    if quiet(Command::new("kill").args(["-s", "KILL", "--", &target])).is_err() {
-        let _ = quiet(Command::new("sh").args(["-c", &format!("kill -s KILL -- {target}")]));
+    let mut args = vec!["-s".to_owned(), "KILL".to_owned(), "--".to_owned()];
+    args.extend(pids.iter().cloned());
+    if quiet(Command::new("kill").args(&args)).is_err() {
+        let script = format!("kill -s KILL -- {}", pids.join(" "));
+        let _ = quiet(Command::new("sh").args(["-c", &script]));
     }
 }
 
@@ -1077,12 +1148,6 @@ fn reap_orphans() {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let Some(pid) = path
-                .file_name()
-                .and_then(|n| n.to_str()?.parse::<u32>().ok())
-            else {
-                continue;
-            };
             let Ok(content) = fs::read_to_string(&path) else {
                 continue;
             };
@@ -1094,17 +1159,14 @@ fn reap_orphans() {
             if Path::new("/proc").join(owner).exists() {
                 continue; // owner still running (or its pid was reused: leave it alone)
             }
-            let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            if String::from_utf8_lossy(&cmdline).contains(dir) {
-                kill_group(pid);
-            }
             let dir = Path::new(dir);
-            if dir.starts_with(std::env::temp_dir())
+            let ours = dir.starts_with(std::env::temp_dir())
                 && dir
                     .file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("ftpchat-"))
-            {
+                    .is_some_and(|n| n.starts_with("ftpchat-"));
+            if ours {
+                kill_all_matching(&marker_for(dir));
                 let _ = fs::remove_dir_all(dir);
             }
             let _ = fs::remove_file(&path);

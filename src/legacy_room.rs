@@ -1,0 +1,111 @@
+//! Rooms of the original FTPChat app over FTP: one chat file, `<room>.txt`, shared by all.
+//!
+//! Writers append one Fernet line with APPE, as the app does (where APPE is missing, the
+//! app's own fallback: download, add the line, upload). A line cut off mid-way by a lost
+//! connection would swallow the next one, so before appending we check the file's last
+//! byte and start with a newline when it is not one. Readers poll SIZE (in binary mode)
+//! and fetch from their offset with REST + RETR, line by line, skipping bad lines one at a
+//! time. Lines that could not be delivered wait in a local pending file and go first on
+//! the next send. This format has no sender authentication; everything read from it is
+//! marked so.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::delivery::with_retries;
+use crate::error::{Error, Result};
+use crate::paths::write_atomic;
+use crate::room::PushLock;
+use crate::settings::RelayTarget;
+use crate::transport::ftp::Connection;
+
+/// The note shown once when reading a legacy room.
+pub const NOTE: &str = "this room uses the original FTPChat format: messages are NOT authenticated \
+(anyone with the passphrase can write any name) and its key uses a fixed, public salt";
+
+/// Splits a room path into the directory and the chat file name (`.txt` added when
+/// missing, as the app does).
+pub fn chat_file(room_dir: &str) -> (String, String) {
+    let (dir, name) = room_dir.rsplit_once('/').unwrap_or(("", room_dir));
+    let name = if name.is_empty() { "chat" } else { name };
+    let file = if name.ends_with(".txt") { name.to_string() } else { format!("{name}.txt") };
+    (dir.to_string(), file)
+}
+
+fn pending_path(state: &Path, key: &str) -> Result<PathBuf> {
+    let dir = state.join("legacy-outbox");
+    crate::paths::ensure_private_dir(&dir)?;
+    let id = crate::encoding::base32(&crate::encoding::sha256(&[key.as_bytes()])[..10]);
+    Ok(dir.join(format!("{id}.txt")))
+}
+
+/// Lines waiting for delivery to this legacy room.
+pub fn pending(state: &Path, key: &str) -> Result<Vec<String>> {
+    let path = pending_path(state, key)?;
+    Ok(std::fs::read_to_string(&path)
+        .map(|t| t.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default())
+}
+
+/// Appends `line` (and any earlier undelivered lines, first) to the chat file.
+///
+/// # Errors
+///
+/// [`Error::Queued`] when delivery failed; the lines stay pending.
+pub fn send(state: &Path, target: &RelayTarget, line: &str, stderr: &mut dyn Write) -> Result<()> {
+    let _lock = PushLock::acquire(state, &target.key, "legacy")?;
+    let path = pending_path(state, &target.key)?;
+    let mut lines = pending(state, &target.key)?;
+    lines.push(line.to_string());
+    write_atomic(&path, (lines.join("\n") + "\n").as_bytes())?;
+    let (dir, file) = chat_file(&target.dir);
+    let payload = lines.join("\n") + "\n";
+    match with_retries(target, None, stderr, |conn| append(conn, &dir, &file, payload.as_bytes())) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&path);
+            Ok(())
+        }
+        Err(e) => Err(Error::Queued {
+            count: lines.len(),
+            source: Box::new(e),
+        }),
+    }
+}
+
+/// Appends bytes to the chat file, repairing a cut-off last line first.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn append(conn: &mut Connection, dir: &str, file: &str, payload: &[u8]) -> Result<()> {
+    if !dir.is_empty() {
+        conn.mkdir_all(dir);
+    }
+    let size = conn.size(dir, file)?.unwrap_or(0);
+    let mut bytes = Vec::with_capacity(payload.len() + 1);
+    if size > 0 {
+        let last = conn.retrieve(dir, file, size - 1)?.unwrap_or_default();
+        if last.last().is_some_and(|&b| b != b'\n') {
+            bytes.push(b'\n');
+        }
+    }
+    bytes.extend_from_slice(payload);
+    if conn.append(dir, file, &bytes)? {
+        return Ok(());
+    }
+    let mut whole = conn.retrieve(dir, file, 0)?.unwrap_or_default();
+    whole.extend_from_slice(&bytes);
+    conn.store(dir, file, &whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_file_names() {
+        assert_eq!(chat_file("lobby"), ("".into(), "lobby.txt".into()));
+        assert_eq!(chat_file("a/b/lobby.txt"), ("a/b".into(), "lobby.txt".into()));
+        assert_eq!(chat_file(""), ("".into(), "chat.txt".into()));
+    }
+}
