@@ -111,7 +111,9 @@ pub fn deliver(
             locked.set_delivered(&target.key, 0)?;
         }
     }
-    with_retries(target, deadline, stderr, |conn| deliver_on(conn, state, target, own, given))
+    with_retries(target, deadline, stderr, |conn| {
+        deliver_on(conn, state, target, own, given)
+    })
 }
 
 /// Runs `work` on a fresh connection, retrying transient failures on a new connection with
@@ -143,7 +145,11 @@ pub fn with_retries<T>(
                 if deadline.is_some_and(|d| Instant::now() + wait >= d) {
                     return Err(e);
                 }
-                warn(stderr, false, &format!("{e}; retrying in {:.1}s", wait.as_secs_f64()));
+                warn(
+                    stderr,
+                    false,
+                    &format!("{e}; retrying in {:.1}s", wait.as_secs_f64()),
+                );
                 if !signals::sleep(wait) {
                     return Err(Error::Interrupted);
                 }

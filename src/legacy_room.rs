@@ -28,7 +28,11 @@ pub const NOTE: &str = "this room uses the original FTPChat format: messages are
 pub fn chat_file(room_dir: &str) -> (String, String) {
     let (dir, name) = room_dir.rsplit_once('/').unwrap_or(("", room_dir));
     let name = if name.is_empty() { "chat" } else { name };
-    let file = if name.ends_with(".txt") { name.to_string() } else { format!("{name}.txt") };
+    let file = if name.ends_with(".txt") {
+        name.to_string()
+    } else {
+        format!("{name}.txt")
+    };
     (dir.to_string(), file)
 }
 
@@ -43,7 +47,12 @@ fn pending_path(state: &Path, key: &str) -> Result<PathBuf> {
 pub fn pending(state: &Path, key: &str) -> Result<Vec<String>> {
     let path = pending_path(state, key)?;
     Ok(std::fs::read_to_string(&path)
-        .map(|t| t.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default())
 }
 
@@ -60,7 +69,9 @@ pub fn send(state: &Path, target: &RelayTarget, line: &str, stderr: &mut dyn Wri
     write_atomic(&path, (lines.join("\n") + "\n").as_bytes())?;
     let (dir, file) = chat_file(&target.dir);
     let payload = lines.join("\n") + "\n";
-    match with_retries(target, None, stderr, |conn| append(conn, &dir, &file, payload.as_bytes())) {
+    match with_retries(target, None, stderr, |conn| {
+        append(conn, &dir, &file, payload.as_bytes())
+    }) {
         Ok(()) => {
             let _ = std::fs::remove_file(&path);
             Ok(())
@@ -105,7 +116,10 @@ mod tests {
     #[test]
     fn chat_file_names() {
         assert_eq!(chat_file("lobby"), ("".into(), "lobby.txt".into()));
-        assert_eq!(chat_file("a/b/lobby.txt"), ("a/b".into(), "lobby.txt".into()));
+        assert_eq!(
+            chat_file("a/b/lobby.txt"),
+            ("a/b".into(), "lobby.txt".into())
+        );
         assert_eq!(chat_file(""), ("".into(), "chat.txt".into()));
     }
 }

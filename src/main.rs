@@ -21,7 +21,8 @@ fn main() -> ExitCode {
     );
     let mut input = stdin.lock();
     let mut output = io::LineWriter::new(stdout.lock());
-    let mut errors = stderr.lock();
+    // Not locked for the whole run: the --timeout watchdog must be able to write too.
+    let mut errors = stderr;
     let mut streams = ftpchat::Io {
         stdin: &mut input,
         stdout: &mut output,
@@ -63,7 +64,10 @@ fn watchdog(secs: f64, command: &ftpchat::cli::Command) {
     let limit = std::time::Duration::from_secs_f64((secs + grace).max(0.0));
     std::thread::spawn(move || {
         std::thread::sleep(limit);
-        let _ = writeln!(io::stderr(), "ftpchat: error: timed out after {secs}s; {what}");
+        let _ = writeln!(
+            io::stderr(),
+            "ftpchat: error: timed out after {secs}s; {what}"
+        );
         std::process::exit(code);
     });
 }

@@ -507,7 +507,11 @@ pub fn poll(
 /// # Errors
 ///
 /// Network errors.
-pub fn poll_legacy(conn: &mut Connection, room_dir: &str, cursors: &BTreeMap<String, Cursor>) -> Result<Vec<(String, Fetched)>> {
+pub fn poll_legacy(
+    conn: &mut Connection,
+    room_dir: &str,
+    cursors: &BTreeMap<String, Cursor>,
+) -> Result<Vec<(String, Fetched)>> {
     let (dir, file) = crate::legacy_room::chat_file(room_dir);
     let cursor = cursors.get(&file).cloned().unwrap_or_default();
     let fetched = fetch_source(conn, &dir, Source::Legacy(&file), &cursor, None)?;

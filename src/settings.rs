@@ -257,7 +257,8 @@ fn password(
     }
     if ctx.interactive {
         use crate::ui::Ui;
-        return crate::ui::Terminal.password(&format!("FTP password for {}@{}", url.user, url.host), "");
+        return crate::ui::Terminal
+            .password(&format!("FTP password for {}@{}", url.user, url.host), "");
     }
     Err(Error::Usage(format!(
         "no password for {} at {} (and no terminal to ask on): set FTPCHAT_PASSWORD, add a \

@@ -82,11 +82,15 @@ pub struct NoPrompts;
 
 impl Ui for NoPrompts {
     fn input(&self, prompt: &str, _default: Option<&str>, flag: &str) -> Result<String> {
-        Err(Error::Usage(format!("{prompt}: not a terminal, so not asking; give {flag}")))
+        Err(Error::Usage(format!(
+            "{prompt}: not a terminal, so not asking; give {flag}"
+        )))
     }
 
     fn password(&self, prompt: &str, flag: &str) -> Result<Secret> {
-        Err(Error::Usage(format!("{prompt}: not a terminal, so not asking; {flag}")))
+        Err(Error::Usage(format!(
+            "{prompt}: not a terminal, so not asking; {flag}"
+        )))
     }
 
     fn confirm(&self, _prompt: &str, default: bool) -> Result<bool> {
@@ -94,6 +98,8 @@ impl Ui for NoPrompts {
     }
 
     fn select(&self, prompt: &str, _items: &[&str], _default: usize, flag: &str) -> Result<usize> {
-        Err(Error::Usage(format!("{prompt}: not a terminal, so not asking; give {flag}")))
+        Err(Error::Usage(format!(
+            "{prompt}: not a terminal, so not asking; give {flag}"
+        )))
     }
 }

@@ -2,112 +2,24 @@
 //! vsftpd in plain FTP and in FTPS with TLS session reuse required, and pyftpdlib (which
 //! refuses SIZE in ASCII mode and lists with MLSD).
 
-#![allow(clippy::print_stderr, reason = "tests report progress and skips on stderr")]
+#![allow(
+    clippy::print_stderr,
+    reason = "tests report progress and skips on stderr"
+)]
 
 mod common;
 mod support;
+#[path = "common/target.rs"]
+mod target;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Home;
+use common::{Home, ok};
 use serde_json::Value;
-
-/// A relay to test against, and what keeps it running.
-struct Target {
-    name: &'static str,
-    url: String,
-    password: String,
-    ca_file: Option<PathBuf>,
-    root: PathBuf,
-    _guard: Guard,
-}
-
-#[allow(dead_code)]
-enum Guard {
-    Embedded(ftpchat::relay::RunningRelay, tempfile::TempDir),
-    Server(support::FtpServer),
-}
-
-impl Target {
-    fn embedded() -> Target {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let relay = ftpchat::relay::RunningRelay::start(ftpchat::relay::RelayConfig {
-            listen: "127.0.0.1:0".parse().expect("addr"),
-            root: dir.path().to_path_buf(),
-            user: "chat".into(),
-            password: ftpchat::secret::Secret::new("relay-pw"),
-            passive_ports: 40000..=40999,
-            tls: None,
-            tls_required: false,
-        })
-        .expect("relay");
-        Target {
-            name: "embedded",
-            url: format!("ftp://chat@{}/", relay.addr()),
-            password: "relay-pw".into(),
-            ca_file: None,
-            root: dir.path().to_path_buf(),
-            _guard: Guard::Embedded(relay, dir),
-        }
-    }
-
-    fn server(s: support::FtpServer) -> Target {
-        Target {
-            name: s.kind.name(),
-            url: s.url("/"),
-            password: s.password.clone(),
-            ca_file: s.ca_file.clone(),
-            root: s.root.clone(),
-            _guard: Guard::Server(s),
-        }
-    }
-
-    fn all() -> Vec<Target> {
-        let mut t = vec![Target::embedded()];
-        t.extend(support::all_servers().into_iter().map(Target::server));
-        t
-    }
-
-    /// `ftpchat ARGS --relay URL --room ROOM` as `home`, with the password in the environment.
-    fn cmd(&self, home: &Home, room: &str, args: &[&str]) -> assert_cmd::Command {
-        let mut c = home.cmd();
-        c.args(args)
-            .args(["--relay", &self.url, "--room", room])
-            .env("FTPCHAT_PASSWORD", &self.password);
-        if let Some(ca) = &self.ca_file {
-            c.arg("--ca-file").arg(ca);
-        }
-        c
-    }
-
-    fn std_cmd(&self, home: &Home, room: &str, args: &[&str]) -> std::process::Command {
-        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("ftpchat"));
-        c.env_clear()
-            .env("HOME", home.path())
-            .env("FTPCHAT_HOME", home.config())
-            .env("FTPCHAT_PASSWORD", &self.password)
-            .env("USER", "tester")
-            .args(args)
-            .args(["--relay", &self.url, "--room", room]);
-        if let Some(ca) = &self.ca_file {
-            c.arg("--ca-file").arg(ca);
-        }
-        c
-    }
-}
-
-fn ok(out: std::process::Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({:?}): {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf8")
-}
+use target::Target;
 
 /// Two members sharing a room key.
 fn members() -> (Home, Home) {

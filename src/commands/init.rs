@@ -3,6 +3,7 @@
 //! It never replaces an existing key and never writes a password into the profile: a
 //! password typed in the wizard goes to its own 0600 file that the profile names.
 
+use crate::Io;
 use crate::cli::{InitArgs, RelayArgs};
 use crate::commands::{Context, now_rfc3339};
 use crate::error::{Error, Result};
@@ -13,7 +14,6 @@ use crate::settings::{Profile, Profiles, RelayTarget};
 use crate::transport::ftp::Connection;
 use crate::transport::url::RelayUrl;
 use crate::ui::{NoPrompts, Terminal, Ui};
-use crate::Io;
 
 /// Runs `init`.
 ///
@@ -25,34 +25,56 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let interactive = ctx.interactive && !args.yes;
     let ui: &dyn Ui = if interactive { &Terminal } else { &NoPrompts };
     let mut profiles = Profiles::load(ctx)?;
-    let old = profiles.profiles.get(&args.profile).cloned().unwrap_or_default();
+    let old = profiles
+        .profiles
+        .get(&args.profile)
+        .cloned()
+        .unwrap_or_default();
 
     let relay = match args.relay.clone().or(old.relay.clone()) {
         Some(r) => r,
-        None => ui.input("Relay URL (ftp://user@host[:port]/path or ftps://...)", None, "--relay URL")?,
+        None => ui.input(
+            "Relay URL (ftp://user@host[:port]/path or ftps://...)",
+            None,
+            "--relay URL",
+        )?,
     };
     let url = RelayUrl::parse(&relay)?;
     if url.password.is_some() {
-        warn(io.stderr, false, "the relay URL contains a password and will be stored in the profile as given; \
-            prefer --password-file or --password-command");
+        warn(
+            io.stderr,
+            false,
+            "the relay URL contains a password and will be stored in the profile as given; \
+            prefer --password-file or --password-command",
+        );
     }
     let room = match args.room.clone().or(old.room.clone()) {
         Some(r) => Some(r),
-        None if interactive => Some(ui.input("Room (directory on the relay)", Some("lobby"), "--room")?),
+        None if interactive => {
+            Some(ui.input("Room (directory on the relay)", Some("lobby"), "--room")?)
+        }
         None => None,
     };
     let name = match args.name.clone().or(old.name.clone()) {
         Some(n) => Some(n),
-        None if interactive => Some(ui.input("Your display name", Some(&ctx.display_name(None)), "--name")?),
+        None if interactive => {
+            Some(ui.input("Your display name", Some(&ctx.display_name(None)), "--name")?)
+        }
         None => None,
     };
-    crate::record::check_name(name.as_deref().unwrap_or("x")).map_err(|e| Error::Usage(e.to_string()))?;
+    crate::record::check_name(name.as_deref().unwrap_or("x"))
+        .map_err(|e| Error::Usage(e.to_string()))?;
 
-    let (mut password_file, mut password_command) = match (&args.password_file, &args.password_command) {
-        (None, None) => (old.password_file.clone(), old.password_command.clone()),
-        (f, c) => (f.clone(), c.clone()),
-    };
-    if password_file.is_none() && password_command.is_none() && interactive && url.password.is_none() {
+    let (mut password_file, mut password_command) =
+        match (&args.password_file, &args.password_command) {
+            (None, None) => (old.password_file.clone(), old.password_command.clone()),
+            (f, c) => (f.clone(), c.clone()),
+        };
+    if password_file.is_none()
+        && password_command.is_none()
+        && interactive
+        && url.password.is_none()
+    {
         let choice = ui.select(
             "Where does the FTP password come from?",
             &[
@@ -65,10 +87,18 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         )?;
         match choice {
             1 => {
-                let secret = ui.password(&format!("FTP password for {}", url.user), "--password-file")?;
-                let path = ctx.dirs.config.join("passwords").join(format!("{}.password", args.profile));
+                let secret =
+                    ui.password(&format!("FTP password for {}", url.user), "--password-file")?;
+                let path = ctx
+                    .dirs
+                    .config
+                    .join("passwords")
+                    .join(format!("{}.password", args.profile));
                 write_private(&path, format!("{}\n", secret.expose()).as_bytes(), true)?;
-                note(io.stderr, &format!("stored the password in {} (mode 0600)", path.display()));
+                note(
+                    io.stderr,
+                    &format!("stored the password in {} (mode 0600)", path.display()),
+                );
                 password_file = Some(path);
             }
             2 => password_command = Some(ui.input("Command", None, "--password-command")?),
@@ -77,18 +107,45 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
 
     let created = now_rfc3339();
-    let identity = args.identity.clone().or(old.identity.clone()).unwrap_or_else(|| ctx.dirs.identity_file());
+    let identity = args
+        .identity
+        .clone()
+        .or(old.identity.clone())
+        .unwrap_or_else(|| ctx.dirs.identity_file());
     if !identity.exists() {
-        write_private(&identity, DeviceIdentity::generate().to_file_contents(&created).as_bytes(), false)?;
-        note(io.stderr, &format!("created device identity {}", identity.display()));
+        write_private(
+            &identity,
+            DeviceIdentity::generate()
+                .to_file_contents(&created)
+                .as_bytes(),
+            false,
+        )?;
+        note(
+            io.stderr,
+            &format!("created device identity {}", identity.display()),
+        );
     }
     let legacy = args.legacy || old.legacy;
-    let room_key = args.room_key.clone().or(old.room_key.clone()).or_else(|| (!legacy).then(|| ctx.dirs.room_key_file()));
+    let room_key = args
+        .room_key
+        .clone()
+        .or(old.room_key.clone())
+        .or_else(|| (!legacy).then(|| ctx.dirs.room_key_file()));
     if let Some(k) = &room_key
         && !k.exists()
     {
-        write_private(k, RoomKey::generate().to_file_contents(&created).as_bytes(), false)?;
-        note(io.stderr, &format!("created room key {} (share it with the room's members)", k.display()));
+        write_private(
+            k,
+            RoomKey::generate().to_file_contents(&created).as_bytes(),
+            false,
+        )?;
+        note(
+            io.stderr,
+            &format!(
+                "created room key {} (share it with the room's members)",
+                k.display()
+            ),
+        );
     }
     let profile = Profile {
         relay: Some(relay),
@@ -101,14 +158,24 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         ca_file: args.ca_file.clone().or(old.ca_file.clone()),
         insecure: args.insecure || old.insecure,
         legacy,
-        legacy_passphrase_file: args.legacy_passphrase_file.clone().or(old.legacy_passphrase_file.clone()),
+        legacy_passphrase_file: args
+            .legacy_passphrase_file
+            .clone()
+            .or(old.legacy_passphrase_file.clone()),
     };
     profiles.profiles.insert(args.profile.clone(), profile);
     if args.default || profiles.default.is_none() {
         profiles.default = Some(args.profile.clone());
     }
     profiles.save(ctx)?;
-    note(io.stderr, &format!("saved profile {} in {}", args.profile, Profiles::path(ctx).display()));
+    note(
+        io.stderr,
+        &format!(
+            "saved profile {} in {}",
+            args.profile,
+            Profiles::path(ctx).display()
+        ),
+    );
     let public = DeviceIdentity::load(&identity)?.public();
     writeln!(io.stdout, "{public}").map_err(|e| Error::io("cannot write", "stdout", e))?;
 
@@ -125,12 +192,21 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         legacy: false,
     };
     let target = RelayTarget::resolve(&relay_args, ctx, io.stderr)?;
-    let mut conn = Connection::open(&target.endpoint).map_err(|e| {
-        warn(io.stderr, false, "the profile is saved, but the connection test failed (re-run `ftpchat init` or pass --no-test)");
-        e
+    let mut conn = Connection::open(&target.endpoint).inspect_err(|_| {
+        warn(
+            io.stderr,
+            false,
+            "the profile is saved, but the connection test failed (re-run `ftpchat init` or pass --no-test)",
+        );
     })?;
     let entries = conn.list(&target.dir)?.len();
     conn.quit();
-    note(io.stderr, &format!("connection OK: {} ({entries} entries in the room)", target.key));
+    note(
+        io.stderr,
+        &format!(
+            "connection OK: {} ({entries} entries in the room)",
+            target.key
+        ),
+    );
     Ok(())
 }

@@ -1,12 +1,12 @@
 //! `ftpchat profile`: list, show (never a password), remove, pick the default.
 
+use crate::Io;
 use crate::cli::{ProfileAction, ProfileArgs};
 use crate::commands::Context;
 use crate::error::{Error, Result};
 use crate::output::note;
 use crate::settings::{Profile, Profiles};
 use crate::transport::url::RelayUrl;
-use crate::Io;
 
 /// Runs `profile`.
 ///
@@ -19,7 +19,11 @@ pub fn run(args: &ProfileArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
     match &args.action {
         ProfileAction::List => {
             for (name, p) in &profiles.profiles {
-                let mark = if profiles.default.as_deref() == Some(name) { "*" } else { " " };
+                let mark = if profiles.default.as_deref() == Some(name) {
+                    "*"
+                } else {
+                    " "
+                };
                 let relay = p.relay.as_deref().map(redact_url).unwrap_or_default();
                 let room = p.room.as_deref().unwrap_or("");
                 writeln!(io.stdout, "{mark} {name:<16} {relay} {room}").map_err(w)?;
@@ -29,10 +33,15 @@ pub fn run(args: &ProfileArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
             }
         }
         ProfileAction::Show { name } => {
-            let (name, p) = profiles
-                .pick(name.as_deref())?
-                .ok_or_else(|| Error::Usage("no default profile; name one, or run `ftpchat init`".into()))?;
-            writeln!(io.stdout, "{}", show(&name, &p, profiles.default.as_deref() == Some(&name))).map_err(w)?;
+            let (name, p) = profiles.pick(name.as_deref())?.ok_or_else(|| {
+                Error::Usage("no default profile; name one, or run `ftpchat init`".into())
+            })?;
+            writeln!(
+                io.stdout,
+                "{}",
+                show(&name, &p, profiles.default.as_deref() == Some(&name))
+            )
+            .map_err(w)?;
         }
         ProfileAction::Remove { name } => {
             if profiles.profiles.remove(name).is_none() {
@@ -42,7 +51,10 @@ pub fn run(args: &ProfileArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
                 profiles.default = None;
             }
             profiles.save(ctx)?;
-            note(io.stderr, &format!("removed profile {name} (keys and state are kept)"));
+            note(
+                io.stderr,
+                &format!("removed profile {name} (keys and state are kept)"),
+            );
         }
         ProfileAction::Use { name } => {
             if !profiles.profiles.contains_key(name) {
@@ -58,7 +70,9 @@ pub fn run(args: &ProfileArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
 
 /// A relay URL without any password in it.
 fn redact_url(url: &str) -> String {
-    RelayUrl::parse(url).map(|u| u.to_string()).unwrap_or_else(|_| "(invalid URL)".into())
+    RelayUrl::parse(url)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| "(invalid URL)".into())
 }
 
 fn show(name: &str, p: &Profile, is_default: bool) -> String {
@@ -77,9 +91,16 @@ fn show(name: &str, p: &Profile, is_default: bool) -> String {
         ("identity", path(&p.identity)),
         ("ca_file", path(&p.ca_file)),
         ("insecure", p.insecure.then(|| "yes".into())),
-        ("legacy", p.legacy.then(|| "yes (original FTPChat chat file, unauthenticated)".into())),
+        (
+            "legacy",
+            p.legacy
+                .then(|| "yes (original FTPChat chat file, unauthenticated)".into()),
+        ),
         ("legacy_passphrase_file", path(&p.legacy_passphrase_file)),
-        ("default", Some(if is_default { "yes" } else { "no" }.into())),
+        (
+            "default",
+            Some(if is_default { "yes" } else { "no" }.into()),
+        ),
     ];
     let mut out = format!("profile {name}");
     for (k, v) in fields {

@@ -60,7 +60,13 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             Error::Usage("a legacy room needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
         })?;
         let now = chrono::Local::now().naive_local();
-        let line = key.encrypt_line(&name, &body, &now, crate::record::legacy::Layout::Dated, false);
+        let line = key.encrypt_line(
+            &name,
+            &body,
+            &now,
+            crate::record::legacy::Layout::Dated,
+            false,
+        );
         return crate::legacy_room::send(&ctx.dirs.state, &relay, &line, io.stderr);
     }
     let identity = ctx.identity(&sender.identity)?;

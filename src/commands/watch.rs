@@ -36,7 +36,11 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     let profile = target.profile.clone().unwrap_or_default();
     let legacy_args = crate::cli::LegacyArgs {
-        legacy_passphrase_file: args.legacy.legacy_passphrase_file.clone().or(profile.legacy_passphrase_file.clone()),
+        legacy_passphrase_file: args
+            .legacy
+            .legacy_passphrase_file
+            .clone()
+            .or(profile.legacy_passphrase_file.clone()),
     };
     let legacy = ctx.legacy_key(&legacy_args)?;
     if target.legacy && legacy.is_none() {
@@ -232,7 +236,10 @@ impl Exec<'_> {
             ("FTPCHAT_MSG_SEQ", m.seq.map(|s| s.to_string())),
             ("FTPCHAT_MSG_KIND", m.kind.clone()),
             ("FTPCHAT_MSG_FORMAT", Some(m.format.to_string())),
-            ("FTPCHAT_MSG_VERIFIED", Some(if m.verified { "1" } else { "0" }.to_string())),
+            (
+                "FTPCHAT_MSG_VERIFIED",
+                Some(if m.verified { "1" } else { "0" }.to_string()),
+            ),
         ];
         for (k, v) in fields {
             c.env(k, v.unwrap_or_default());
@@ -255,7 +262,10 @@ impl Exec<'_> {
                 Ok(None) if start.elapsed() > self.timeout => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(format!("{:?} ran longer than {:?} and was killed", self.cmd, self.timeout));
+                    return Err(format!(
+                        "{:?} ran longer than {:?} and was killed",
+                        self.cmd, self.timeout
+                    ));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(10)),
                 Err(e) => return Err(e.to_string()),

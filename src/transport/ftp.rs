@@ -517,7 +517,9 @@ impl Connection {
             self.reconnect()?;
             result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
         }
-        result.map(|_| ()).map_err(|e| self.err(&format!("STOR {name}"), e))
+        result
+            .map(|_| ())
+            .map_err(|e| self.err(&format!("STOR {name}"), e))
     }
 
     /// Renames within a directory; `Ok(false)` when the server has no RNFR/RNTO.

@@ -102,3 +102,14 @@ pub fn have(program: &str) -> bool {
     }
     found
 }
+
+/// Asserts a command succeeded and returns its stdout.
+pub fn ok(out: std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf8")
+}
