@@ -204,7 +204,23 @@ fn push_feed(
     given: Option<&BTreeMap<u64, String>>,
 ) -> Result<usize> {
     let lock = PushLock::acquire(state, &target.key, feed)?;
-    let head = room::remote_head(conn, &target.dir, feed, lock.known())?;
+    // Our own journal, read only when the remote feed changed behind our back.
+    let journal_lines: std::cell::OnceCell<BTreeMap<u64, String>> = std::cell::OnceCell::new();
+    let accept = |seq: u64, line: &str| match journal {
+        None => true,
+        Some(j) => journal_lines
+            .get_or_init(|| {
+                j.lock()
+                    .and_then(|l| l.lines())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|l| record::parse_line(&l).ok().map(|r| (r.seq, l.clone())))
+                    .collect()
+            })
+            .get(&seq)
+            .is_some_and(|l| l == line),
+    };
+    let head = room::remote_head(conn, &target.dir, feed, lock.known(), &accept)?;
     let mut lines: BTreeMap<u64, String> = BTreeMap::new();
     if let Some(j) = journal {
         let locked = j.lock()?;

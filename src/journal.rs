@@ -137,13 +137,34 @@ impl Locked<'_> {
     /// breaks the next read (lines are appended whole with one write).
     pub fn append(&self, line: &str) -> Result<()> {
         let log = self.journal.path("log");
-        let mut f = OpenOptions::new()
-            .create(true)
-            .append(true)
+        let mut opts = OpenOptions::new();
+        opts.create(true).append(true).read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts
             .open(&log)
             .map_err(|e| Error::io("cannot open", &log, e))?;
         let rec = record::parse_line(line).map_err(|e| Error::Usage(e.to_string()))?;
-        f.write_all(format!("{line}\n").as_bytes())
+        // A crash mid-write leaves a partial last line: end it so it cannot swallow this one.
+        let torn = {
+            use std::io::{Read, Seek, SeekFrom};
+            let len = f
+                .metadata()
+                .map_err(|e| Error::io("cannot read", &log, e))?
+                .len();
+            let mut last = [b'\n'];
+            if len > 0 {
+                f.seek(SeekFrom::Start(len - 1))
+                    .and_then(|_| f.read_exact(&mut last))
+                    .map_err(|e| Error::io("cannot read", &log, e))?;
+            }
+            last[0] != b'\n'
+        };
+        let prefix = if torn { "\n" } else { "" };
+        f.write_all(format!("{prefix}{line}\n").as_bytes())
             .and_then(|()| f.sync_data())
             .map_err(|e| Error::io("cannot write", &log, e))?;
         let len = f
@@ -173,9 +194,10 @@ impl Locked<'_> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::io("cannot read", &log, e)),
         };
+        // Only whole records: a torn line left by a crash is skipped.
         BufReader::new(f)
             .lines()
-            .filter(|l| !matches!(l, Ok(s) if s.is_empty()))
+            .filter(|l| !matches!(l, Ok(s) if record::parse_line(s).is_err()))
             .collect::<std::io::Result<_>>()
             .map_err(|e| Error::io("cannot read", &log, e))
     }

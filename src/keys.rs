@@ -236,6 +236,7 @@ pub fn parse_verifying_key(s: &str) -> Option<VerifyingKey> {
 pub struct RoomKey {
     identities: Vec<age::x25519::Identity>,
     id: RoomId,
+    owner: Option<String>,
 }
 
 impl fmt::Debug for RoomKey {
@@ -256,7 +257,11 @@ impl RoomKey {
 
     fn from_identities(identities: Vec<age::x25519::Identity>) -> Self {
         let id = RoomId::from_recipient(&identities[0].to_public());
-        RoomKey { identities, id }
+        RoomKey {
+            identities,
+            id,
+            owner: None,
+        }
     }
 
     /// The room's id.
@@ -274,6 +279,39 @@ impl RoomKey {
         &self.identities
     }
 
+    /// The room owner's Ed25519 key (base64url), pinned when the room was created or joined.
+    pub fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+
+    /// Pins the room owner's key.
+    pub fn set_owner(&mut self, owner: &str) {
+        self.owner = Some(owner.to_string());
+    }
+
+    /// Adds a newer key (after a rotation); a key already present is ignored.
+    /// Returns whether it was new.
+    pub fn add_identity(&mut self, identity: age::x25519::Identity) -> bool {
+        let public = identity.to_public().to_string();
+        if self
+            .identities
+            .iter()
+            .any(|i| i.to_public().to_string() == public)
+        {
+            return false;
+        }
+        self.identities.push(identity);
+        true
+    }
+
+    /// Every key's recipient, oldest first.
+    pub fn recipients(&self) -> Vec<age::x25519::Recipient> {
+        self.identities
+            .iter()
+            .map(age::x25519::Identity::to_public)
+            .collect()
+    }
+
     /// The write-only half: what a poster needs.
     pub fn to_recipient(&self) -> RoomRecipient {
         RoomRecipient {
@@ -289,6 +327,9 @@ impl RoomKey {
              # room: {}\n# created: {created}\n",
             self.id
         );
+        if let Some(owner) = &self.owner {
+            s.push_str(&format!("# owner: {owner}\n"));
+        }
         for identity in &self.identities {
             s.push_str(&format!("# public key: {}\n", identity.to_public()));
             s.push_str(identity.to_string().expose_secret());
@@ -308,7 +349,12 @@ impl RoomKey {
             reason,
         };
         let mut identities = Vec::new();
+        let mut owner = None;
         for (n, line) in contents.lines().map(str::trim).enumerate() {
+            if let Some(o) = line.strip_prefix("# owner:") {
+                owner = parse_verifying_key(o.trim()).map(|k| b64(k.as_bytes()));
+                continue;
+            }
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -325,7 +371,9 @@ impl RoomKey {
         if identities.is_empty() {
             return Err(bad("no AGE-SECRET-KEY-1 key found".into()));
         }
-        Ok(Self::from_identities(identities))
+        let mut key = Self::from_identities(identities);
+        key.owner = owner;
+        Ok(key)
     }
 
     /// Reads a room key file, refusing loose permissions.

@@ -61,7 +61,13 @@ pub fn pending(state: &Path, key: &str) -> Result<Vec<String>> {
 /// # Errors
 ///
 /// [`Error::Queued`] when delivery failed; the lines stay pending.
-pub fn send(state: &Path, target: &RelayTarget, line: &str, stderr: &mut dyn Write) -> Result<()> {
+pub fn send(
+    state: &Path,
+    target: &RelayTarget,
+    line: &str,
+    deadline: Option<std::time::Instant>,
+    stderr: &mut dyn Write,
+) -> Result<()> {
     let _lock = PushLock::acquire(state, &target.key, "legacy")?;
     let path = pending_path(state, &target.key)?;
     let mut lines = pending(state, &target.key)?;
@@ -69,7 +75,7 @@ pub fn send(state: &Path, target: &RelayTarget, line: &str, stderr: &mut dyn Wri
     write_atomic(&path, (lines.join("\n") + "\n").as_bytes())?;
     let (dir, file) = chat_file(&target.dir);
     let payload = lines.join("\n") + "\n";
-    match with_retries(target, None, stderr, |conn| {
+    match with_retries(target, deadline, stderr, |conn| {
         append(conn, &dir, &file, payload.as_bytes())
     }) {
         Ok(()) => {

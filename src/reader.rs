@@ -80,6 +80,11 @@ impl Reader {
         }
     }
 
+    /// The chain state.
+    pub fn chain(&self) -> &ChainChecker {
+        &self.chain
+    }
+
     /// The chain state, to seed from cursors or read heads.
     pub fn chain_mut(&mut self) -> &mut ChainChecker {
         &mut self.chain

@@ -162,7 +162,12 @@ pub fn fetch_source(
     if size == cursor.offset {
         return Ok(out);
     }
-    let start = cursor.offset - cursor.tail_len;
+    let Some(start) = cursor.offset.checked_sub(cursor.tail_len) else {
+        out.rewritten = Some(format!(
+            "feed {feed}: the saved cursor is corrupt; reset it with --all"
+        ));
+        return Ok(out);
+    };
     let Some(data) = conn.retrieve(dir, &name, start)? else {
         out.rewritten = Some(format!("feed {feed} disappeared"));
         return Ok(out);
@@ -212,7 +217,29 @@ pub fn fetch_source(
         }
         pos += nl + 1;
     }
+    drop_torn_appends(&mut out, feed);
     Ok(out)
+}
+
+/// An append cut off mid-line and repeated by the writer's retry leaves the cut copy
+/// right before the whole one: drop it with a note instead of reporting a bad record.
+fn drop_torn_appends(out: &mut Fetched, feed: &str) {
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(out.lines.len());
+    let lines = std::mem::take(&mut out.lines);
+    let mut iter = lines.into_iter().peekable();
+    while let Some(line) = iter.next() {
+        if let Some(next) = iter.peek()
+            && next.len() > line.len()
+            && next.starts_with(&line)
+        {
+            out.skipped.push(format!(
+                "feed {feed}: skipped an append that was cut off and then repeated whole"
+            ));
+            continue;
+        }
+        kept.push(line);
+    }
+    out.lines = kept;
 }
 
 fn tail_hash(bytes: &[u8]) -> String {
@@ -234,7 +261,9 @@ pub struct RemoteHead {
 }
 
 /// Finds the remote feed's head: trusts `known` when the size still matches (the usual
-/// case: our own feed, which only we write), else reads the tail.
+/// case: our own feed, which only we write), else reads the tail. Only lines `accept`s
+/// count: for our own feed, lines byte-equal to our journal, so a line forged or mangled
+/// on the relay can never make us skip records we have not delivered.
 ///
 /// # Errors
 ///
@@ -244,6 +273,7 @@ pub fn remote_head(
     dir: &str,
     feed: &str,
     known: Option<RemoteHead>,
+    accept: &dyn Fn(u64, &str) -> bool,
 ) -> Result<RemoteHead> {
     let name = feed_file(feed);
     let Some(size) = conn.size(dir, &name)? else {
@@ -265,7 +295,7 @@ pub fn remote_head(
             .iter()
             .filter_map(|l| std::str::from_utf8(l).ok())
             .filter_map(|l| record::parse_line(l.trim_end_matches('\r')).ok())
-            .filter(|r| r.feed == feed)
+            .filter(|r| r.feed == feed && accept(r.seq, r.line))
             .map(|r| r.seq)
             .max();
         if seq.is_some() || start == 0 {

@@ -151,7 +151,9 @@ impl RelayTarget {
     pub fn resolve(args: &RelayArgs, ctx: &Context<'_>, stderr: &mut dyn Write) -> Result<Self> {
         let profiles = Profiles::load(ctx)?;
         let (url_text, profile) = match args.relay.as_deref() {
-            Some(r) if r.contains("://") => (r.to_string(), profiles.pick(None)?.map(|p| p.1)),
+            // An explicit URL stands alone: no profile's room or password source applies
+            // to a host the profile was not written for.
+            Some(r) if r.contains("://") => (r.to_string(), None),
             Some(name) => {
                 let (_, p) = profiles
                     .pick(Some(name))?

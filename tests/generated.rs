@@ -2,7 +2,10 @@
 //! This test fails when they are stale; `UPDATE_GENERATED=1 cargo test --test generated`
 //! rewrites them.
 
-#![allow(clippy::print_stderr, reason = "tests report progress and skips on stderr")]
+#![allow(
+    clippy::print_stderr,
+    reason = "tests report progress and skips on stderr"
+)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

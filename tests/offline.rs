@@ -1,7 +1,10 @@
 //! Black-box tests of the offline half: keygen, encrypt, decrypt, legacy lines, the
 //! journal, and every tampering case `decrypt` must detect and name.
 
-#![allow(clippy::print_stderr, reason = "tests report progress and skips on stderr")]
+#![allow(
+    clippy::print_stderr,
+    reason = "tests report progress and skips on stderr"
+)]
 
 mod common;
 
@@ -772,4 +775,44 @@ fn native_golden_fixture_still_decrypts() {
     );
     let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected");
     assert_eq!(String::from_utf8(out.stdout).expect("utf8"), expected);
+}
+
+#[test]
+fn legacy_tokens_from_a_fast_clock_are_read_as_the_app_reads_them() {
+    if !have("python3") {
+        return;
+    }
+    let home = Home::new();
+    let pass = passphrase_file(&home);
+    // A token stamped an hour ahead (the writer's clock runs fast): Python's Fernet reads
+    // it without a TTL, so must we.
+    let script = r#"
+import base64, hashlib, sys, time, zlib
+from cryptography.fernet import Fernet
+salt = b"q6334#Q0q8294%E$(#$%^&^%$#@!#%^YHB>$W#CX>E"
+key = base64.urlsafe_b64encode(hashlib.pbkdf2_hmac("sha256", open(sys.argv[1], "rb").read(), salt, 100000, 32))
+print(Fernet(key).encrypt_at_time(zlib.compress(b"2026-11-20 09:15:a: from the future"), int(time.time()) + 3600).decode())
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&pass)
+        .output()
+        .expect("python");
+    if !out.status.success() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    home.cmd()
+        .args(["decrypt", "--legacy-passphrase-file"])
+        .arg(&pass)
+        .write_stdin(out.stdout)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "a [legacy, unauthenticated]: from the future",
+        ));
 }

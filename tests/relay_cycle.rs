@@ -604,3 +604,105 @@ fn outbox_flush_delivers_to_the_relay_it_was_meant_for() {
     );
     assert_eq!(all.lines().count(), 2);
 }
+
+#[test]
+fn a_forged_line_on_the_relay_cannot_make_push_skip_records() {
+    let t = Target::embedded();
+    let (alice, bob) = members();
+    ok(
+        t.cmd(&alice, "f", &["send", "one"]).output().expect("send"),
+        "send",
+    );
+    let feed = feed_file(&t.root, "f");
+    let name = feed
+        .file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .to_string();
+    // The relay appends a syntactically valid record line with a high seq to our feed.
+    let mut bytes = std::fs::read(&feed).expect("read");
+    bytes.extend_from_slice(format!("fc1.{name}.99.AAAA\n").as_bytes());
+    std::fs::write(&feed, bytes).expect("write");
+    ok(
+        t.cmd(&alice, "f", &["send", "two"]).output().expect("send"),
+        "send",
+    );
+    ok(
+        t.cmd(&alice, "f", &["send", "three"])
+            .output()
+            .expect("send"),
+        "send",
+    );
+    let all = ok(
+        t.cmd(&bob, "f", &["pull", "--all"]).output().expect("pull"),
+        "pull",
+    );
+    let out = bob
+        .cmd()
+        .args(["decrypt", "--json"])
+        .write_stdin(all)
+        .output()
+        .expect("decrypt");
+    // The forged line is named and not shown; every real record is there.
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("seq 99"));
+    let shown: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .filter_map(|v| v["body"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(shown, ["one", "two", "three"]);
+}
+
+#[test]
+fn an_explicit_relay_url_ignores_the_default_profile() {
+    let home_relay = Target::embedded();
+    let other = Target::embedded();
+    let (alice, _) = members();
+    let pw = alice.path().join("pw");
+    std::fs::write(&pw, "relay-pw").expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    ok(
+        alice
+            .cmd()
+            .args([
+                "init",
+                "--relay",
+                &home_relay.url,
+                "--room",
+                "lobby",
+                "--password-file",
+            ])
+            .arg(&pw)
+            .output()
+            .expect("init"),
+        "init",
+    );
+    // The other relay has the same password here, but the profile's password file must
+    // not be sent to it, and the profile's room must not be joined to its URL.
+    let out = alice
+        .cmd()
+        .args(["send", "--relay", &other.url, "elsewhere"])
+        .output()
+        .expect("send");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ok(
+        alice
+            .cmd()
+            .args(["send", "--relay", &other.url, "elsewhere"])
+            .env("FTPCHAT_PASSWORD", "relay-pw")
+            .output()
+            .expect("send"),
+        "send",
+    );
+    assert!(!other.root.join("lobby").exists());
+}

@@ -67,7 +67,7 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             crate::record::legacy::Layout::Dated,
             false,
         );
-        return crate::legacy_room::send(&ctx.dirs.state, &relay, &line, io.stderr);
+        return crate::legacy_room::send(&ctx.dirs.state, &relay, &line, ctx.deadline, io.stderr);
     }
     let identity = ctx.identity(&sender.identity)?;
     let room = Target::resolve(&sender, ctx)?.recipient();

@@ -163,8 +163,16 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                     batch.push(m);
                 }
             }
-            advanced.insert(feed.clone(), f.cursor.clone());
-            cursors.insert(feed, f.cursor);
+            // The chain seed kept in the cursor comes from verified records only.
+            let mut cursor = f.cursor;
+            let (seq, hash) = match reader.chain().head(&feed) {
+                Some((seq, hash)) => (seq, hash.to_string()),
+                None => (0, String::new()),
+            };
+            cursor.seq = seq;
+            cursor.hash = hash;
+            advanced.insert(feed.clone(), cursor.clone());
+            cursors.insert(feed, cursor);
         }
         // Feeds interleave by time only across files; order each batch by timestamp.
         batch.sort_by(|a, b| a.ts.cmp(&b.ts));

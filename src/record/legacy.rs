@@ -120,15 +120,20 @@ impl LegacyKey {
         } else {
             (line.to_string(), false)
         };
+        // No TTL and no clock-skew limit, as the app reads (the fernet crate's `decrypt`
+        // refuses tokens stamped over 60 s in the future, which a fast clock produces).
         let compressed = self
             .fernet
-            .decrypt(token.trim())
+            .decrypt_at_time(token.trim(), None, u64::MAX - 60)
             .map_err(|_| LegacyError::Decrypt)?;
         let mut text = Vec::new();
         ZlibDecoder::new(&compressed[..])
-            .take(MAX_TEXT)
+            .take(MAX_TEXT + 1)
             .read_to_end(&mut text)
             .map_err(|_| LegacyError::Content)?;
+        if text.len() as u64 > MAX_TEXT {
+            return Err(LegacyError::Content);
+        }
         let text = String::from_utf8(text).map_err(|_| LegacyError::Content)?;
         Ok(parse_text(&text, wrapped))
     }

@@ -98,6 +98,10 @@ pub fn seal(
     check_name(&envelope.name)?;
     let room = RoomId::parse(&envelope.room).ok_or(SealError::BadName)?;
     let mut plaintext = serde_json::to_vec(envelope).expect("an envelope always serialises");
+    if plaintext.len() + 100 > MAX_PLAINTEXT as usize {
+        // Control characters grow six-fold in JSON; readers would refuse the record.
+        return Err(SealError::TooLarge(envelope.body.len()));
+    }
     let signature = signer.sign(&signing_input(&plaintext));
     plaintext.push(b'\n');
     plaintext.extend_from_slice(b64(&signature.to_bytes()).as_bytes());
@@ -171,7 +175,7 @@ pub fn classify(raw: &[u8]) -> Result<LineKind<'_>, LineError> {
         return Err(LineError::TooLong(raw.len()));
     }
     let line = std::str::from_utf8(raw).map_err(|_| LineError::NotUtf8)?;
-    let line = line.trim();
+    let line = line.trim_matches(|c: char| c.is_ascii_whitespace());
     if line.is_empty() {
         return Ok(LineKind::Blank);
     }
@@ -233,6 +237,8 @@ pub struct Opened {
     pub hash: String,
     /// The room it was opened with.
     pub room: RoomId,
+    /// The age recipient of the room key that opened it (which key epoch it was written to).
+    pub recipient: String,
 }
 
 /// Why a native record cannot be trusted.
@@ -274,29 +280,44 @@ pub fn open(record: &RecordLine<'_>, rooms: &[RoomKey]) -> Result<Opened, OpenEr
     let mut last_err = OpenError::Decrypt("no room key given".into());
     for room in rooms {
         match decrypt(&ciphertext, room) {
-            Ok(plaintext) => return verify(record, &plaintext, room.room_id()),
+            Ok((plaintext, recipient)) => {
+                let mut opened = verify(record, &plaintext, room.room_id())?;
+                opened.recipient = recipient;
+                return Ok(opened);
+            }
             Err(e) => last_err = e,
         }
     }
     Err(last_err)
 }
 
-fn decrypt(ciphertext: &[u8], room: &RoomKey) -> Result<Vec<u8>, OpenError> {
-    let decryptor =
-        age::Decryptor::new_buffered(ciphertext).map_err(|e| OpenError::Decrypt(e.to_string()))?;
-    let mut reader = decryptor
-        .decrypt(room.identities().iter().map(|i| i as &dyn age::Identity))
-        .map_err(|e| OpenError::Decrypt(e.to_string()))?;
-    let mut plaintext = Vec::new();
-    reader
-        .by_ref()
-        .take(MAX_PLAINTEXT)
-        .read_to_end(&mut plaintext)
-        .map_err(|e| OpenError::Decrypt(e.to_string()))?;
-    if plaintext.len() as u64 >= MAX_PLAINTEXT {
-        return Err(OpenError::Envelope("payload too large".into()));
+/// Decrypts with the room's keys, newest first (the usual case costs one attempt), and
+/// says which key it was.
+fn decrypt(ciphertext: &[u8], room: &RoomKey) -> Result<(Vec<u8>, String), OpenError> {
+    let mut last = OpenError::Decrypt("no room key".into());
+    for identity in room.identities().iter().rev() {
+        let decryptor = age::Decryptor::new_buffered(ciphertext)
+            .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+        let mut reader = match decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)) {
+            Ok(r) => r,
+            Err(age::DecryptError::NoMatchingKeys) => {
+                last = OpenError::Decrypt(age::DecryptError::NoMatchingKeys.to_string());
+                continue;
+            }
+            Err(e) => return Err(OpenError::Decrypt(e.to_string())),
+        };
+        let mut plaintext = Vec::new();
+        reader
+            .by_ref()
+            .take(MAX_PLAINTEXT)
+            .read_to_end(&mut plaintext)
+            .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+        if plaintext.len() as u64 >= MAX_PLAINTEXT {
+            return Err(OpenError::Envelope("payload too large".into()));
+        }
+        return Ok((plaintext, identity.to_public().to_string()));
     }
-    Ok(plaintext)
+    Err(last)
 }
 
 fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Opened, OpenError> {
@@ -346,6 +367,7 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         sender,
         hash: line_hash(record.line),
         room: room.clone(),
+        recipient: String::new(),
     })
 }
 

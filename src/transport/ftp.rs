@@ -450,9 +450,14 @@ impl Connection {
         self.commands += 1;
         let result = self.ftp.retr(&path, |r| {
             let mut buf = Vec::new();
-            r.take(MAX_DOWNLOAD)
+            r.take(MAX_DOWNLOAD + 1)
                 .read_to_end(&mut buf)
                 .map_err(FtpError::ConnectionError)?;
+            if buf.len() as u64 > MAX_DOWNLOAD {
+                return Err(FtpError::ConnectionError(std::io::Error::other(format!(
+                    "file is larger than the {MAX_DOWNLOAD}-byte download limit"
+                ))));
+            }
             Ok(buf)
         });
         match result {
@@ -531,7 +536,8 @@ impl Connection {
         self.commands += 2;
         match self.ftp.rename(join(dir, from), join(dir, to)) {
             Ok(()) => Ok(true),
-            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+            // No RNFR/RNTO, or no renaming over an existing file: the caller falls back.
+            Err(FtpError::UnexpectedResponse(r)) if (500..600).contains(&reply_code(&r)) => {
                 Ok(false)
             }
             Err(e) => Err(self.err("RNFR/RNTO", e)),
@@ -647,12 +653,21 @@ fn map_ftp(host: &str, what: &str, e: FtpError) -> Error {
 /// Parses one LIST line (Unix or DOS style) into a file entry; directories and lines that
 /// fit neither style are skipped.
 pub fn parse_list_line(line: &str) -> Option<Entry> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let fields: Vec<&str> = line.split_whitespace().collect();
     let first = fields.first()?;
-    if first.len() == 10 && first.starts_with('-') && fields.len() >= 9 {
+    if first.len() >= 10 && first.starts_with('-') {
+        // Unix style, with or without a group column and with ACL marks (`+`, `@`) after
+        // the mode: the size is the number right before the month.
+        let month = fields
+            .iter()
+            .position(|f| MONTHS.contains(&f.to_ascii_lowercase().as_str()))
+            .filter(|&m| m >= 2 && fields.len() > m + 3)?;
         return Some(Entry {
-            name: fields[8..].join(" "),
-            size: fields[4].parse().ok(),
+            name: fields[m_name(month)..].join(" "),
+            size: fields[month - 1].parse().ok(),
         });
     }
     if first.as_bytes().first()?.is_ascii_digit() && fields.len() >= 4 && first.contains('-') {
@@ -666,6 +681,11 @@ pub fn parse_list_line(line: &str) -> Option<Entry> {
         });
     }
     None
+}
+
+/// Where the name starts in a Unix LIST line: after month, day and time-or-year.
+fn m_name(month: usize) -> usize {
+    month + 3
 }
 
 /// Parses one MLSD line (`fact=value;... name`) into a file entry.
@@ -821,6 +841,13 @@ mod tests {
             None
         );
         assert_eq!(parse_list_line("total 8"), None);
+        assert_eq!(
+            parse_list_line("-rw-r--r--+ 1 ftp 77 Nov 22  2025 acl.log"),
+            Some(Entry {
+                name: "acl.log".into(),
+                size: Some(77)
+            })
+        );
         assert_eq!(parse_list_line(""), None);
         assert_eq!(
             parse_mlsd_line("type=file;size=12;modify=20261122023000; a b.log"),
