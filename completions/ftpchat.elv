@@ -36,6 +36,8 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
             cand init 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
             cand profile 'List, show, remove profiles or pick the default one'
+            cand room 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
+            cand verify 'Audit a whole room: descriptor, roster, every feed''s signatures and chain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;keygen'= {
@@ -342,6 +344,204 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;profile;help;help'= {
         }
+        &'ftpchat;room'= {
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
+            cand invite 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band'
+            cand join 'Store a room from an invite (and print your public identity line for the owner to add)'
+            cand add '(Owner) Add a member by their public identity line'
+            cand members 'List the roster as the ledger shows it: who was added or removed, when, by whom'
+            cand remove '(Owner) Remove a member and rotate the room key so they cannot read what follows'
+            cand rotate '(Owner) Rotate the room key: a new key for the remaining members only'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;room;create'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --name 'Your display name in the roster'
+            cand --profile 'Profile to store the room in [default: the default profile, or "default"]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;room;invite'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;room;join'= {
+            cand --profile 'Profile to store the room in [default: a new profile named after the room]'
+            cand --name 'Your display name'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;room;add'= {
+            cand --name 'The name to list them under'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;room;members'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;room;remove'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;room;rotate'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;room;help'= {
+            cand create 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
+            cand invite 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band'
+            cand join 'Store a room from an invite (and print your public identity line for the owner to add)'
+            cand add '(Owner) Add a member by their public identity line'
+            cand members 'List the roster as the ledger shows it: who was added or removed, when, by whom'
+            cand remove '(Owner) Remove a member and rotate the room key so they cannot read what follows'
+            cand rotate '(Owner) Rotate the room key: a new key for the remaining members only'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ftpchat;room;help;create'= {
+        }
+        &'ftpchat;room;help;invite'= {
+        }
+        &'ftpchat;room;help;join'= {
+        }
+        &'ftpchat;room;help;add'= {
+        }
+        &'ftpchat;room;help;members'= {
+        }
+        &'ftpchat;room;help;remove'= {
+        }
+        &'ftpchat;room;help;rotate'= {
+        }
+        &'ftpchat;room;help;help'= {
+        }
+        &'ftpchat;verify'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand -i 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --room-key 'Room key file (age identity file); may be repeated [default: room.key in the config directory]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --stdin 'Audit record lines on stdin instead of a room on a relay'
+            cand --json 'Findings and the summary as JSON lines'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ftpchat;help'= {
             cand keygen 'Create a device identity, or a room key with --room'
             cand encrypt 'Turn plaintext into signed, encrypted record lines'
@@ -354,6 +554,8 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
             cand init 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
             cand profile 'List, show, remove profiles or pick the default one'
+            cand room 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
+            cand verify 'Audit a whole room: descriptor, roster, every feed''s signatures and chain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;help;keygen'= {
@@ -395,6 +597,31 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;help;profile;remove'= {
         }
         &'ftpchat;help;profile;use'= {
+        }
+        &'ftpchat;help;room'= {
+            cand create 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
+            cand invite 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band'
+            cand join 'Store a room from an invite (and print your public identity line for the owner to add)'
+            cand add '(Owner) Add a member by their public identity line'
+            cand members 'List the roster as the ledger shows it: who was added or removed, when, by whom'
+            cand remove '(Owner) Remove a member and rotate the room key so they cannot read what follows'
+            cand rotate '(Owner) Rotate the room key: a new key for the remaining members only'
+        }
+        &'ftpchat;help;room;create'= {
+        }
+        &'ftpchat;help;room;invite'= {
+        }
+        &'ftpchat;help;room;join'= {
+        }
+        &'ftpchat;help;room;add'= {
+        }
+        &'ftpchat;help;room;members'= {
+        }
+        &'ftpchat;help;room;remove'= {
+        }
+        &'ftpchat;help;room;rotate'= {
+        }
+        &'ftpchat;help;verify'= {
         }
         &'ftpchat;help;help'= {
         }

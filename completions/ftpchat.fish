@@ -39,6 +39,8 @@ complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "outbox" -d 'List re
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "profile" -d 'List, show, remove profiles or pick the default one'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "room" -d 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "verify" -d 'Audit a whole room: descriptor, roster, every feed\'s signatures and chain'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s o -l output -d 'Where to write the key [default: identity.key or room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -230,21 +232,158 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile (keys and state are kept)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the default'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "pull" -d 'Download new record lines from a relay'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "send" -d 'Encrypt and push a message in one step'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "profile" -d 'List, show, remove profiles or pick the default one'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "create" -d 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "invite" -d 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "join" -d 'Store a room from an invite (and print your public identity line for the owner to add)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "add" -d '(Owner) Add a member by their public identity line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "members" -d 'List the roster as the ledger shows it: who was added or removed, when, by whom'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l name -d 'Your display name in the roster' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l profile -d 'Profile to store the room in [default: the default profile, or "default"]' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l json -d 'One JSON object per line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l json -d 'One JSON object per line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -l profile -d 'Profile to store the room in [default: a new profile named after the room]' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -l name -d 'Your display name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l name -d 'The name to list them under' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l json -d 'One JSON object per line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l json -d 'One JSON object per line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l json -d 'One JSON object per line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l json -d 'One JSON object per line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "invite" -d 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "join" -d 'Store a room from an invite (and print your public identity line for the owner to add)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "add" -d '(Owner) Add a member by their public identity line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "members" -d 'List the roster as the ledger shows it: who was added or removed, when, by whom'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l stdin -d 'Audit record lines on stdin instead of a room on a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l json -d 'Findings and the summary as JSON lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "pull" -d 'Download new record lines from a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "send" -d 'Encrypt and push a message in one step'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "profile" -d 'List, show, remove profiles or pick the default one'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "room" -d 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "verify" -d 'Audit a whole room: descriptor, roster, every feed\'s signatures and chain'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List pending records per room, feed and relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default one is marked with *)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings (never a password)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile (keys and state are kept)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "use" -d 'Make a profile the default'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "create" -d 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "invite" -d 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "join" -d 'Store a room from an invite (and print your public identity line for the owner to add)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "add" -d '(Owner) Add a member by their public identity line'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "members" -d 'List the roster as the ledger shows it: who was added or removed, when, by whom'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'

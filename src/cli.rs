@@ -73,6 +73,145 @@ pub enum Command {
     Init(InitArgs),
     /// List, show, remove profiles or pick the default one.
     Profile(ProfileArgs),
+    /// Rooms and their signed roster: create, invite, join, add, members, remove, rotate.
+    Room(RoomArgs),
+    /// Audit a whole room: descriptor, roster, every feed's signatures and chain.
+    Verify(VerifyArgs),
+}
+
+/// `ftpchat room`
+#[derive(Debug, Args)]
+pub struct RoomArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: RoomAction,
+}
+
+/// `ftpchat room` actions.
+#[derive(Debug, Subcommand)]
+pub enum RoomAction {
+    /// Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner.
+    Create(RoomCreateArgs),
+    /// Print an invite (relay URL without password, room path, room keys, owner). An invite is a
+    /// SECRET: anyone holding it can read the room. Pass it on out of band.
+    Invite(RoomCommonArgs),
+    /// Store a room from an invite (and print your public identity line for the owner to add).
+    Join(RoomJoinArgs),
+    /// (Owner) Add a member by their public identity line.
+    Add(RoomAddArgs),
+    /// List the roster as the ledger shows it: who was added or removed, when, by whom.
+    Members(RoomCommonArgs),
+    /// (Owner) Remove a member and rotate the room key so they cannot read what follows.
+    Remove(RoomRemoveArgs),
+    /// (Owner) Rotate the room key: a new key for the remaining members only.
+    Rotate(RoomCommonArgs),
+}
+
+/// Options shared by room actions that talk to the room.
+#[derive(Debug, Clone, Args)]
+pub struct RoomCommonArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub relay: RelayArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+    /// Room key file [default: the profile's, or room.key].
+    #[arg(
+        short = 'i',
+        long = "room-key",
+        value_name = "FILE",
+        env = "FTPCHAT_ROOM_KEY"
+    )]
+    pub room_key: Option<PathBuf>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ftpchat room create`
+#[derive(Debug, Args)]
+pub struct RoomCreateArgs {
+    /// Room directory on the relay.
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: RoomCommonArgs,
+    /// Your display name in the roster.
+    #[arg(long, value_name = "NAME", env = "FTPCHAT_NAME")]
+    pub name: Option<String>,
+    /// Profile to store the room in [default: the default profile, or "default"].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// `ftpchat room join`
+#[derive(Debug, Args)]
+pub struct RoomJoinArgs {
+    /// The invite string (ftpchat-invite1:...); read from stdin when "-".
+    #[arg(value_name = "INVITE")]
+    pub invite: String,
+    /// Profile to store the room in [default: a new profile named after the room].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Your display name.
+    #[arg(long, value_name = "NAME", env = "FTPCHAT_NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+}
+
+/// `ftpchat room add`
+#[derive(Debug, Args)]
+pub struct RoomAddArgs {
+    /// The member's public identity line (ftpchat-id1:..., from their `keygen` or `room join`).
+    #[arg(value_name = "ID-LINE")]
+    pub member: String,
+    /// The name to list them under.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: RoomCommonArgs,
+}
+
+/// `ftpchat room remove`
+#[derive(Debug, Args)]
+pub struct RoomRemoveArgs {
+    /// The member: their name in the roster, or a prefix of their key.
+    #[arg(value_name = "MEMBER")]
+    pub member: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: RoomCommonArgs,
+}
+
+/// `ftpchat verify`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Checks the descriptor's signature and owner, the roster chain, every feed's signatures
+and chain, forks, senders not in the roster (or removed before they wrote), records
+under a rotated-out key, and history rewritten behind this device's read cursors. Prints
+a summary; exits 1 naming each finding.
+
+Examples:
+  ftpchat verify --room ops
+  ftpchat pull --all | ftpchat verify --stdin --json")]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub relay: RelayArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub keys: RoomKeyArgs,
+    /// Audit record lines on stdin instead of a room on a relay.
+    #[arg(long)]
+    pub stdin: bool,
+    /// Findings and the summary as JSON lines.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ftpchat init`

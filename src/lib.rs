@@ -23,6 +23,7 @@ pub mod reader;
 pub mod record;
 pub mod relay;
 pub mod room;
+pub mod roster;
 pub mod secret;
 pub mod settings;
 pub mod signals;
@@ -144,5 +145,7 @@ fn dispatch(command: cli::Command, ctx: &commands::Context<'_>, io: &mut Io<'_>)
         cli::Command::Relay(a) => relay::run(&a, ctx, io),
         cli::Command::Init(a) => commands::init::run(&a, ctx, io),
         cli::Command::Profile(a) => commands::profile::run(&a, ctx, io),
+        cli::Command::Room(a) => commands::room::run(&a, ctx, io),
+        cli::Command::Verify(a) => commands::verify::run(&a, ctx, io),
     }
 }

@@ -56,11 +56,16 @@ impl Printer {
         } else {
             ("", "")
         };
-        let mark = match (m.format, m.verified) {
-            ("legacy", _) => paint(self.color, "\x1b[33m", " [legacy, unauthenticated]"),
-            (_, false) => paint(self.color, "\x1b[1;31m", " [NOT VERIFIED]"),
+        let mark = match (m.format, m.verified, m.roster) {
+            ("legacy", _, _) => paint(self.color, "\x1b[33m", " [legacy, unauthenticated]"),
+            (_, false, _) => paint(self.color, "\x1b[1;31m", " [NOT VERIFIED]"),
+            (_, true, Some("unknown")) => paint(self.color, "\x1b[1;31m", " [not a member]"),
+            (_, true, Some("removed")) => paint(self.color, "\x1b[1;31m", " [removed member]"),
             _ => String::new(),
         };
+        if let Some(event) = &m.event {
+            return writeln!(out, "{ts} * {b}{name}{z}{mark} {}", sanitize(event));
+        }
         writeln!(out, "{ts} {b}{name}{z}{mark}: {}", sanitize_body(body))
     }
 

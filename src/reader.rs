@@ -6,10 +6,11 @@
 
 use serde::Serialize;
 
-use crate::keys::RoomKey;
+use crate::keys::{RoomId, RoomKey, feed_pseudonym, parse_verifying_key};
 use crate::record::chain::{ChainChecker, Finding};
 use crate::record::legacy::LegacyKey;
 use crate::record::{self, LineKind};
+use crate::roster::{self, Event, Roster, Status};
 
 /// A message ready to print, native or legacy.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -43,6 +44,14 @@ pub struct Message {
     /// Legacy line version (v1, v2, v3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy_version: Option<String>,
+    /// The sender's standing in the room's roster when it wrote this: owner, member,
+    /// removed or unknown (only when the room's owner is known and its roster was read
+    /// from the start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roster: Option<&'static str>,
+    /// For roster records: what happened, in words ("added bob", ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
 }
 
 /// What one line produced.
@@ -60,24 +69,98 @@ pub struct Outcome {
 pub const LEGACY_UNAUTHENTICATED: &str = "legacy FTPChat format: no sender authentication";
 
 /// Decrypts and verifies a stream of lines.
-#[derive(Debug)]
 pub struct Reader {
     rooms: Vec<RoomKey>,
     legacy: Option<LegacyKey>,
     chain: ChainChecker,
     strict: bool,
+    roster: Option<(RoomId, Roster)>,
+    /// The roster was replayed from the owner's first record: only then can a sender be
+    /// judged "unknown" or "removed".
+    roster_complete: bool,
+    device: Option<age::x25519::Identity>,
+    learned: Vec<(RoomId, age::x25519::Identity)>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("rooms", &self.rooms)
+            .field("legacy", &self.legacy)
+            .field("strict", &self.strict)
+            .field("device", &self.device.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Reader {
     /// A reader with these room keys and, optionally, the legacy key. With `strict`, chain
     /// irregularities count as failures (`decrypt --verify`).
     pub fn new(rooms: Vec<RoomKey>, legacy: Option<LegacyKey>, strict: bool) -> Self {
+        let roster = rooms.iter().find_map(|r| {
+            let owner = r.owner()?;
+            let genesis = r.recipients().first()?.to_string();
+            Some((r.room_id().clone(), Roster::new(owner, &genesis)))
+        });
         Reader {
             rooms,
             legacy,
             chain: ChainChecker::new(),
             strict,
+            roster,
+            roster_complete: false,
+            device: None,
+            learned: Vec::new(),
         }
+    }
+
+    /// Takes over a roster replayed elsewhere (e.g. the owner's whole feed read at start).
+    pub fn set_roster(&mut self, roster: Roster) {
+        if let Some((_, r)) = self.roster.as_mut() {
+            *r = roster;
+            self.roster_complete = true;
+        }
+    }
+
+    /// Adopts room keys another reader learned (they are also kept for [`Reader::take_learned`]).
+    pub fn adopt(&mut self, learned: Vec<(RoomId, age::x25519::Identity)>) {
+        for (room, key) in learned {
+            if let Some(r) = self.rooms.iter_mut().find(|r| r.room_id() == &room)
+                && r.add_identity(key.clone())
+            {
+                self.learned.push((room, key));
+            }
+        }
+    }
+
+    /// The roster, if it was replayed from the start.
+    pub fn complete_roster(&self) -> Option<Roster> {
+        self.roster_complete
+            .then(|| self.roster().cloned())
+            .flatten()
+    }
+
+    /// Lets the reader open rotated room keys sent to this device's X25519 key.
+    pub fn with_device(mut self, device: Option<age::x25519::Identity>) -> Self {
+        self.device = device;
+        self
+    }
+
+    /// The replayed roster, if the room's owner is known.
+    pub fn roster(&self) -> Option<&Roster> {
+        self.roster.as_ref().map(|(_, r)| r)
+    }
+
+    /// The owner's feed pseudonym: read it first so the roster is known before the
+    /// messages it vouches for.
+    pub fn owner_feed(&self) -> Option<String> {
+        let (room, roster) = self.roster.as_ref()?;
+        Some(feed_pseudonym(room, &parse_verifying_key(roster.owner())?))
+    }
+
+    /// Room keys learned from rotations since the last call, to be saved.
+    pub fn take_learned(&mut self) -> Vec<(RoomId, age::x25519::Identity)> {
+        std::mem::take(&mut self.learned)
     }
 
     /// The chain state.
@@ -130,6 +213,8 @@ impl Reader {
                     reason: Some(LEGACY_UNAUTHENTICATED.into()),
                     findings: Vec::new(),
                     legacy_version: Some(m.version.to_string()),
+                    roster: None,
+                    event: None,
                 })
             }
             Err(e) => {
@@ -155,6 +240,8 @@ impl Reader {
             reason: Some(reason),
             findings: Vec::new(),
             legacy_version: None,
+            roster: None,
+            event: None,
         };
         let opened = match record::open(rec, &self.rooms) {
             Ok(o) => o,
@@ -184,8 +271,15 @@ impl Reader {
             out.failed = self.strict;
             return;
         }
+        let (standing, roster_findings, forged, event) = self.check_roster(&opened);
+        for f in &roster_findings {
+            out.warnings.push(format!("{name}: {f}"));
+        }
         let env = opened.envelope;
-        out.failed = tainted || (self.strict && irregular);
+        let tainted = tainted || forged;
+        out.failed = tainted || (self.strict && (irregular || !roster_findings.is_empty()));
+        let mut findings = findings;
+        findings.extend(roster_findings);
         out.message = Some(Message {
             format: "native",
             ts: Some(env.ts),
@@ -200,6 +294,79 @@ impl Reader {
             reason: tainted.then(|| findings.join("; ")),
             findings,
             legacy_version: None,
+            roster: standing.map(Status::as_str),
+            event,
         });
+    }
+}
+
+impl Reader {
+    /// Applies roster records and judges the sender against the roster. Returns the
+    /// sender's standing, findings, and whether the record is a forged roster record.
+    fn check_roster(
+        &mut self,
+        opened: &crate::record::Opened,
+    ) -> (Option<Status>, Vec<String>, bool, Option<String>) {
+        let Some((room, roster)) = self.roster.as_mut() else {
+            return (None, Vec::new(), false, None);
+        };
+        let env = &opened.envelope;
+        if &opened.room != room {
+            return (None, Vec::new(), false, None);
+        }
+        if !self.roster_complete {
+            if env.from == roster.owner() && env.seq == 1 {
+                self.roster_complete = true;
+            } else {
+                return (None, Vec::new(), false, None);
+            }
+        }
+        let mut findings = Vec::new();
+        let mut forged = false;
+        let mut event = None;
+        if env.kind.starts_with("roster.") {
+            match roster.apply(env) {
+                Ok(Event::Rotated(body)) => {
+                    event = Some(format!("rotated the room key (epoch {})", body.epoch));
+                    if let Some(device) = &self.device
+                        && let Some(key) = roster::unwrap_key(&body.key, device)
+                        && let Some(r) = self.rooms.iter_mut().find(|r| r.room_id() == room)
+                        && r.add_identity(key.clone())
+                    {
+                        self.learned.push((room.clone(), key));
+                    }
+                }
+                Ok(Event::Added(key)) => {
+                    event = Some(format!(
+                        "added {} to the room",
+                        roster.name_of(&key).unwrap_or("?")
+                    ));
+                }
+                Ok(Event::Removed(key)) => {
+                    event = Some(format!(
+                        "removed {} from the room",
+                        roster.name_of(&key).unwrap_or("?")
+                    ));
+                }
+                Err(e) => {
+                    findings.push(e);
+                    forged = true;
+                }
+            }
+        }
+        let status = roster.status(&env.from, &env.ts);
+        match status {
+            Status::Unknown => findings.push("sender is not in the room's roster".into()),
+            Status::Removed => {
+                findings.push("sender had been removed from the room when this was written".into())
+            }
+            Status::Owner | Status::Member => {}
+        }
+        if let Some(epoch) = roster.rotated_out(&opened.recipient, &env.ts) {
+            findings.push(format!(
+                "written under a room key that was rotated out (epoch {epoch} had begun)"
+            ));
+        }
+        (Some(status), findings, forged, event)
     }
 }

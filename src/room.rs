@@ -41,7 +41,7 @@ pub fn feed_of(name: &str) -> Option<&str> {
 
 /// Whether a listing name is one we expect in a room but not a feed (ignored quietly).
 fn known_other(name: &str) -> bool {
-    matches!(name, "." | ".." | "blobs" | "room.json") || name.ends_with(".tmp")
+    matches!(name, "." | ".." | "blobs" | crate::roster::DESCRIPTOR_FILE) || name.ends_with(".tmp")
 }
 
 /// Feeds in a room listing, with sizes where known; other names become warnings.
@@ -546,4 +546,32 @@ pub fn poll_legacy(
     let cursor = cursors.get(&file).cloned().unwrap_or_default();
     let fetched = fetch_source(conn, &dir, Source::Legacy(&file), &cursor, None)?;
     Ok(vec![(file, fetched)])
+}
+
+/// Every saved cursor set for a relay and room, by name (`default`, `watch`, ...).
+pub fn cursor_sets(state_dir: &Path, relay_key: &str) -> Vec<(String, BTreeMap<String, Cursor>)> {
+    let Ok(dir) = relay_dir(state_dir, relay_key) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(set) = name
+            .strip_prefix("cursors-")
+            .and_then(|n| n.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        if let Some(data) = std::fs::read(e.path())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<RelayStateData>(&b).ok())
+        {
+            out.push((set.to_string(), data.cursors));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }

@@ -27,18 +27,56 @@ pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         color: use_color(args.output.color, io.stdout_tty, ctx.no_color()),
     };
     let err_color = use_color(args.output.color, io.stderr_tty, ctx.no_color());
-    let mut reader = Reader::new(rooms, legacy, args.verify);
+    let device = ctx
+        .identity(&crate::cli::IdentityArgs { identity: None })
+        .ok()
+        .map(|d| d.x25519().clone());
+    let mut reader = Reader::new(rooms, legacy, args.verify).with_device(device);
     let mut failed = 0;
     let mut n = 0;
     let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let got = read_line_bounded(io.stdin, &mut buf)?;
-        if got == 0 {
-            break;
+    // An audit (--verify) reads everything first and replays the room owner's feed before
+    // the others, so every sender is judged against the whole roster. Otherwise lines are
+    // handled as they arrive (`tail -f | ftpchat decrypt`).
+    let mut queued: std::collections::VecDeque<(usize, Vec<u8>)> =
+        std::collections::VecDeque::new();
+    if args.verify {
+        let owner = reader.owner_feed();
+        let mut all = Vec::new();
+        loop {
+            let mut line = Vec::new();
+            if read_line_bounded(io.stdin, &mut line)? == 0 {
+                break;
+            }
+            all.push((all.len() + 1, line));
         }
-        n += 1;
-        let outcome = reader.read(&buf, &format!("line {n}"));
+        all.sort_by_key(|(_, l)| {
+            let is_owner = owner.as_ref().is_some_and(|o| {
+                crate::record::classify(l)
+                    .is_ok_and(|k| matches!(k, crate::record::LineKind::Native(r) if r.feed == o))
+            });
+            !is_owner
+        });
+        queued.extend(all);
+    }
+    loop {
+        let number = if args.verify {
+            match queued.pop_front() {
+                Some((num, line)) => {
+                    buf = line;
+                    num
+                }
+                None => break,
+            }
+        } else {
+            buf.clear();
+            if read_line_bounded(io.stdin, &mut buf)? == 0 {
+                break;
+            }
+            n += 1;
+            n
+        };
+        let outcome = reader.read(&buf, &format!("line {number}"));
         for w in &outcome.warnings {
             warn(io.stderr, err_color, w);
         }

@@ -11,7 +11,9 @@ pub mod outbox;
 pub mod profile;
 pub mod pull;
 pub mod push;
+pub mod room;
 pub mod send;
+pub mod verify;
 pub mod watch;
 
 use std::io::Read;
@@ -58,13 +60,21 @@ impl Context<'_> {
         DeviceIdentity::load(&path)
     }
 
-    /// The room keys from `-i` / `FTPCHAT_ROOM_KEY` or the default file.
+    /// The room keys from `-i` / `FTPCHAT_ROOM_KEY`, the default profile's, or the default
+    /// file.
     ///
     /// # Errors
     ///
     /// [`Error::MissingKey`] when none is found, or a key loading error.
     pub fn room_keys(&self, given: &[PathBuf]) -> Result<Vec<RoomKey>> {
         if given.is_empty() {
+            if let Some(path) = crate::settings::Profiles::load(self)
+                .ok()
+                .and_then(|p| p.pick(None).ok().flatten())
+                .and_then(|(_, p)| p.room_key)
+            {
+                return Ok(vec![RoomKey::load(&path)?]);
+            }
             let path = self.default_or(
                 None,
                 self.dirs.room_key_file(),

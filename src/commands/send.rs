@@ -70,6 +70,15 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         return crate::legacy_room::send(&ctx.dirs.state, &relay, &line, ctx.deadline, io.stderr);
     }
     let identity = ctx.identity(&sender.identity)?;
+    let target = Target::resolve(&sender, ctx)?;
+    if let (Target::Room(key), Some(path)) = (&target, room_key_path(&sender, ctx))
+        && key.owner().is_some()
+    {
+        // A room with a roster: learn a rotated key before writing.
+        delivery::with_retries(&relay, ctx.deadline, io.stderr, |c| {
+            crate::commands::room::sync_before_send(c, &relay, &path, &identity)
+        })?;
+    }
     let room = Target::resolve(&sender, ctx)?.recipient();
     journal_record(ctx, &identity, &room, &name, "message", &body)?;
     let feed = feed_pseudonym(&room.id, &identity.signing_key().verifying_key());
@@ -88,4 +97,15 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             source: Box::new(e),
         }),
     }
+}
+
+/// The room key file `send` uses, when it uses one.
+fn room_key_path(sender: &crate::cli::SenderArgs, ctx: &Context<'_>) -> Option<std::path::PathBuf> {
+    if sender.recipient.is_some() || sender.recipients_file.is_some() {
+        return None;
+    }
+    sender
+        .room_key
+        .clone()
+        .or_else(|| Some(ctx.dirs.room_key_file()))
 }

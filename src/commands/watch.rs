@@ -34,6 +34,9 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     {
         key_files.push(k);
     }
+    if key_files.is_empty() && ctx.dirs.room_key_file().exists() {
+        key_files.push(ctx.dirs.room_key_file());
+    }
     let profile = target.profile.clone().unwrap_or_default();
     let legacy_args = crate::cli::LegacyArgs {
         legacy_passphrase_file: args
@@ -73,7 +76,17 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .data
             .cursors
     };
-    let mut reader = Reader::new(rooms, legacy, false);
+    let device = ctx
+        .identity(&crate::cli::IdentityArgs {
+            identity: profile.identity.clone(),
+        })
+        .ok()
+        .map(|d| d.x25519().clone());
+    let mut reader = Reader::new(rooms, legacy, false).with_device(device.clone());
+    let owner_feed = reader.owner_feed();
+    // Resuming from a cursor skips the roster records already read: replay the owner's
+    // feed once (without printing) so senders are judged against the whole roster.
+    let mut needs_replay = owner_feed.is_some() && !cursors.is_empty();
     for (feed, c) in &cursors {
         if c.seq > 0 {
             reader.chain_mut().seed(feed, c.seq, &c.hash);
@@ -119,13 +132,38 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 Err(e) => return Err(e),
             },
         };
+        if needs_replay && let Some(of) = &owner_feed {
+            match room::fetch(c, &target.dir, of, &Cursor::default(), None) {
+                Ok(f) => {
+                    let mut side = Reader::new(ctx.room_keys(&key_files)?, None, false)
+                        .with_device(device.clone());
+                    for line in &f.lines {
+                        side.read(line, "");
+                    }
+                    reader.adopt(side.take_learned());
+                    if let Some(r) = side.complete_roster() {
+                        reader.set_roster(r);
+                    }
+                    needs_replay = false;
+                }
+                Err(e) if is_transient(&e) && !args.once => {
+                    conn = None;
+                    failures += 1;
+                    if !signals::sleep(backoff(failures)) {
+                        break;
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         let mut warnings = Vec::new();
         let polled = if target.legacy {
             room::poll_legacy(c, &target.dir, &cursors)
         } else {
             room::poll(c, &target.dir, &cursors, &mut warnings)
         };
-        let fetched = match polled {
+        let mut fetched = match polled {
             Ok(f) => f,
             Err(e) if is_transient(&e) && !args.once => {
                 conn = None;
@@ -143,6 +181,8 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             }
             Err(e) => return Err(e),
         };
+        // The roster first, so it is known before the messages it vouches for.
+        fetched.sort_by_key(|(f, _)| Some(f) != owner_feed.as_ref());
         let mut batch: Vec<Message> = Vec::new();
         let mut advanced = BTreeMap::new();
         for (feed, f) in fetched {
@@ -195,6 +235,9 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .flush()
             .map_err(|e| Error::io("cannot write", "stdout", e))?;
         save_cursors(ctx, &target.key, &args.cursor, advanced)?;
+        if let Some(path) = key_files.first() {
+            crate::commands::room::save_learned(path, &mut reader)?;
+        }
         if args.once {
             if let Some(c) = conn.take() {
                 c.quit();

@@ -1,0 +1,259 @@
+//! `ftpchat verify`: audit a whole room (or record lines on stdin) and name every finding.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::Io;
+use crate::cli::VerifyArgs;
+use crate::commands::Context;
+use crate::commands::decrypt::read_line_bounded;
+use crate::commands::room::save_learned;
+use crate::delivery::with_retries;
+use crate::error::{Error, Result};
+use crate::reader::Reader;
+use crate::record;
+use crate::room;
+use crate::roster;
+use crate::settings::RelayTarget;
+
+#[derive(Debug, Serialize)]
+struct Finding {
+    scope: String,
+    finding: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct FeedSummary {
+    feed: String,
+    name: String,
+    roster: String,
+    records: usize,
+    verified: usize,
+    failed: usize,
+}
+
+/// Runs `verify`.
+///
+/// # Errors
+///
+/// [`Error::Findings`] when anything does not hold; relay and key errors.
+pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut key_files = args.keys.room_key.clone();
+    let mut target = None;
+    if !args.stdin {
+        let t = RelayTarget::resolve(&args.relay, ctx, io.stderr)?;
+        if key_files.is_empty()
+            && let Some(k) = t.profile.as_ref().and_then(|p| p.room_key.clone())
+        {
+            key_files.push(k);
+        }
+        target = Some(t);
+    }
+    if key_files.is_empty() {
+        key_files.push(ctx.dirs.room_key_file());
+    }
+    let keys = ctx.room_keys(&key_files)?;
+    let device = ctx
+        .identity(&crate::cli::IdentityArgs {
+            identity: target
+                .as_ref()
+                .and_then(|t| t.profile.as_ref()?.identity.clone()),
+        })
+        .ok()
+        .map(|d| d.x25519().clone());
+    let room_key = crate::keys::RoomKey::load(&key_files[0])?;
+    let mut reader = Reader::new(keys, None, true).with_device(device);
+    if reader.roster().is_none() {
+        crate::output::note(
+            io.stderr,
+            "no owner pinned in the room key: checking signatures and chains, not the roster",
+        );
+    }
+
+    // Lines per feed, in file order.
+    let mut feeds: Vec<(String, Vec<Vec<u8>>)> = Vec::new();
+    if let Some(t) = &target {
+        let dir = t.dir.clone();
+        let mut warnings = Vec::new();
+        let (descriptor, fetched, rewritten) = with_retries(t, ctx.deadline, io.stderr, |c| {
+            let descriptor = c.retrieve(&dir, roster::DESCRIPTOR_FILE, 0)?;
+            let fetched = room::poll(c, &dir, &BTreeMap::new(), &mut warnings)?;
+            let mut rewritten = Vec::new();
+            for (set, cursors) in room::cursor_sets(&ctx.dirs.state, &t.key) {
+                for (feed, cursor) in cursors {
+                    let f = room::fetch(c, &dir, &feed, &cursor, None)?;
+                    if let Some(why) = f.rewritten {
+                        rewritten.push(format!("behind cursor {set:?}: {why}"));
+                    }
+                }
+            }
+            Ok((descriptor, fetched, rewritten))
+        })?;
+        for w in warnings {
+            findings.push(Finding {
+                scope: "listing".into(),
+                finding: w,
+            });
+        }
+        for r in rewritten {
+            findings.push(Finding {
+                scope: "history".into(),
+                finding: r,
+            });
+        }
+        match descriptor {
+            None if room_key.owner().is_some() => findings.push(Finding {
+                scope: "descriptor".into(),
+                finding: "room.age is missing".into(),
+            }),
+            None => {}
+            Some(bytes) => match roster::open_descriptor(&bytes, &room_key) {
+                Ok(d) if d.current != room_key.current_recipient().to_string() => {
+                    findings.push(Finding {
+                        scope: "descriptor".into(),
+                        finding: format!(
+                            "names epoch {} with a key this device does not hold",
+                            d.epoch
+                        ),
+                    })
+                }
+                Ok(_) => {}
+                Err(e) => findings.push(Finding {
+                    scope: "descriptor".into(),
+                    finding: e,
+                }),
+            },
+        }
+        for (feed, f) in fetched {
+            for s in f.skipped {
+                findings.push(Finding {
+                    scope: format!("feed {feed}"),
+                    finding: s,
+                });
+            }
+            feeds.push((feed, f.lines));
+        }
+    } else {
+        let mut by_feed: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
+        let mut buf = Vec::new();
+        let mut n = 0;
+        while read_line_bounded(io.stdin, &mut buf)? > 0 {
+            n += 1;
+            let feed = match record::classify(&buf) {
+                Ok(record::LineKind::Native(r)) => r.feed.to_string(),
+                Ok(record::LineKind::Blank) => {
+                    buf.clear();
+                    continue;
+                }
+                Ok(record::LineKind::Legacy(_)) => "legacy".to_string(),
+                Err(e) => {
+                    findings.push(Finding {
+                        scope: format!("line {n}"),
+                        finding: e.to_string(),
+                    });
+                    buf.clear();
+                    continue;
+                }
+            };
+            by_feed
+                .entry(feed)
+                .or_default()
+                .push(std::mem::take(&mut buf));
+        }
+        feeds = by_feed.into_iter().collect();
+    }
+    let owner_feed = reader.owner_feed();
+    feeds.sort_by_key(|(f, _)| (Some(f) != owner_feed.as_ref(), f.clone()));
+
+    let mut summaries = Vec::new();
+    for (feed, lines) in &feeds {
+        let mut s = FeedSummary {
+            feed: feed.clone(),
+            ..FeedSummary::default()
+        };
+        for line in lines {
+            s.records += 1;
+            let outcome = reader.read(line, &format!("feed {feed}"));
+            for w in outcome.warnings {
+                findings.push(Finding {
+                    scope: format!("feed {feed}"),
+                    finding: w,
+                });
+            }
+            if let Some(m) = &outcome.message {
+                if s.name.is_empty() {
+                    s.name = m.name.clone().unwrap_or_default();
+                }
+                if let Some(r) = m.roster {
+                    s.roster = r.to_string();
+                }
+            }
+            if outcome.failed {
+                s.failed += 1;
+            } else {
+                s.verified += 1;
+            }
+        }
+        summaries.push(s);
+    }
+    if let Some(p) = key_files.first() {
+        save_learned(p, &mut reader)?;
+    }
+    let w = |e| Error::io("cannot write", "stdout", e);
+    if args.json {
+        for f in &findings {
+            writeln!(
+                io.stdout,
+                "{}",
+                serde_json::json!({"finding": f.finding, "scope": f.scope})
+            )
+            .map_err(w)?;
+        }
+        for s in &summaries {
+            writeln!(io.stdout, "{}", serde_json::to_string(s).expect("json")).map_err(w)?;
+        }
+    } else {
+        writeln!(
+            io.stdout,
+            "{:<16}  {:<16}  {:<8}  {:>7}  {:>8}  {:>6}",
+            "FEED", "NAME", "ROSTER", "RECORDS", "VERIFIED", "FAILED"
+        )
+        .map_err(w)?;
+        for s in &summaries {
+            writeln!(
+                io.stdout,
+                "{:<16}  {:<16}  {:<8}  {:>7}  {:>8}  {:>6}",
+                s.feed,
+                crate::output::sanitize(&crate::keys::truncate(&s.name, 16)),
+                if s.roster.is_empty() { "-" } else { &s.roster },
+                s.records,
+                s.verified,
+                s.failed
+            )
+            .map_err(w)?;
+        }
+        if findings.is_empty() {
+            writeln!(io.stdout, "\nno findings").map_err(w)?;
+        } else {
+            writeln!(io.stdout, "\n{} finding(s):", findings.len()).map_err(w)?;
+            for f in &findings {
+                writeln!(
+                    io.stdout,
+                    "  {}: {}",
+                    f.scope,
+                    crate::output::sanitize(&f.finding)
+                )
+                .map_err(w)?;
+            }
+        }
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Findings {
+            failed: findings.len(),
+        })
+    }
+}
