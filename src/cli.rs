@@ -395,6 +395,10 @@ pub struct PullArgs {
     /// Name of the cursor to use, so several readers can keep their own places.
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub cursor: String,
+    /// Download the attachments of the records pulled into DIR (checked against their
+    /// signed hashes; names are sanitised so nothing is written outside DIR). Needs the room key.
+    #[arg(long, value_name = "DIR")]
+    pub attachments: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub keys: RoomKeyArgs,
@@ -423,6 +427,13 @@ pub struct SendArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub legacy_args: LegacyArgs,
+    /// Attach a file: encrypted to a key of its own, uploaded (resumably) to the room's
+    /// blobs/, announced by the record. The message becomes its caption.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Largest attachment accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::attachment::DEFAULT_MAX, env = "FTPCHAT_MAX_ATTACHMENT")]
+    pub max_attachment: u64,
 }
 
 /// `ftpchat watch`
@@ -467,6 +478,9 @@ pub struct WatchArgs {
     /// FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED.
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
+    /// Download attachments into DIR as they arrive.
+    #[arg(long, value_name = "DIR")]
+    pub attachments: Option<PathBuf>,
     /// Seconds a --exec command may run before it is killed.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub exec_timeout: f64,

@@ -9,6 +9,7 @@
 //! - [`commands`]: one module per subcommand; [`cli`]: the clap definition.
 //! - [`error`]: typed errors and exit codes; [`output`]: printing; [`paths`]: where files live.
 
+pub mod attachment;
 pub mod cli;
 pub mod commands;
 pub mod delivery;

@@ -276,6 +276,17 @@ impl Reader {
             out.warnings.push(format!("{name}: {f}"));
         }
         let env = opened.envelope;
+        let event = event.or_else(|| {
+            (env.kind == crate::attachment::KIND).then(|| {
+                match serde_json::from_str::<crate::attachment::Attachment>(&env.body) {
+                    Ok(a) if a.text.is_empty() => {
+                        format!("sent a file: {} ({} bytes)", a.name, a.size)
+                    }
+                    Ok(a) => format!("sent a file: {} ({} bytes): {}", a.name, a.size, a.text),
+                    Err(_) => "sent a malformed attachment record".into(),
+                }
+            })
+        });
         let tainted = tainted || forged;
         out.failed = tainted || (self.strict && (irregular || !roster_findings.is_empty()));
         let mut findings = findings;

@@ -20,13 +20,14 @@ use crate::transport::ftp::Connection;
 pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let target = RelayTarget::resolve(&args.relay, ctx, io.stderr)?;
     let since = args.since.as_deref().map(parse_since).transpose()?;
-    let mut filter = match since {
-        Some(_) => Some(Reader::new(
+    let mut filter = if since.is_some() || args.attachments.is_some() {
+        Some(Reader::new(
             ctx.room_keys(&args.keys.room_key)?,
             None,
             false,
-        )),
-        None => None,
+        ))
+    } else {
+        None
     };
     let from_start = args.all || since.is_some();
     let advance = !args.no_advance && since.is_none();
@@ -45,7 +46,6 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     } else {
         room::poll(&mut conn, &target.dir, &cursors, &mut warnings)?
     };
-    conn.quit();
     let mut rewritten = 0;
     let mut new_cursors = BTreeMap::new();
     for (feed, f) in &fetched {
@@ -58,14 +58,24 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         for line in &f.lines {
             if let Some(reader) = &mut filter {
                 let outcome = reader.read(line, &format!("feed {feed}"));
-                let keep = outcome
-                    .message
-                    .as_ref()
-                    .and_then(|m| m.ts.as_deref())
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .is_some_and(|t| Some(t.with_timezone(&chrono::Utc)) >= since);
+                let keep = since.is_none()
+                    || outcome
+                        .message
+                        .as_ref()
+                        .and_then(|m| m.ts.as_deref())
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                        .is_some_and(|t| Some(t.with_timezone(&chrono::Utc)) >= since);
                 if !keep {
                     continue;
+                }
+                if let (Some(dir), Some(m)) = (&args.attachments, &outcome.message) {
+                    match save_attachment(&mut conn, &target.dir, m, dir) {
+                        Ok(Some(path)) => {
+                            crate::output::note(io.stderr, &format!("saved {}", path.display()))
+                        }
+                        Ok(None) => {}
+                        Err(e) => warnings.push(format!("feed {feed}: attachment not saved: {e}")),
+                    }
                 }
             }
             io.stdout
@@ -81,6 +91,7 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    conn.quit();
     io.stdout
         .flush()
         .map_err(|e| Error::io("cannot write", "stdout", e))?;
@@ -94,6 +105,26 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         return Err(Error::Findings { failed: rewritten });
     }
     Ok(())
+}
+
+/// Downloads the attachment a verified message announces, if it is one.
+///
+/// # Errors
+///
+/// Network errors, a blob that does not match its signed hashes, local write errors.
+pub fn save_attachment(
+    conn: &mut Connection,
+    room_dir: &str,
+    m: &crate::reader::Message,
+    dest: &std::path::Path,
+) -> Result<Option<std::path::PathBuf>> {
+    if m.kind.as_deref() != Some(crate::attachment::KIND) || !m.verified {
+        return Ok(None);
+    }
+    let a: crate::attachment::Attachment =
+        serde_json::from_str(m.body.as_deref().unwrap_or_default())
+            .map_err(|e| Error::Usage(format!("malformed attachment record: {e}")))?;
+    crate::attachment::fetch(conn, room_dir, &a, dest).map(Some)
 }
 
 /// Merges advanced cursors into the saved ones.

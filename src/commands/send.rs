@@ -28,7 +28,9 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     let name = ctx.display_name(sender.name.as_deref().or(profile.name.as_deref()));
     record::check_name(&name).map_err(|e| Error::Usage(e.to_string()))?;
-    let body = if args.message.is_empty() {
+    let body = if args.message.is_empty() && args.file.is_some() {
+        String::new()
+    } else if args.message.is_empty() {
         if io.stdin_tty {
             return Err(Error::Usage(
                 "no message: give it as arguments or on stdin".into(),
@@ -39,7 +41,7 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     } else {
         args.message.join(" ")
     };
-    if body.trim().is_empty() {
+    if body.trim().is_empty() && args.file.is_none() {
         return Err(Error::Usage("nothing to send: the message is empty".into()));
     }
     if body.len() > MAX_BODY {
@@ -47,6 +49,11 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             size: body.len(),
             limit: MAX_BODY,
         });
+    }
+    if relay.legacy && args.file.is_some() {
+        return Err(Error::Usage(
+            "the original FTPChat format has no attachments".into(),
+        ));
     }
     if relay.legacy {
         let legacy_args = crate::cli::LegacyArgs {
@@ -80,7 +87,26 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         })?;
     }
     let room = Target::resolve(&sender, ctx)?.recipient();
-    journal_record(ctx, &identity, &room, &name, "message", &body)?;
+    let (kind, body, prepared) = match &args.file {
+        Some(path) => {
+            let prepared = crate::attachment::prepare(&ctx.dirs.state, path, args.max_attachment)?;
+            upload_with_progress(&relay, &prepared, ctx, io)?;
+            let meta = crate::attachment::Attachment {
+                text: body,
+                ..prepared.meta.clone()
+            };
+            (
+                crate::attachment::KIND,
+                serde_json::to_string(&meta).expect("json"),
+                Some(prepared),
+            )
+        }
+        None => ("message", body, None),
+    };
+    journal_record(ctx, &identity, &room, &name, kind, &body)?;
+    if let Some(p) = &prepared {
+        crate::attachment::done(p);
+    }
     let feed = feed_pseudonym(&room.id, &identity.signing_key().verifying_key());
     let journal = Journal::new(&ctx.dirs.state, &room.id, &feed);
     match delivery::deliver(
@@ -108,4 +134,39 @@ fn room_key_path(sender: &crate::cli::SenderArgs, ctx: &Context<'_>) -> Option<s
         .room_key
         .clone()
         .or_else(|| Some(ctx.dirs.room_key_file()))
+}
+
+fn upload_with_progress(
+    relay: &RelayTarget,
+    prepared: &crate::attachment::Prepared,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let total = std::fs::metadata(&prepared.cipher)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let bar = if io.stderr_tty {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b.set_message(prepared.meta.name.clone());
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let result = delivery::with_retries(relay, ctx.deadline, io.stderr, |c| {
+        crate::attachment::upload(c, &relay.dir, prepared, &|n| bar.set_position(n))
+    });
+    bar.finish_and_clear();
+    result.inspect_err(|_| {
+        crate::output::warn(
+            io.stderr,
+            false,
+            "the encrypted file is kept: the same `send --file` resumes the upload where it stopped",
+        );
+    })
 }

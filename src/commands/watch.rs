@@ -224,6 +224,13 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             printer
                 .print(m, io.stdout)
                 .map_err(|e| Error::io("cannot write", "stdout", e))?;
+            if let (Some(dir), Some(c)) = (&args.attachments, conn.as_mut()) {
+                match crate::commands::pull::save_attachment(c, &target.dir, m, dir) {
+                    Ok(Some(path)) => note(io.stderr, &format!("saved {}", path.display())),
+                    Ok(None) => {}
+                    Err(e) => warn(io.stderr, err_color, &format!("attachment not saved: {e}")),
+                }
+            }
             if let Some(exec) = &exec
                 && m.body.is_some()
                 && let Err(why) = exec.run(m)

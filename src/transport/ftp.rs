@@ -510,6 +510,67 @@ impl Connection {
         }
     }
 
+    /// Uploads a local file to `dir/name`, resuming a partial upload: what the server
+    /// already holds (its SIZE) is skipped and the rest appended (APPE; STOR of the whole
+    /// file where APPE is missing). `progress` is told the bytes on the server so far.
+    ///
+    /// # Errors
+    ///
+    /// Local read errors and network errors (a retry resumes where this one stopped).
+    pub fn upload_file(
+        &mut self,
+        dir: &str,
+        name: &str,
+        local: &std::path::Path,
+        progress: &dyn Fn(u64),
+    ) -> Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let len = std::fs::metadata(local)
+            .map_err(|e| Error::io("cannot read", local, e))?
+            .len();
+        let mut remote = self.size(dir, name)?.unwrap_or(0);
+        if remote == len {
+            progress(len);
+            return Ok(());
+        }
+        if remote > len {
+            self.delete(dir, name)?;
+            remote = 0;
+        }
+        progress(remote);
+        let open_at = |offset: u64| -> Result<std::fs::File> {
+            let mut f =
+                std::fs::File::open(local).map_err(|e| Error::io("cannot read", local, e))?;
+            f.seek(SeekFrom::Start(offset))
+                .map_err(|e| Error::io("cannot read", local, e))?;
+            Ok(f)
+        };
+        let counted = |f: std::fs::File, base: u64| ProgressReader {
+            inner: f,
+            done: base,
+            progress,
+        };
+        self.commands += 1;
+        let path = join(dir, name);
+        let result = if remote > 0 && self.caps.appe != Support::No {
+            let mut r = counted(open_at(remote)?, remote);
+            match self.ftp.append_file(&path, &mut r) {
+                Err(FtpError::UnexpectedResponse(resp))
+                    if matches!(reply_code(&resp), 500 | 502 | 504) =>
+                {
+                    self.caps.appe = Support::No;
+                    self.ftp.put_file(&path, &mut counted(open_at(0)?, 0))
+                }
+                other => other,
+            }
+        } else {
+            self.ftp.put_file(&path, &mut counted(open_at(0)?, 0))
+        };
+        result
+            .map(|_| ())
+            .map_err(|e| self.err(&format!("upload {name}"), e))
+    }
+
     /// Stores a whole file with STOR.
     ///
     /// # Errors
@@ -571,6 +632,22 @@ impl Connection {
     /// Says goodbye (errors ignored: the connection is being dropped anyway).
     pub fn quit(mut self) {
         let _ = self.ftp.quit();
+    }
+}
+
+/// Counts bytes read for a progress display.
+struct ProgressReader<'a> {
+    inner: std::fs::File,
+    done: u64,
+    progress: &'a dyn Fn(u64),
+}
+
+impl Read for ProgressReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        (self.progress)(self.done);
+        Ok(n)
     }
 }
 

@@ -1,0 +1,282 @@
+//! Attachments: a file is encrypted with age to a key of its own, uploaded to the room's
+//! `blobs/` directory under the SHA-256 of its ciphertext, and announced by an ordinary
+//! signed record (kind `attachment`) that carries the name, size, hashes and the file's
+//! key. Only those who can read the record can read the file, the relay sees only its
+//! size, and the record's signature vouches for the hashes a reader checks.
+//!
+//! Uploads resume: the encrypted file and its key wait in the state directory until the
+//! record is journaled, so a failed `send --file` repeated later continues where the
+//! relay's copy stops (SIZE, then APPE of the rest). Downloads are checked against both
+//! hashes and written only inside the chosen directory, under a sanitised name.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use age::secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::encoding::hex;
+use crate::error::{Error, Result};
+use crate::paths::{ensure_private_dir, write_private};
+use crate::transport::ftp::{Connection, join};
+
+/// Record kind of an attachment.
+pub const KIND: &str = "attachment";
+/// Directory of blobs in a room.
+pub const BLOB_DIR: &str = "blobs";
+/// Default size limit (`--max-attachment`).
+pub const DEFAULT_MAX: u64 = 100 * 1024 * 1024;
+
+/// What an attachment record says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file's name as sent (untrusted when read: see [`safe_name`]).
+    pub name: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    /// SHA-256 of the plaintext, hex.
+    pub sha256: String,
+    /// Blob file name in `blobs/`: hex SHA-256 of the ciphertext plus `.age`.
+    pub blob: String,
+    /// The file's own age identity (`AGE-SECRET-KEY-1...`).
+    pub key: String,
+    /// Text sent with the file.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// An encrypted file ready to upload.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The record body to send once uploaded (text still empty).
+    pub meta: Attachment,
+    /// The local ciphertext.
+    pub cipher: PathBuf,
+    cache: PathBuf,
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = BufReader::new(File::open(path).map_err(|e| Error::io("cannot read", path, e))?);
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| Error::io("cannot read", path, e))?;
+        if n == 0 {
+            return Ok(hex(&h.finalize()));
+        }
+        h.update(&buf[..n]);
+    }
+}
+
+/// Encrypts `path` for upload (or finds the copy a failed earlier send left).
+///
+/// # Errors
+///
+/// Files over `max` bytes, unreadable files, state directory errors.
+pub fn prepare(state: &Path, path: &Path, max: u64) -> Result<Prepared> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("cannot read", path, e))?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    if meta.len() > max {
+        return Err(Error::Usage(format!(
+            "{} is {} bytes; the attachment limit is {max} bytes (--max-attachment)",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(safe_name)
+        .unwrap_or_else(|| "attachment".into());
+    let plain_hash = sha256_file(path)?;
+    let dir = state.join("uploads");
+    ensure_private_dir(&dir)?;
+    let cache = dir.join(format!("{plain_hash}.json"));
+    let cipher = dir.join(format!("{plain_hash}.age"));
+    if let Some(meta) = std::fs::read(&cache)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Attachment>(&b).ok())
+        .filter(|m| {
+            cipher.exists() && sha256_file(&cipher).ok().as_deref() == m.blob.strip_suffix(".age")
+        })
+    {
+        return Ok(Prepared {
+            meta: Attachment { name, ..meta },
+            cipher,
+            cache,
+        });
+    }
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public();
+    {
+        let out = File::create(&cipher).map_err(|e| Error::io("cannot write", &cipher, e))?;
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .map_err(|e| Error::Usage(format!("cannot encrypt: {e}")))?;
+        let mut w = encryptor
+            .wrap_output(std::io::BufWriter::new(out))
+            .map_err(|e| Error::io("cannot write", &cipher, e))?;
+        let mut input = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+        std::io::copy(&mut input, &mut w).map_err(|e| Error::io("cannot encrypt", path, e))?;
+        w.finish()
+            .and_then(|mut b| b.flush())
+            .map_err(|e| Error::io("cannot write", &cipher, e))?;
+    }
+    let meta = Attachment {
+        name,
+        size: meta.len(),
+        sha256: plain_hash,
+        blob: format!("{}.age", sha256_file(&cipher)?),
+        key: identity.to_string().expose_secret().to_string(),
+        text: String::new(),
+    };
+    write_private(&cache, &serde_json::to_vec(&meta).expect("json"), true)?;
+    Ok(Prepared {
+        meta,
+        cipher,
+        cache,
+    })
+}
+
+/// Uploads a prepared file to `room_dir/blobs/`, resuming a partial copy.
+///
+/// # Errors
+///
+/// Network errors (the local copy stays for the next try).
+pub fn upload(
+    conn: &mut Connection,
+    room_dir: &str,
+    p: &Prepared,
+    progress: &dyn Fn(u64),
+) -> Result<()> {
+    let dir = join(room_dir, BLOB_DIR);
+    conn.mkdir_all(&dir);
+    conn.upload_file(&dir, &p.meta.blob, &p.cipher, progress)
+}
+
+/// Forgets the local copy once the record announcing it is journaled.
+pub fn done(p: &Prepared) {
+    let _ = std::fs::remove_file(&p.cipher);
+    let _ = std::fs::remove_file(&p.cache);
+}
+
+/// Whether `blob` is a name we would have made (64 hex digits and `.age`).
+pub fn valid_blob_name(blob: &str) -> bool {
+    blob.strip_suffix(".age").is_some_and(|h| {
+        h.len() == 64
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// A file name that cannot leave the directory it is written to: the last path
+/// component only, no control characters, no leading dots, at most 100 characters.
+pub fn safe_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Downloads, checks and decrypts an attachment into `dest` (never outside it).
+/// Returns the path written.
+///
+/// # Errors
+///
+/// Hash or size mismatches (the relay altered the blob), a missing blob, network and
+/// local errors.
+pub fn fetch(
+    conn: &mut Connection,
+    room_dir: &str,
+    a: &Attachment,
+    dest: &Path,
+) -> Result<PathBuf> {
+    if !valid_blob_name(&a.blob) {
+        return Err(Error::Usage(format!(
+            "attachment names an invalid blob {:?}",
+            crate::output::sanitize(&a.blob)
+        )));
+    }
+    let dir = join(room_dir, BLOB_DIR);
+    let host = conn.host().to_string();
+    let bad = |why: String| Error::Refused {
+        host: host.clone(),
+        what: format!("attachment {}", a.blob),
+        reply: why,
+    };
+    let Some(cipher) = conn.retrieve(&dir, &a.blob, 0)? else {
+        return Err(bad("the blob is missing on the relay".into()));
+    };
+    if format!("{}.age", hex(&Sha256::digest(&cipher))) != a.blob {
+        return Err(bad(
+            "the blob's hash does not match: altered on the relay".into()
+        ));
+    }
+    let identity: age::x25519::Identity = a
+        .key
+        .parse()
+        .map_err(|_| bad("the record's blob key is malformed".into()))?;
+    let decryptor = age::Decryptor::new_buffered(&cipher[..]).map_err(|e| bad(e.to_string()))?;
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| bad(e.to_string()))?;
+    let mut plain = Vec::new();
+    reader
+        .by_ref()
+        .take(a.size + 1)
+        .read_to_end(&mut plain)
+        .map_err(|e| bad(e.to_string()))?;
+    if plain.len() as u64 != a.size || hex(&Sha256::digest(&plain)) != a.sha256 {
+        return Err(bad(
+            "the decrypted file does not match the size and hash the record signed".into(),
+        ));
+    }
+    std::fs::create_dir_all(dest).map_err(|e| Error::io("cannot create directory", dest, e))?;
+    let name = safe_name(&a.name);
+    let mut path = dest.join(&name);
+    let mut n = 1;
+    while path.exists() {
+        path = dest.join(format!("{n}-{name}"));
+        n += 1;
+    }
+    let tmp = dest.join(format!(".{}.part", std::process::id()));
+    std::fs::write(&tmp, &plain)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| Error::io("cannot write", &path, e))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_stay_inside() {
+        for (given, want) in [
+            ("../../etc/passwd", "passwd"),
+            ("/abs/path.txt", "path.txt"),
+            ("..\\..\\win.ini", "win.ini"),
+            ("..", "attachment"),
+            (".hidden", "hidden"),
+            ("a\x1b[31mb\n.txt", "a[31mb.txt"),
+            ("", "attachment"),
+        ] {
+            assert_eq!(safe_name(given), want, "{given:?}");
+        }
+        assert!(valid_blob_name(&format!("{}.age", "a".repeat(64))));
+        assert!(!valid_blob_name("../x.age"));
+    }
+}
