@@ -1136,7 +1136,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__pull)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --all --since --no-advance --cursor --room-key --quiet --timeout --help --version"
+            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --all --since --no-advance --cursor --attachments --room-key --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1167,6 +1167,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1768,7 +1772,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --quiet --timeout --help --version"
+            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1830,6 +1834,14 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attachment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1888,7 +1900,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__watch)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --cursor --exec --exec-timeout --legacy-passphrase-file --quiet --timeout --help --version"
+            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1939,6 +1951,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -97,6 +97,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l connect-timeout
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l cursor -d 'Name of the cursor to use, so several readers can keep their own places' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l attachments -d 'Download the attachments of the records pulled into DIR (checked against their signed hashes; names are sanitised so nothing is written outside DIR). Needs the room key' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
@@ -117,6 +118,8 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s R -l recipients
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l name -d 'Display name shown with the messages [default: $USER]' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l file -d 'Attach a file: encrypted to a key of its own, uploaded (resumably) to the room\'s blobs/, announced by the record. The message becomes its caption' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l max-attachment -d 'Largest attachment accepted, in bytes' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
@@ -136,6 +139,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-min -d 'S
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-max -d 'Longest time between polls, in seconds (reached when idle)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l cursor -d 'Name of the cursor to use' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec -d 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l attachments -d 'Download attachments into DIR as they arrive' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec-timeout -d 'Seconds a --exec command may run before it is killed' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r

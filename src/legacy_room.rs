@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use crate::delivery::with_retries;
 use crate::error::{Error, Result};
-use crate::paths::write_atomic;
 use crate::room::PushLock;
 use crate::settings::RelayTarget;
 use crate::transport::ftp::Connection;
@@ -72,7 +71,8 @@ pub fn send(
     let path = pending_path(state, &target.key)?;
     let mut lines = pending(state, &target.key)?;
     lines.push(line.to_string());
-    write_atomic(&path, (lines.join("\n") + "\n").as_bytes())?;
+    // This file is the only copy of undelivered lines: make it durable.
+    crate::paths::write_private(&path, (lines.join("\n") + "\n").as_bytes(), true)?;
     let (dir, file) = chat_file(&target.dir);
     let payload = lines.join("\n") + "\n";
     match with_retries(target, deadline, stderr, |conn| {

@@ -104,6 +104,10 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
 ///
 /// Fails when the file exists (and `overwrite` is false) or cannot be written.
 pub fn write_private(path: &Path, contents: &[u8], overwrite: bool) -> Result<()> {
+    write_file(path, contents, overwrite, true)
+}
+
+fn write_file(path: &Path, contents: &[u8], overwrite: bool, durable: bool) -> Result<()> {
     if !overwrite && path.exists() {
         return Err(Error::Exists {
             path: path.to_path_buf(),
@@ -123,7 +127,9 @@ pub fn write_private(path: &Path, contents: &[u8], overwrite: bool) -> Result<()
         }
         let mut f = opts.open(&tmp)?;
         io::Write::write_all(&mut f, contents)?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
         fs::rename(&tmp, path)
     };
     write().map_err(|e| {
@@ -132,13 +138,16 @@ pub fn write_private(path: &Path, contents: &[u8], overwrite: bool) -> Result<()
     })
 }
 
-/// Writes a non-secret file atomically (temp file and rename), creating parents.
+/// Writes a state file atomically (temp file and rename, mode 0600), creating parents,
+/// without waiting for the disk: for caches and marks that can be rebuilt from the
+/// journal and the relay (a crash loses at most the latest update, never leaves a torn
+/// file). Keys and the journal itself use [`write_private`] or an explicit sync.
 ///
 /// # Errors
 ///
 /// Fails when the file cannot be written.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    write_private(path, contents, true)
+    write_file(path, contents, true, false)
 }
 
 /// Reads a secret file, refusing one that group or others can access (as ssh does).

@@ -175,6 +175,61 @@ impl Reader {
 
     /// Processes one line; `place` names it in warnings (e.g. "line 4").
     pub fn read(&mut self, raw: &[u8], place: &str) -> Outcome {
+        self.read_preopened(raw, place, None)
+    }
+
+    /// Reads many lines in order, decrypting and checking signatures on every core first
+    /// (the expensive, independent part), then checking chains and the roster in order.
+    pub fn read_all<'a>(
+        &mut self,
+        lines: impl IntoIterator<Item = (&'a [u8], String)>,
+    ) -> Vec<Outcome> {
+        let lines: Vec<(&[u8], String)> = lines.into_iter().collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let chunk = lines.len().div_ceil(threads).max(1);
+        let rooms = &self.rooms;
+        let opened: Vec<Option<Result<record::Opened, record::OpenError>>> =
+            std::thread::scope(|s| {
+                let handles: Vec<_> = lines
+                    .chunks(chunk)
+                    .map(|part| {
+                        let n = part.len();
+                        (
+                            n,
+                            s.spawn(move || {
+                                part.iter()
+                                    .map(|(raw, _)| match record::classify(raw) {
+                                        Ok(LineKind::Native(rec)) => {
+                                            Some(record::open(&rec, rooms))
+                                        }
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>()
+                            }),
+                        )
+                    })
+                    .collect();
+                // A worker that failed leaves its records to be opened again in order.
+                handles
+                    .into_iter()
+                    .flat_map(|(n, h)| h.join().unwrap_or_else(|_| vec![None; n]))
+                    .collect()
+            });
+        lines
+            .iter()
+            .zip(opened)
+            .map(|((raw, place), pre)| self.read_preopened(raw, place, pre))
+            .collect()
+    }
+
+    fn read_preopened(
+        &mut self,
+        raw: &[u8],
+        place: &str,
+        pre: Option<Result<record::Opened, record::OpenError>>,
+    ) -> Outcome {
         let mut out = Outcome::default();
         match record::classify(raw) {
             Ok(LineKind::Blank) => {}
@@ -183,7 +238,7 @@ impl Reader {
                 out.failed = true;
             }
             Ok(LineKind::Legacy(line)) => self.read_legacy(line, place, &mut out),
-            Ok(LineKind::Native(rec)) => self.read_native(&rec, place, &mut out),
+            Ok(LineKind::Native(rec)) => self.read_native(&rec, place, &mut out, pre),
         }
         out
     }
@@ -224,7 +279,13 @@ impl Reader {
         }
     }
 
-    fn read_native(&mut self, rec: &record::RecordLine<'_>, place: &str, out: &mut Outcome) {
+    fn read_native(
+        &mut self,
+        rec: &record::RecordLine<'_>,
+        place: &str,
+        out: &mut Outcome,
+        pre: Option<Result<record::Opened, record::OpenError>>,
+    ) {
         let name = format!("{place} (feed {} seq {})", rec.feed, rec.seq);
         let failed_message = |reason: String| Message {
             format: "native",
@@ -243,7 +304,13 @@ impl Reader {
             roster: None,
             event: None,
         };
-        let opened = match record::open(rec, &self.rooms) {
+        // A record opened ahead of time that failed to decrypt is tried again: a key
+        // rotation read since may have brought the key it needs.
+        let opened = match pre {
+            Some(Ok(o)) => Ok(o),
+            _ => record::open(rec, &self.rooms),
+        };
+        let opened = match opened {
             Ok(o) => o,
             Err(e) => {
                 out.warnings.push(format!("{name}: {e}"));

@@ -58,6 +58,19 @@ pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
             !is_owner
         });
         queued.extend(all);
+        let lines: Vec<(usize, Vec<u8>)> = queued.drain(..).collect();
+        let outcomes = reader.read_all(lines.iter().map(|(n, l)| (&l[..], format!("line {n}"))));
+        for outcome in outcomes {
+            for w in &outcome.warnings {
+                warn(io.stderr, err_color, w);
+            }
+            failed += usize::from(outcome.failed);
+            if let Some(m) = &outcome.message {
+                printer
+                    .print(m, io.stdout)
+                    .map_err(|e| Error::io("cannot write", "stdout", e))?;
+            }
+        }
     }
     loop {
         let number = if args.verify {

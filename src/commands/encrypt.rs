@@ -22,8 +22,8 @@ const MAX_LINES_INPUT: usize = 64 * 1024 * 1024;
 pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let name = ctx.display_name(args.sender.name.as_deref());
     record::check_name(&name).map_err(seal_error)?;
-    let messages = messages(args.message.as_deref(), args.lines, io)?;
-    if args.legacy {
+    // One closure makes a record (or a legacy line) from a message.
+    let mut make: Box<dyn FnMut(&str) -> Result<String>> = if args.legacy {
         let key = ctx.legacy_key(&args.legacy_args)?.ok_or_else(|| {
             Error::Usage("--legacy needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
         })?;
@@ -31,19 +31,60 @@ pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
             LegacyLayout::Dated => Layout::Dated,
             LegacyLayout::Short => Layout::Short,
         };
-        let now = chrono::Local::now().naive_local();
-        for m in messages {
-            let line = key.encrypt_line(&name, &m, &now, layout, args.legacy_base64);
-            writeln!(io.stdout, "{line}").map_err(|e| Error::io("cannot write", "stdout", e))?;
+        let wrap = args.legacy_base64;
+        let name = name.clone();
+        Box::new(move |m| {
+            Ok(key.encrypt_line(&name, m, &chrono::Local::now().naive_local(), layout, wrap))
+        })
+    } else {
+        let identity = ctx.identity(&args.sender.identity)?;
+        let room = Target::resolve(&args.sender, ctx)?.recipient();
+        let name = name.clone();
+        Box::new(move |m| journal_record(ctx, &identity, &room, &name, "message", m))
+    };
+    let out = |io: &mut Io<'_>, line: &str| -> Result<()> {
+        writeln!(io.stdout, "{line}")
+            .and_then(|()| io.stdout.flush())
+            .map_err(|e| Error::io("cannot write", "stdout", e))
+    };
+    if args.lines && args.message.is_none() {
+        // Streamed: each line becomes a record as it arrives (`journalctl -f | ...`).
+        let mut buf = Vec::new();
+        let (mut n, mut made) = (0, 0);
+        loop {
+            buf.clear();
+            if crate::commands::decrypt::read_line_bounded(io.stdin, &mut buf)? == 0 {
+                break;
+            }
+            n += 1;
+            let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            let Ok(text) = std::str::from_utf8(text) else {
+                return Err(Error::Usage(format!(
+                    "input line {n} is not valid UTF-8 text"
+                )));
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            if text.len() > MAX_BODY {
+                return Err(Error::MessageTooLarge {
+                    size: text.len(),
+                    limit: MAX_BODY,
+                });
+            }
+            let line = make(text)?;
+            out(io, &line)?;
+            made += 1;
+        }
+        if made == 0 {
+            return Err(Error::Usage("nothing to send: the input is empty".into()));
         }
         return Ok(());
     }
-    let identity = ctx.identity(&args.sender.identity)?;
-    let target = Target::resolve(&args.sender, ctx)?;
-    let room = target.recipient();
-    for m in messages {
-        let line = journal_record(ctx, &identity, &room, &name, "message", &m)?;
-        writeln!(io.stdout, "{line}").map_err(|e| Error::io("cannot write", "stdout", e))?;
+    for m in messages(args.message.as_deref(), args.lines, io)? {
+        let line = make(&m)?;
+        out(io, &line)?;
     }
     Ok(())
 }

@@ -168,14 +168,17 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     feeds.sort_by_key(|(f, _)| (Some(f) != owner_feed.as_ref(), f.clone()));
 
     let mut summaries = Vec::new();
+    let flat = feeds
+        .iter()
+        .flat_map(|(feed, lines)| lines.iter().map(move |l| (&l[..], format!("feed {feed}"))));
+    let mut outcomes = reader.read_all(flat).into_iter();
     for (feed, lines) in &feeds {
         let mut s = FeedSummary {
             feed: feed.clone(),
             ..FeedSummary::default()
         };
-        for line in lines {
+        for outcome in outcomes.by_ref().take(lines.len()) {
             s.records += 1;
-            let outcome = reader.read(line, &format!("feed {feed}"));
             for w in outcome.warnings {
                 findings.push(Finding {
                     scope: format!("feed {feed}"),

@@ -185,6 +185,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         fetched.sort_by_key(|(f, _)| Some(f) != owner_feed.as_ref());
         let mut batch: Vec<Message> = Vec::new();
         let mut advanced = BTreeMap::new();
+        let mut readable = Vec::new();
         for (feed, f) in fetched {
             if let Some(why) = f.rewritten {
                 if reported.insert(feed.clone()) {
@@ -193,16 +194,23 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 continue;
             }
             warnings.extend(f.skipped.iter().cloned());
-            for line in &f.lines {
-                let outcome = reader.read(line, &format!("feed {feed}"));
-                warnings.extend(outcome.warnings);
-                failed_records += usize::from(outcome.failed);
-                if let Some(m) = outcome.message
-                    && (m.body.is_some() || printer.json)
-                {
-                    batch.push(m);
-                }
+            readable.push((feed, f));
+        }
+        let lines = readable.iter().flat_map(|(feed, f)| {
+            f.lines
+                .iter()
+                .map(move |l| (&l[..], format!("feed {feed}")))
+        });
+        for outcome in reader.read_all(lines) {
+            warnings.extend(outcome.warnings);
+            failed_records += usize::from(outcome.failed);
+            if let Some(m) = outcome.message
+                && (m.body.is_some() || printer.json)
+            {
+                batch.push(m);
             }
+        }
+        for (feed, f) in readable {
             // The chain seed kept in the cursor comes from verified records only.
             let mut cursor = f.cursor;
             let (seq, hash) = match reader.chain().head(&feed) {
