@@ -432,7 +432,7 @@ impl Reader {
                 }
             }
         }
-        let status = roster.status(&env.from, &env.ts);
+        let status = roster.status(&env.from, &env.ts, env.seq);
         match status {
             Status::Unknown => findings.push("sender is not in the room's roster".into()),
             Status::Removed => {

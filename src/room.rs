@@ -575,3 +575,46 @@ pub fn cursor_sets(state_dir: &Path, relay_key: &str) -> Vec<(String, BTreeMap<S
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
+
+/// Checks that the bytes a cursor has read are still there, unchanged, even when the
+/// feed's size did not change (a same-size rewrite that an incremental poll skips).
+/// Returns what was rewritten, if anything.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn check_cursor(
+    conn: &mut Connection,
+    dir: &str,
+    feed: &str,
+    cursor: &Cursor,
+) -> Result<Option<String>> {
+    if cursor.offset == 0 {
+        return Ok(None);
+    }
+    let name = feed_file(feed);
+    let Some(size) = conn.size(dir, &name)? else {
+        return Ok(Some(format!(
+            "feed {feed} disappeared after {} bytes were read",
+            cursor.offset
+        )));
+    };
+    if size < cursor.offset {
+        return Ok(Some(format!(
+            "feed {feed} shrank from {} to {size} bytes: history was rewritten",
+            cursor.offset
+        )));
+    }
+    let Some(start) = cursor.offset.checked_sub(cursor.tail_len) else {
+        return Ok(Some(format!("feed {feed}: the saved cursor is corrupt")));
+    };
+    let data = conn.retrieve(dir, &name, start)?.unwrap_or_default();
+    let tail = usize::try_from(cursor.tail_len).unwrap_or(usize::MAX);
+    if data.len() < tail || tail_hash(&data[..tail]) != cursor.tail_hash {
+        return Ok(Some(format!(
+            "feed {feed}: bytes already read (up to offset {}) were changed: history was rewritten",
+            cursor.offset
+        )));
+    }
+    Ok(None)
+}

@@ -52,6 +52,10 @@ pub struct AddBody {
 pub struct RemoveBody {
     /// The removed member's Ed25519 key, base64url.
     pub member: String,
+    /// The last seq of the member's feed the owner had seen: any later record of theirs
+    /// is from after the removal, whatever time it claims (timestamps are the sender's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seq: Option<u64>,
 }
 
 /// Body of a `roster.rotate` record.
@@ -83,6 +87,12 @@ pub struct Member {
     pub removed_at: Option<String>,
     /// Roster record seq of the removal.
     pub removed_seq: Option<u64>,
+    /// Earlier membership periods (added, removed, last seq at removal) when re-added.
+    #[serde(skip)]
+    pub earlier: Vec<(String, String, Option<u64>)>,
+    /// The member's last seq when removed, if the removal says.
+    #[serde(skip)]
+    pub removed_after_seq: Option<u64>,
 }
 
 /// A sender's standing when it wrote a record.
@@ -200,6 +210,15 @@ impl Roster {
                     .parse()
                     .map_err(|e: crate::Error| e.to_string())?;
                 let key = b64(id.verifying.as_bytes());
+                // Re-adding keeps the earlier periods: records from while they were out
+                // stay judged as from a removed member.
+                let mut earlier = Vec::new();
+                if let Some(old) = self.members.remove(&key) {
+                    earlier = old.earlier;
+                    if let Some(removed) = old.removed_at {
+                        earlier.push((old.added_at, removed, old.removed_after_seq));
+                    }
+                }
                 self.members.insert(
                     key.clone(),
                     Member {
@@ -210,6 +229,8 @@ impl Roster {
                         added_seq: env.seq,
                         removed_at: None,
                         removed_seq: None,
+                        earlier,
+                        removed_after_seq: None,
                     },
                 );
                 Ok(Event::Added(key))
@@ -222,6 +243,7 @@ impl Roster {
                     .ok_or_else(|| "roster.remove of someone who is not a member".to_string())?;
                 m.removed_at = Some(env.ts.clone());
                 m.removed_seq = Some(env.seq);
+                m.removed_after_seq = body.last_seq;
                 Ok(Event::Removed(body.member))
             }
             KIND_ROTATE => {
@@ -239,18 +261,39 @@ impl Roster {
         }
     }
 
-    /// A sender's standing at time `ts` (RFC 3339 strings compare in time order).
-    pub fn status(&self, key: &str, ts: &str) -> Status {
+    /// A sender's standing for its record `seq` written at `ts` (RFC 3339 strings
+    /// compare in time order). Times are the sender's claim; a removal that names the
+    /// member's last seq catches later records whatever time they claim.
+    pub fn status(&self, key: &str, ts: &str, seq: u64) -> Status {
         if key == self.owner {
             return Status::Owner;
         }
-        match self.members.get(key) {
-            None => Status::Unknown,
-            Some(m) => match &m.removed_at {
-                Some(r) if ts > r.as_str() => Status::Removed,
-                _ => Status::Member,
-            },
+        let Some(m) = self.members.get(key) else {
+            return Status::Unknown;
+        };
+        let removed_after = |removed_at: &str, last_seq: Option<u64>| match last_seq {
+            Some(last) => seq > last,
+            None => ts > removed_at,
+        };
+        if let Some(r) = &m.removed_at
+            && removed_after(r, m.removed_after_seq)
+        {
+            return Status::Removed;
         }
+        if ts >= m.added_at.as_str() {
+            return Status::Member;
+        }
+        // Before the current period: an earlier period, or not yet a member.
+        for (added, removed, last_seq) in m.earlier.iter().rev() {
+            if ts >= added.as_str() {
+                return if removed_after(removed, *last_seq) {
+                    Status::Removed
+                } else {
+                    Status::Member
+                };
+            }
+        }
+        Status::Unknown
     }
 
     /// If a record encrypted to `recipient` and written at `ts` used a key that had been
@@ -429,8 +472,16 @@ mod tests {
             )),
             Ok(Event::Added(bkey.clone()))
         );
-        assert_eq!(r.status(&bkey, "2026-01-02T00:00:00Z"), Status::Member);
-        assert_eq!(r.status("someone", "2026-01-02T00:00:00Z"), Status::Unknown);
+        assert_eq!(r.status(&bkey, "2026-01-02T00:00:00Z", 1), Status::Member);
+        assert_eq!(
+            r.status(&bkey, "2025-12-31T00:00:00Z", 1),
+            Status::Unknown,
+            "before being added"
+        );
+        assert_eq!(
+            r.status("someone", "2026-01-02T00:00:00Z", 1),
+            Status::Unknown
+        );
         // A roster record signed by a member is ignored.
         assert!(
             r.apply(&env(&bkey, KIND_ADD, 1, "2026-01-01T00:00:00Z", add))
@@ -438,12 +489,20 @@ mod tests {
         );
         let rm = serde_json::to_string(&RemoveBody {
             member: bkey.clone(),
+            last_seq: Some(5),
         })
         .expect("json");
         r.apply(&env(&okey, KIND_REMOVE, 3, "2026-01-03T00:00:00Z", rm))
             .expect("remove");
-        assert_eq!(r.status(&bkey, "2026-01-02T12:00:00Z"), Status::Member);
-        assert_eq!(r.status(&bkey, "2026-01-04T00:00:00Z"), Status::Removed);
+        assert_eq!(r.status(&bkey, "2026-01-02T12:00:00Z", 5), Status::Member);
+        assert_eq!(r.status(&bkey, "2026-01-04T00:00:00Z", 6), Status::Removed);
+        // A backdated record after the last seq the owner saw is still from a removed member.
+        assert_eq!(r.status(&bkey, "2026-01-02T12:00:00Z", 6), Status::Removed);
+        assert_eq!(
+            r.status(&bkey, "2025-12-31T00:00:00Z", 1),
+            Status::Unknown,
+            "before being added"
+        );
         let rot = serde_json::to_string(&RotateBody {
             epoch: 1,
             recipient: "age1new".into(),

@@ -23,7 +23,7 @@ pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
     let name = ctx.display_name(args.sender.name.as_deref());
     record::check_name(&name).map_err(seal_error)?;
     // One closure makes a record (or a legacy line) from a message.
-    let mut make: Box<dyn FnMut(&str) -> Result<String>> = if args.legacy {
+    let mut make: MakeLine<'_> = if args.legacy {
         let key = ctx.legacy_key(&args.legacy_args)?.ok_or_else(|| {
             Error::Usage("--legacy needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
         })?;
@@ -88,6 +88,9 @@ pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
     }
     Ok(())
 }
+
+/// Makes one output line from one message.
+type MakeLine<'a> = Box<dyn FnMut(&str) -> Result<String> + 'a>;
 
 /// The messages to encrypt: `--message`, or stdin whole, or stdin line by line.
 ///

@@ -493,8 +493,19 @@ fn remove(a: &RoomRemoveArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             )));
         }
     };
+    // The member's last record as of now: anything later from them is from after the
+    // removal, whatever time it claims.
+    let last_seq = crate::keys::parse_verifying_key(&member.key)
+        .and_then(|k| {
+            reader
+                .chain()
+                .head(&feed_pseudonym(s.key.room_id(), &k))
+                .map(|(seq, _)| seq)
+        })
+        .unwrap_or(0);
     let body = serde_json::to_string(&RemoveBody {
         member: member.key.clone(),
+        last_seq: Some(last_seq),
     })
     .expect("json");
     let me = ctx.display_name(s.target.profile.as_ref().and_then(|p| p.name.as_deref()));
@@ -581,7 +592,14 @@ pub fn sync_before_send(
         // An unreadable or forged descriptor is `verify`'s business; keep the local key.
         return Ok(());
     };
-    if desc.current == key.current_recipient().to_string() {
+    if desc.current == key.current_recipient().to_string()
+        || key
+            .recipients()
+            .iter()
+            .any(|r| r.to_string() == desc.current)
+    {
+        // Current, or an older key we hold (a stale or rolled-back descriptor, which
+        // `verify` names): nothing to learn.
         return Ok(());
     }
     let mut reader =

@@ -83,8 +83,7 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             let mut rewritten = Vec::new();
             for (set, cursors) in room::cursor_sets(&ctx.dirs.state, &t.key) {
                 for (feed, cursor) in cursors {
-                    let f = room::fetch(c, &dir, &feed, &cursor, None)?;
-                    if let Some(why) = f.rewritten {
+                    if let Some(why) = room::check_cursor(c, &dir, &feed, &cursor)? {
                         rewritten.push(format!("behind cursor {set:?}: {why}"));
                     }
                 }
@@ -111,12 +110,20 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             None => {}
             Some(bytes) => match roster::open_descriptor(&bytes, &room_key) {
                 Ok(d) if d.current != room_key.current_recipient().to_string() => {
+                    let held = room_key
+                        .recipients()
+                        .iter()
+                        .any(|r| r.to_string() == d.current);
                     findings.push(Finding {
                         scope: "descriptor".into(),
-                        finding: format!(
-                            "names epoch {} with a key this device does not hold",
-                            d.epoch
-                        ),
+                        finding: if held {
+                            format!(
+                                "names epoch {}, older than the key this device holds: stale or rolled back",
+                                d.epoch
+                            )
+                        } else {
+                            format!("names epoch {} with a key this device does not hold", d.epoch)
+                        },
                     })
                 }
                 Ok(_) => {}

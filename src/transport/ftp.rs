@@ -330,7 +330,7 @@ impl Connection {
     /// Network and protocol errors.
     pub fn list(&mut self, dir: &str) -> Result<Vec<Entry>> {
         if self.caps.stat_dir == Support::Yes {
-            if let Some(entries) = self.stat_list(dir)? {
+            if let Some((entries, _)) = self.stat_list(dir)? {
                 return Ok(entries);
             }
             self.caps.stat_dir = Support::No;
@@ -338,26 +338,24 @@ impl Connection {
         let listed = self.data_list(dir)?;
         if self.caps.stat_dir == Support::Unknown {
             // Some servers answer STAT <dir> with general status and ignore the path;
-            // trust STAT only when it agrees with a real listing.
-            let agrees = match self.stat_list(dir) {
-                Ok(Some(stat)) => same_names(&stat, &listed),
-                _ => false,
+            // trust STAT only when it agrees with a real listing, and for an empty room
+            // only when its reply holds nothing but listing lines (general status has
+            // text lines), so an idle poll of an empty room is one command too.
+            self.caps.stat_dir = match self.stat_list(dir) {
+                Ok(Some((stat, _))) if !listed.is_empty() && same_names(&stat, &listed) => {
+                    Support::Yes
+                }
+                Ok(Some((stat, true))) if listed.is_empty() && stat.is_empty() => Support::Yes,
+                Ok(Some((_, false))) if listed.is_empty() => Support::Unknown,
+                _ => Support::No,
             };
-            self.caps.stat_dir = if agrees && !listed.is_empty() {
-                Support::Yes
-            } else {
-                Support::Unknown
-            };
-            if agrees && listed.is_empty() {
-                // Nothing to compare yet: decide on a later, non-empty listing.
-            } else if !agrees {
-                self.caps.stat_dir = Support::No;
-            }
         }
         Ok(listed)
     }
 
-    fn stat_list(&mut self, dir: &str) -> Result<Option<Vec<Entry>>> {
+    /// `STAT <dir>`: the entries, and whether every line of the reply looked like part
+    /// of a listing (`None` when the server refuses the command).
+    fn stat_list(&mut self, dir: &str) -> Result<Option<(Vec<Entry>, bool)>> {
         self.commands += 1;
         let target = if dir.is_empty() {
             ".".to_string()
@@ -374,7 +372,7 @@ impl Connection {
             Ok(resp) => resp,
             Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 200 | 211) => r,
             Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => {
-                return Ok(Some(Vec::new()));
+                return Ok(Some((Vec::new(), true)));
             }
             Err(FtpError::UnexpectedResponse(_)) => return Ok(None),
             Err(e) => return Err(self.err("STAT", e)),
@@ -383,17 +381,28 @@ impl Connection {
         // Servers differ: vsftpd wraps the listing in "213-Status follows:" / "213 End",
         // libunftp prefixes every listing line with the code. Strip a code prefix, then
         // keep whatever parses as a listing line.
-        Ok(Some(
-            text.lines()
-                .map(|l| match l.as_bytes() {
-                    [a, b, c, b'-' | b' ', ..] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => {
-                        &l[4..]
-                    }
-                    _ => l,
-                })
-                .filter_map(|l| parse_list_line(l.trim_start()))
-                .collect(),
-        ))
+        let lines: Vec<&str> = text
+            .lines()
+            .map(|l| match l.as_bytes() {
+                [a, b, c, b'-' | b' ', ..] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => {
+                    &l[4..]
+                }
+                _ => l,
+            })
+            .map(str::trim_start)
+            .collect();
+        // A multi-line reply may open and close with its own words ("Status follows",
+        // "End of status"); everything between must look like a listing.
+        let inner = if lines.len() > 2 {
+            &lines[1..lines.len() - 1]
+        } else {
+            &[][..]
+        };
+        let clean = inner.iter().all(|l| l.is_empty() || listing_shaped(l));
+        Ok(Some((
+            lines.iter().filter_map(|l| parse_list_line(l)).collect(),
+            clean,
+        )))
     }
 
     fn data_list(&mut self, dir: &str) -> Result<Vec<Entry>> {
@@ -725,6 +734,17 @@ fn map_ftp(host: &str, what: &str, e: FtpError) -> Error {
             timeout: false,
         },
     }
+}
+
+/// Whether a line has the shape of a Unix or DOS listing line (directories included).
+fn listing_shaped(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let unix = first.len() >= 10
+        && first.starts_with(['-', 'd', 'l', 'c', 'b', 'p', 's'])
+        && first[1..10].bytes().all(|b| b"rwxsStTl-".contains(&b));
+    unix || parse_list_line(line).is_some()
+        || line.eq_ignore_ascii_case("total 0")
+        || line.starts_with("total ")
 }
 
 /// Parses one LIST line (Unix or DOS style) into a file entry; directories and lines that

@@ -1,0 +1,996 @@
+//! Rooms and the signed roster, black-box: the whole lifecycle (create, invite, join, add,
+//! chat, remove + rotate) on the embedded relay and on vsftpd; write-only posters; and
+//! tampering done directly to the relay's files on disk, each of which `verify` must name.
+
+#![allow(
+    clippy::print_stderr,
+    reason = "tests report progress and skips on stderr"
+)]
+
+mod common;
+mod support;
+#[path = "common/target.rs"]
+mod target;
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::Home;
+use ftpchat::encoding::b64;
+use ftpchat::keys::{DeviceIdentity, RoomKey, feed_pseudonym};
+use ftpchat::record::{Envelope, line_hash, seal};
+use serde_json::Value;
+use target::Target;
+
+/// What a command did.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("utf8 stdout"),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit 0 and returns stdout.
+    fn ok(self, what: &str) -> String {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "{what} failed\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self.stdout
+    }
+
+    fn code(&self, code: i32, what: &str) -> &Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "{what}: expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// JSON lines on stdout.
+    fn json(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+}
+
+/// The message (JSON) with this body, if any.
+fn find<'a>(msgs: &'a [Value], body: &str) -> Option<&'a Value> {
+    msgs.iter().find(|m| m["body"].as_str() == Some(body))
+}
+
+/// A room on a relay, created by `owner`.
+struct Room<'t> {
+    t: &'t Target,
+    path: String,
+    owner: Home,
+    /// What `room create` printed: the room's (genesis) recipient for write-only posters.
+    recipient: String,
+}
+
+impl<'t> Room<'t> {
+    fn create(t: &'t Target, path: &str) -> Room<'t> {
+        let owner = Home::new();
+        owner.cmd().arg("keygen").assert().success();
+        let recipient = Run::from(
+            t.cmd(&owner, path, &["room", "create", path, "--name", "owner"])
+                .output()
+                .expect("room create"),
+        )
+        .ok("room create")
+        .trim()
+        .to_string();
+        assert!(
+            recipient.starts_with("age1") && !recipient.contains('\n'),
+            "room create prints the recipient: {recipient:?}"
+        );
+        Room {
+            t,
+            path: path.to_string(),
+            owner,
+            recipient,
+        }
+    }
+
+    /// `ftpchat ARGS` as `home`, relying on the profile `room create`/`room join` wrote.
+    fn run(&self, home: &Home, args: &[&str]) -> Run {
+        let mut c = home.cmd();
+        c.args(args).env("FTPCHAT_PASSWORD", &self.t.password);
+        Run::from(c.output().expect("run ftpchat"))
+    }
+
+    fn send(&self, home: &Home, text: &str) {
+        self.run(home, &["send", text])
+            .ok(&format!("send {text:?}"));
+    }
+
+    /// A new home that joined with an invite (not added yet); returns its id line.
+    fn join(&self, name: &str) -> (Home, String) {
+        let invite = self.run(&self.owner, &["room", "invite"]).ok("room invite");
+        assert!(invite.starts_with("ftpchat-invite1:"), "{invite}");
+        let home = Home::new();
+        let id = self
+            .run(&home, &["room", "join", invite.trim(), "--name", name])
+            .ok("room join");
+        let id = id.trim().to_string();
+        assert!(id.starts_with("ftpchat-id1:"), "{id}");
+        (home, id)
+    }
+
+    fn add(&self, id: &str, name: &str) {
+        let r = self.run(&self.owner, &["room", "add", id, "--name", name]);
+        assert!(r.stderr.contains(&format!("added {name} to the roster")));
+        r.ok("room add");
+    }
+
+    /// Joined and added.
+    fn member(&self, name: &str) -> Home {
+        let (home, id) = self.join(name);
+        self.add(&id, name);
+        home
+    }
+
+    fn watch(&self, home: &Home) -> Run {
+        self.run(home, &["watch", "--once", "--json"])
+    }
+
+    /// `pull --all --no-advance | decrypt --verify --json` as `home`.
+    fn audit(&self, home: &Home) -> Run {
+        let lines = self
+            .run(home, &["pull", "--all", "--no-advance"])
+            .ok("pull --all");
+        let mut c = home.cmd();
+        c.args(["decrypt", "--verify", "--json"])
+            .env("FTPCHAT_PASSWORD", &self.t.password)
+            .write_stdin(lines);
+        Run::from(c.output().expect("decrypt"))
+    }
+
+    fn verify(&self, home: &Home) -> Run {
+        self.run(home, &["verify"])
+    }
+
+    /// Asserts `verify` by the owner is clean.
+    fn assert_clean(&self) {
+        let v = self.verify(&self.owner);
+        assert!(v.stdout.contains("no findings"), "{}", v.stdout);
+        v.ok("verify before tampering");
+    }
+
+    /// Asserts `verify` by the owner exits 1 and names `finding`; returns its stdout.
+    fn assert_finding(&self, finding: &str) -> String {
+        let v = self.verify(&self.owner);
+        v.code(1, "verify after tampering");
+        assert!(
+            v.stdout.contains(finding),
+            "verify does not name {finding:?}:\n{}",
+            v.stdout
+        );
+        v.stdout
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.t.root.join(&self.path)
+    }
+
+    fn room_key(&self, home: &Home) -> RoomKey {
+        let rooms = home.config().join("rooms");
+        let file = std::fs::read_dir(&rooms)
+            .expect("rooms dir")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "key"))
+            .expect("a room key file");
+        RoomKey::load(&file).expect("room key")
+    }
+
+    fn identity(home: &Home) -> DeviceIdentity {
+        DeviceIdentity::load(&home.config().join("identity.key")).expect("identity")
+    }
+
+    /// `home`'s feed file in the room directory on the relay's disk.
+    fn feed_file(&self, home: &Home) -> PathBuf {
+        let key = self.room_key(&self.owner);
+        let id = Self::identity(home);
+        let feed = feed_pseudonym(key.room_id(), &id.signing_key().verifying_key());
+        self.dir().join(format!("{feed}.log"))
+    }
+
+    fn feed_name(&self, home: &Home) -> String {
+        self.feed_file(home)
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+fn read_lines(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn write_lines(path: &std::path::Path, lines: &[String]) {
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(path, text).expect("rewrite feed");
+}
+
+/// What bob's key signs next in these tests: a message in his feed, written now. Callers
+/// change the kind, time or body before sealing it with [`seal_as`].
+fn envelope(
+    key: &RoomKey,
+    id: &DeviceIdentity,
+    seq: u64,
+    prev: Option<&str>,
+    body: &str,
+) -> Envelope {
+    Envelope {
+        v: 1,
+        room: key.room_id().to_string(),
+        from: b64(id.signing_key().verifying_key().as_bytes()),
+        name: "bob".into(),
+        seq,
+        prev: prev.map(line_hash),
+        ts: now(),
+        kind: "message".into(),
+        body: body.into(),
+    }
+}
+
+/// A record line of `env`, signed by `id` and encrypted to the newest key in `key`.
+fn seal_as(env: &Envelope, id: &DeviceIdentity, key: &RoomKey) -> String {
+    seal(env, id.signing_key(), &key.current_recipient()).expect("seal")
+}
+
+fn now() -> String {
+    ftpchat::commands::now_rfc3339()
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. The lifecycle, on the embedded relay and on vsftpd.
+
+fn lifecycle(t: &Target) {
+    eprintln!("lifecycle on {}", t.name);
+    let room = Room::create(t, "team/ops");
+    let owner = &room.owner;
+    let bob = room.member("bob");
+    let carol = room.member("carol");
+    // dave stays, and after the rotation only watches: he learns the new key from the roster.
+    let dave = room.member("dave");
+
+    room.send(&bob, "hello from bob");
+    room.send(&carol, "hello from carol");
+    room.send(owner, "hello from owner");
+
+    for (who, home) in [
+        ("owner", owner),
+        ("bob", &bob),
+        ("carol", &carol),
+        ("dave", &dave),
+    ] {
+        let w = room.watch(home);
+        let msgs = w.json();
+        w.code(0, &format!("{who}'s watch"));
+        for (body, sender, standing) in [
+            ("hello from bob", "bob", "member"),
+            ("hello from carol", "carol", "member"),
+            ("hello from owner", "owner", "owner"),
+        ] {
+            let m = find(&msgs, body)
+                .unwrap_or_else(|| panic!("{who} does not see {body:?}: {msgs:?}"));
+            assert_eq!(m["verified"], true, "{who}: {m}");
+            assert_eq!(m["name"], sender, "{who}: {m}");
+            assert_eq!(m["roster"], standing, "{who}: {m}");
+        }
+        for name in ["bob", "carol", "dave"] {
+            let event = format!("added {name} to the room");
+            assert!(
+                msgs.iter().any(|m| m["event"] == event.as_str()),
+                "{who} does not see {event:?}"
+            );
+        }
+    }
+
+    // The roster as the ledger shows it, to every member.
+    for home in [owner, &carol] {
+        let m = room.run(home, &["room", "members", "--json"]).ok("members");
+        let rows: Vec<Value> = m
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        let mut names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["bob", "carol", "dave", "owner"], "{m}");
+        for r in &rows {
+            assert_eq!(r["added_by"], "owner", "{r}");
+            assert_eq!(r["owner"], r["name"] == "owner", "{r}");
+            assert!(r["removed_at"].is_null(), "{r}");
+            assert!(
+                r["added_at"].as_str().is_some_and(|s| s.ends_with('Z')),
+                "{r}"
+            );
+        }
+    }
+    let table = room.run(&dave, &["room", "members"]).ok("members");
+    for name in ["bob", "carol", "dave"] {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} not listed:\n{table}"));
+        assert!(line.contains(" member "), "{line}");
+        assert!(line.trim_end().ends_with("owner"), "added by owner: {line}");
+    }
+    assert!(table.contains("key epochs: 1"), "{table}");
+
+    room.assert_clean();
+
+    // Remove bob: the key is rotated to the remaining members.
+    let r = room.run(owner, &["room", "remove", "bob"]);
+    assert!(
+        r.stderr
+            .contains("rotated to epoch 1; 3 member(s) received it"),
+        "{}",
+        r.stderr
+    );
+    r.ok("room remove");
+    let m = room
+        .run(owner, &["room", "members", "--json"])
+        .ok("members");
+    let bob_row: Value = m
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .find(|r| r["name"] == "bob")
+        .expect("bob still listed");
+    assert!(bob_row["removed_at"].is_string(), "{bob_row}");
+    let table = room.run(owner, &["room", "members"]).ok("members");
+    assert!(table.contains("key epochs: 2"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("bob") && l.contains(" removed ")),
+        "{table}"
+    );
+
+    room.send(&carol, "carol after rotation");
+    room.send(owner, "owner after rotation");
+
+    // bob is locked out of what follows.
+    let w = room.watch(&bob);
+    w.code(1, "bob's watch after his removal");
+    assert!(w.stderr.contains("No matching keys"), "{}", w.stderr);
+    assert!(!w.stdout.contains("after rotation"), "{}", w.stdout);
+    let msgs = w.json();
+    assert!(
+        msgs.iter()
+            .any(|m| m["event"] == "removed bob from the room"),
+        "the removal itself is under the old key: {msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .filter(|m| m["body"].is_null())
+            .all(|m| m["verified"] == false),
+        "{msgs:?}"
+    );
+    let all = room
+        .run(&bob, &["pull", "--all", "--no-advance"])
+        .ok("bob pull --all");
+    let mut c = bob.cmd();
+    c.args(["decrypt", "--json"]).write_stdin(all);
+    let d = Run::from(c.output().expect("decrypt"));
+    d.code(1, "bob decrypting the whole room");
+    assert!(!d.stdout.contains("after rotation"), "{}", d.stdout);
+    assert!(
+        find(&d.json(), "hello from carol").is_some(),
+        "bob keeps what he could read"
+    );
+
+    let s = room.run(&bob, &["send", "bob is still here"]);
+    s.code(2, "bob's send after his removal");
+    assert!(
+        s.stderr.contains("did not receive the new one"),
+        "{}",
+        s.stderr
+    );
+    let v = room.verify(&bob);
+    v.code(1, "bob's verify");
+    assert!(
+        v.stdout
+            .contains("names epoch 1 with a key this device does not hold"),
+        "{}",
+        v.stdout
+    );
+
+    // The others read the new messages; dave only watches and learns the key from the roster.
+    for (who, home) in [("owner", owner), ("carol", &carol), ("dave", &dave)] {
+        let w = room.watch(home);
+        let msgs = w.json();
+        w.code(0, &format!("{who}'s watch after the rotation"));
+        for body in ["carol after rotation", "owner after rotation"] {
+            let m = find(&msgs, body).unwrap_or_else(|| panic!("{who} does not see {body:?}"));
+            assert_eq!(m["verified"], true, "{m}");
+        }
+    }
+    room.send(&dave, "dave after rotation");
+    let w = room.watch(&carol);
+    let msgs = w.json();
+    w.code(0, "carol's watch");
+    assert_eq!(
+        find(&msgs, "dave after rotation").map(|m| &m["roster"]),
+        Some(&Value::from("member"))
+    );
+    assert!(!room.watch(&bob).stdout.contains("dave after rotation"));
+
+    // Old and new records together: carol's audit shows both, all verified.
+    let a = room.audit(&carol);
+    let msgs = a.json();
+    a.code(0, "carol's audit");
+    for (body, standing) in [
+        ("hello from bob", "member"),
+        ("hello from carol", "member"),
+        ("hello from owner", "owner"),
+        ("carol after rotation", "member"),
+        ("owner after rotation", "owner"),
+        ("dave after rotation", "member"),
+    ] {
+        let m = find(&msgs, body).unwrap_or_else(|| panic!("audit lacks {body:?}: {msgs:?}"));
+        assert_eq!(m["verified"], true, "{m}");
+        assert_eq!(m["roster"], standing, "{m}");
+    }
+    room.assert_clean();
+    let v = room.verify(&carol);
+    assert!(v.stdout.contains("no findings"), "{}", v.stdout);
+    v.ok("carol's verify");
+}
+
+#[test]
+fn lifecycle_on_the_embedded_relay() {
+    lifecycle(&Target::embedded());
+}
+
+#[test]
+fn lifecycle_on_vsftpd() {
+    let Some(server) = support::vsftpd() else {
+        return;
+    };
+    lifecycle(&Target::server(server));
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Write-only posters.
+
+#[test]
+fn a_write_only_poster_posts_with_the_recipient_and_cannot_read() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let bob = room.member("bob");
+    room.send(&bob, "bob before the poster");
+
+    let cron = Home::new();
+    let cron_id = Run::from(cron.cmd().arg("keygen").output().expect("keygen")).ok("keygen");
+    let post = |text: &str| {
+        Run::from(
+            t.cmd(
+                &cron,
+                "ops",
+                &["send", "-r", &room.recipient, "--name", "cron", text],
+            )
+            .output()
+            .expect("send"),
+        )
+        .ok("write-only send");
+    };
+    post("backup ok");
+
+    // Members read it; its sender is not in the roster.
+    for home in [&room.owner, &bob] {
+        let w = room.watch(home);
+        let msgs = w.json();
+        w.code(0, "watch");
+        let m = find(&msgs, "backup ok").expect("members read the poster");
+        assert_eq!(m["roster"], "unknown", "{m}");
+        assert_eq!(m["name"], "cron", "{m}");
+        assert!(
+            m["findings"]
+                .to_string()
+                .contains("not in the room's roster"),
+            "{m}"
+        );
+    }
+    let a = room.audit(&room.owner);
+    a.code(1, "audit with an unknown sender");
+    assert_eq!(
+        find(&a.json(), "backup ok").map(|m| &m["roster"]),
+        Some(&Value::from("unknown"))
+    );
+    room.assert_finding("sender is not in the room's roster");
+
+    // Once the owner adds the poster's id line, what it posts is by a member.
+    room.add(cron_id.trim(), "cron");
+    post("backup ok again");
+    let w = room.watch(&bob);
+    let msgs = w.json();
+    w.code(0, "watch");
+    let m = find(&msgs, "backup ok again").expect("second post");
+    assert_eq!(m["roster"], "member", "{m}");
+    assert_eq!(m["verified"], true, "{m}");
+    let a = room.audit(&bob);
+    assert_eq!(
+        find(&a.json(), "backup ok again").map(|m| &m["roster"]),
+        Some(&Value::from("member"))
+    );
+
+    // The poster cannot read the room: no room key at all...
+    let lines = Run::from(
+        t.cmd(&cron, "ops", &["pull", "--all"])
+            .output()
+            .expect("pull"),
+    )
+    .ok("the poster can pull ciphertext");
+    assert!(lines.lines().count() >= 5, "{lines}");
+    let d = Run::from(
+        cron.cmd()
+            .arg("decrypt")
+            .write_stdin(lines.clone())
+            .output()
+            .expect("decrypt"),
+    );
+    d.code(6, "decrypt without a room key");
+    assert!(!d.stdout.contains("backup ok"), "{}", d.stdout);
+    assert!(d.stderr.contains("no room key"), "{}", d.stderr);
+    // ...nor with a room key of its own.
+    cron.cmd().args(["keygen", "--room"]).assert().success();
+    let d = Run::from(
+        cron.cmd()
+            .args(["decrypt", "--json"])
+            .write_stdin(lines)
+            .output()
+            .expect("decrypt"),
+    );
+    d.code(1, "decrypt with an unrelated room key");
+    assert!(d.stderr.contains("No matching keys"), "{}", d.stderr);
+    assert!(d.json().iter().all(|m| m["body"].is_null()), "{}", d.stdout);
+    assert!(!d.stdout.contains("backup ok"));
+}
+
+/// The roster says, for a sender and a time, whether they were a member then
+/// (`roster.rs`: "Replaying the roster gives, for any sender and time, whether they were a
+/// member"): what a poster wrote before the owner added it was not written by a member.
+#[test]
+fn records_written_before_the_sender_was_added_are_not_member_records() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let cron = Home::new();
+    let cron_id = Run::from(cron.cmd().arg("keygen").output().expect("keygen")).ok("keygen");
+    Run::from(
+        t.cmd(
+            &cron,
+            "ops",
+            &[
+                "send",
+                "-r",
+                &room.recipient,
+                "--name",
+                "cron",
+                "before the add",
+            ],
+        )
+        .output()
+        .expect("send"),
+    )
+    .ok("write-only send");
+    room.add(cron_id.trim(), "cron");
+    let a = room.audit(&room.owner);
+    let msgs = a.json();
+    let m = find(&msgs, "before the add").expect("the post");
+    assert_eq!(
+        m["roster"], "unknown",
+        "a record written before its sender was added is judged against the later roster: {m}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Tampering with the relay's files on disk, each named by `verify`.
+
+/// A room with an owner and bob, bob's feed holding three messages.
+fn tamper_room(t: &Target) -> (Room<'_>, Home) {
+    let room = Room::create(t, "ops");
+    let bob = room.member("bob");
+    for i in 1..=3 {
+        room.send(&bob, &format!("bob {i}"));
+    }
+    room.send(&room.owner, "owner 1");
+    room.assert_clean();
+    assert_eq!(read_lines(&room.feed_file(&bob)).len(), 3);
+    (room, bob)
+}
+
+#[test]
+fn verify_names_a_modified_ciphertext_byte() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    let file = room.feed_file(&bob);
+    let mut lines = read_lines(&file);
+    let mut bytes = lines[1].clone().into_bytes();
+    let at = bytes.len() * 2 / 3;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    lines[1] = String::from_utf8(bytes).expect("ascii");
+    write_lines(&file, &lines);
+    let feed = room.feed_name(&bob);
+    let out = room.assert_finding(&format!("(feed {feed} seq 2): cannot decrypt"));
+    assert!(out.contains("gap: record 2 is missing"), "{out}");
+    let a = room.audit(&room.owner);
+    a.code(1, "audit");
+    assert!(
+        find(&a.json(), "bob 2").is_none(),
+        "the altered record is never shown"
+    );
+}
+
+#[test]
+fn verify_names_a_dropped_record() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    let file = room.feed_file(&bob);
+    let mut lines = read_lines(&file);
+    lines.remove(1);
+    write_lines(&file, &lines);
+    let feed = room.feed_name(&bob);
+    room.assert_finding(&format!("(feed {feed} seq 3): gap: record 2 is missing"));
+}
+
+#[test]
+fn verify_names_reordered_records() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    let file = room.feed_file(&bob);
+    let mut lines = read_lines(&file);
+    lines.swap(1, 2);
+    write_lines(&file, &lines);
+    let feed = room.feed_name(&bob);
+    room.assert_finding(&format!(
+        "(feed {feed} seq 2): out of order: arrived after record 3"
+    ));
+}
+
+#[test]
+fn verify_names_a_replayed_record() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    let file = room.feed_file(&bob);
+    let mut lines = read_lines(&file);
+    lines.push(lines[0].clone());
+    write_lines(&file, &lines);
+    let feed = room.feed_name(&bob);
+    room.assert_finding(&format!(
+        "(feed {feed} seq 1): duplicate of a record already shown (replayed?)"
+    ));
+    // Shown once, not twice.
+    let a = room.audit(&room.owner);
+    let n = a.json().iter().filter(|m| m["body"] == "bob 1").count();
+    assert_eq!(n, 1, "{}", a.stdout);
+}
+
+#[test]
+fn verify_names_a_fork() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    let file = room.feed_file(&bob);
+    let mut lines = read_lines(&file);
+    // bob's key writes a second, different seq 2 (as a second device with a copied identity
+    // and a fresh journal would).
+    let key = room.room_key(&bob);
+    let id = Room::identity(&bob);
+    let line = seal_as(
+        &envelope(&key, &id, 2, Some(&lines[0]), "the other seq 2"),
+        &id,
+        &key,
+    );
+    lines.push(line);
+    write_lines(&file, &lines);
+    let feed = room.feed_name(&bob);
+    room.assert_finding(&format!(
+        "(feed {feed} seq 2): fork: a different record with the same seq was already seen"
+    ));
+    let a = room.audit(&room.owner);
+    a.code(1, "audit");
+    let m = find(&a.json(), "the other seq 2")
+        .cloned()
+        .expect("the fork is shown, marked");
+    assert_eq!(m["verified"], false, "{m}");
+}
+
+#[test]
+fn verify_names_a_sender_with_the_room_key_who_was_never_added() {
+    let t = Target::embedded();
+    let (room, _bob) = tamper_room(&t);
+    // mallory has the invite (the room key) but the owner never added her.
+    let (mallory, _id) = room.join("mallory");
+    room.send(&mallory, "hi, I am bob");
+    let feed = room.feed_name(&mallory);
+    let out = room.assert_finding(&format!(
+        "(feed {feed} seq 1): sender is not in the room's roster"
+    ));
+    let row = out
+        .lines()
+        .find(|l| l.starts_with(&feed))
+        .unwrap_or_else(|| panic!("no summary row for {feed}:\n{out}"));
+    assert!(row.contains("unknown"), "{row}");
+    let w = room.watch(&room.owner);
+    let m = find(&w.json(), "hi, I am bob").cloned().expect("shown");
+    assert_eq!(m["roster"], "unknown", "{m}");
+}
+
+#[test]
+fn verify_names_a_roster_record_not_signed_by_the_owner() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    let (mallory, mallory_id) = room.join("mallory");
+    // bob, a member, writes a roster.add for mallory into his own feed.
+    let file = room.feed_file(&bob);
+    let mut lines = read_lines(&file);
+    let key = room.room_key(&bob);
+    let body = serde_json::json!({"member": mallory_id, "name": "mallory"}).to_string();
+    let id = Room::identity(&bob);
+    let mut env = envelope(&key, &id, 4, lines.last().map(String::as_str), &body);
+    env.kind = "roster.add".into();
+    let line = seal_as(&env, &id, &key);
+    lines.push(line);
+    write_lines(&file, &lines);
+    room.send(&mallory, "mallory, added by bob");
+
+    let bob_feed = room.feed_name(&bob);
+    let out = room.assert_finding(&format!(
+        "(feed {bob_feed} seq 4): roster.add record not signed by the room owner: ignored (forged roster record)"
+    ));
+    let mallory_feed = room.feed_name(&mallory);
+    assert!(
+        out.contains(&format!(
+            "(feed {mallory_feed} seq 1): sender is not in the room's roster"
+        )),
+        "the forged add changes nothing:\n{out}"
+    );
+    let members = room
+        .run(&room.owner, &["room", "members", "--json"])
+        .ok("members");
+    assert!(!members.contains("mallory"), "{members}");
+    let w = room.watch(&room.owner);
+    let msgs = w.json();
+    assert_eq!(
+        find(&msgs, "mallory, added by bob").map(|m| &m["roster"]),
+        Some(&Value::from("unknown"))
+    );
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m["event"] == "added mallory to the room"),
+        "{msgs:?}"
+    );
+}
+
+#[test]
+fn verify_names_a_feed_truncated_behind_a_read_cursor() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    room.run(&room.owner, &["pull"])
+        .ok("pull (saves the cursor)");
+    let file = room.feed_file(&bob);
+    let lines = read_lines(&file);
+    write_lines(&file, &lines[..1]);
+    let feed = room.feed_name(&bob);
+    let out = room.assert_finding(&format!("feed {feed} shrank from"));
+    assert!(out.contains("history was rewritten"), "{out}");
+}
+
+/// bob (every member shares the FTP login) replaces his last record, after the owner read
+/// it, with another valid record: same seq, same link, a body of the same length, so the
+/// file keeps its size. Nothing but the read cursor can tell; `verify` must use it.
+#[test]
+fn verify_names_a_same_size_rewrite_behind_a_read_cursor() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    room.run(&room.owner, &["pull"])
+        .ok("pull (saves the cursor)");
+    let file = room.feed_file(&bob);
+    let mut lines = read_lines(&file);
+    let size = std::fs::metadata(&file).expect("feed").len();
+    let key = room.room_key(&bob);
+    let rec = ftpchat::record::parse_line(&lines[2]).expect("record line");
+    let mut env = ftpchat::record::open(&rec, std::slice::from_ref(&key))
+        .expect("bob's record opens")
+        .envelope;
+    assert_eq!(env.body, "bob 3");
+    env.body = "bob X".into();
+    // age adds a random "grease" stanza to headers: seal until the length matches.
+    let signer = Room::identity(&bob);
+    let rewritten = (0..20_000)
+        .map(|_| seal(&env, signer.signing_key(), &key.current_recipient()).expect("seal"))
+        .find(|l| l.len() == lines[2].len())
+        .expect("a same-length record");
+    assert_eq!(
+        rewritten.len(),
+        lines[2].len(),
+        "same length as the original"
+    );
+    lines[2] = rewritten;
+    write_lines(&file, &lines);
+    assert_eq!(std::fs::metadata(&file).expect("feed").len(), size);
+    let feed = room.feed_name(&bob);
+    let out = room.assert_finding("history was rewritten");
+    assert!(out.contains(&format!("feed {feed}")), "{out}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. The descriptor.
+
+#[test]
+fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_ignore_it() {
+    let t = Target::embedded();
+    let (room, bob) = tamper_room(&t);
+    let key = room.room_key(&room.owner);
+    let mallory = DeviceIdentity::generate();
+    // mallory has the room key and announces a "rotation" to a key of her own.
+    let hers = age::x25519::Identity::generate();
+    let forged = ftpchat::roster::Descriptor {
+        v: 1,
+        room: key.room_id().to_string(),
+        genesis: key.recipients()[0].to_string(),
+        owner: b64(mallory.signing_key().verifying_key().as_bytes()),
+        epoch: 1,
+        current: hers.to_public().to_string(),
+        ts: now(),
+    };
+    let path = room.dir().join(ftpchat::roster::DESCRIPTOR_FILE);
+    std::fs::write(
+        &path,
+        ftpchat::roster::seal_descriptor(&forged, mallory.signing_key(), &key.recipients()),
+    )
+    .expect("write room.age");
+    room.assert_finding(
+        "descriptor: descriptor signed by someone other than the room owner you pinned (forged)",
+    );
+    // Senders are not redirected to mallory's key.
+    room.send(&bob, "after the forged descriptor");
+    let w = room.watch(&room.owner);
+    assert!(
+        find(&w.json(), "after the forged descriptor").is_some(),
+        "{}",
+        w.stderr
+    );
+    let line = read_lines(&room.feed_file(&bob))
+        .pop()
+        .expect("bob's last line");
+    let mut theirs = RoomKey::generate();
+    theirs.add_identity(hers);
+    let rec = ftpchat::record::parse_line(&line).expect("line");
+    assert!(ftpchat::record::open(&rec, &[theirs]).is_err());
+
+    // The same summary claiming the real owner, but signed by mallory.
+    let claims_owner = ftpchat::roster::Descriptor {
+        owner: key.owner().expect("pinned").to_string(),
+        ..forged
+    };
+    std::fs::write(
+        &path,
+        ftpchat::roster::seal_descriptor(&claims_owner, mallory.signing_key(), &key.recipients()),
+    )
+    .expect("write room.age");
+    room.assert_finding("descriptor: bad signature: the descriptor was altered or forged");
+
+    std::fs::remove_file(&path).expect("rm room.age");
+    room.assert_finding("descriptor: room.age is missing");
+}
+
+/// The relay serves the owner's genuine but older descriptor (from before a rotation):
+/// nothing new is to be learned from it, so members keep sending with the newest key, and
+/// `verify` says what it is (an older epoch than this device holds).
+#[test]
+fn a_replayed_old_descriptor_does_not_lock_members_out_and_is_named() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let bob = room.member("bob");
+    let carol = room.member("carol");
+    let path = room.dir().join(ftpchat::roster::DESCRIPTOR_FILE);
+    let epoch0 = std::fs::read(&path).expect("room.age");
+    room.run(&room.owner, &["room", "remove", "bob"])
+        .ok("room remove");
+    room.send(&carol, "carol after rotation");
+    assert_ne!(std::fs::read(&path).expect("room.age"), epoch0);
+
+    std::fs::write(&path, &epoch0).expect("roll back room.age");
+    let s = room.run(&carol, &["send", "carol after the rollback"]);
+    s.code(0, "carol's send with an old descriptor on the relay");
+    let w = room.watch(&room.owner);
+    assert!(find(&w.json(), "carol after the rollback").is_some());
+    assert!(!room.watch(&bob).stdout.contains("after the rollback"));
+
+    let out = room.assert_finding("descriptor: ");
+    let finding = out
+        .lines()
+        .find(|l| l.contains("descriptor: "))
+        .expect("descriptor finding")
+        .to_lowercase();
+    assert!(
+        ["older", "rolled back", "stale", "replayed", "outdated"]
+            .iter()
+            .any(|w| finding.contains(w)),
+        "the owner holds epoch 0's key; the finding should say the descriptor is old: {finding}"
+    );
+}
+
+/// A removed member still holds the old key and can push records to its own feed; the
+/// timestamp inside is its own word. A record written after the removal must not pass as
+/// written by a member, whatever time it claims.
+#[test]
+fn a_removed_member_cannot_post_as_a_member_with_a_backdated_clock() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let bob = room.member("bob");
+    let carol = room.member("carol");
+    room.send(&bob, "bob before removal");
+    let before = read_lines(&room.feed_file(&bob));
+    let bob_ts = {
+        let a = room.audit(&room.owner);
+        find(&a.json(), "bob before removal").expect("bob's post")["ts"]
+            .as_str()
+            .expect("ts")
+            .to_string()
+    };
+    room.run(&room.owner, &["room", "remove", "bob"])
+        .ok("room remove");
+    room.send(&carol, "carol after rotation");
+    room.assert_clean();
+
+    // bob writes his next record, to the old key he holds, claiming his last post's time,
+    // and pushes it with the ordinary CLI.
+    let old_key = room.room_key(&bob);
+    let id = Room::identity(&bob);
+    let mut env = envelope(
+        &old_key,
+        &id,
+        2,
+        before.last().map(String::as_str),
+        "bob after removal, backdated",
+    );
+    env.ts = bob_ts;
+    let line = seal_as(&env, &id, &old_key);
+    Run::from(
+        t.cmd(&bob, "ops", &["push"])
+            .write_stdin(format!("{line}\n"))
+            .output()
+            .expect("push"),
+    )
+    .ok("push");
+    assert_eq!(read_lines(&room.feed_file(&bob)).len(), 2);
+
+    let w = room.watch(&carol);
+    let m = find(&w.json(), "bob after removal, backdated")
+        .cloned()
+        .expect("carol still reads the old key");
+    assert_ne!(
+        m["roster"], "member",
+        "a record bob wrote after his removal is shown as a member's: {m}"
+    );
+    let v = room.verify(&room.owner);
+    v.code(1, "verify with a post by a removed member");
+}
