@@ -67,12 +67,53 @@ pub fn send(
     deadline: Option<std::time::Instant>,
     stderr: &mut dyn Write,
 ) -> Result<()> {
+    deliver(state, target, Some(line), deadline, stderr)
+}
+
+/// Every legacy room with undelivered lines, as (relay-and-room key, line count).
+pub fn all_pending(state: &Path) -> Vec<(String, usize)> {
+    let Ok(entries) = std::fs::read_dir(state.join("legacy-outbox")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "relay")
+            && let Ok(key) = std::fs::read_to_string(&path)
+        {
+            let n = pending(state, key.trim()).map(|l| l.len()).unwrap_or(0);
+            if n > 0 {
+                out.push((key.trim().to_string(), n));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Delivers the undelivered lines of a legacy room, with `line` added last if given.
+///
+/// # Errors
+///
+/// [`Error::Queued`] when delivery failed; the lines stay pending.
+pub fn deliver(
+    state: &Path,
+    target: &RelayTarget,
+    line: Option<&str>,
+    deadline: Option<std::time::Instant>,
+    stderr: &mut dyn Write,
+) -> Result<()> {
     let _lock = PushLock::acquire(state, &target.key, "legacy")?;
     let path = pending_path(state, &target.key)?;
     let mut lines = pending(state, &target.key)?;
-    lines.push(line.to_string());
-    // This file is the only copy of undelivered lines: make it durable.
+    lines.extend(line.map(str::to_string));
+    if lines.is_empty() {
+        return Ok(());
+    }
+    // This file is the only copy of undelivered lines: make it durable, and remember
+    // where they go so `outbox flush` can deliver them.
     crate::paths::write_private(&path, (lines.join("\n") + "\n").as_bytes(), true)?;
+    crate::paths::write_atomic(&path.with_extension("relay"), target.key.as_bytes())?;
     let (dir, file) = chat_file(&target.dir);
     let payload = lines.join("\n") + "\n";
     match with_retries(target, deadline, stderr, |conn| {

@@ -748,3 +748,65 @@ fn many_uploads_on_one_ftps_connection_survive_vsftpd_ticket_limits() {
     );
     assert_eq!(all.lines().count(), 5);
 }
+
+#[test]
+fn undelivered_legacy_lines_are_listed_and_flushed() {
+    let root = tempfile::tempdir().expect("root");
+    let relay = start_embedded(root.path(), "127.0.0.1:0".parse().expect("addr"));
+    let addr = relay.addr();
+    let url = format!("ftp://chat@{addr}/");
+    relay.stop();
+    let home = Home::new();
+    let pass = pass_file(&home);
+    let legacy = |args: &[&str]| {
+        let mut c = at(&home, &url, "old", args);
+        c.args(["--legacy", "--legacy-passphrase-file"]).arg(&pass);
+        c
+    };
+    let out = legacy(&[
+        "send",
+        "--connect-timeout",
+        "1",
+        "--name",
+        "a",
+        "while down",
+    ])
+    .output()
+    .expect("send");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = ok(
+        home.cmd()
+            .args(["outbox", "--json"])
+            .output()
+            .expect("outbox"),
+        "outbox",
+    );
+    assert!(
+        listed.contains("\"room\":\"legacy\"") && listed.contains("\"pending\":1"),
+        "{listed}"
+    );
+    let _relay = start_embedded(root.path(), addr);
+    ok(
+        home.cmd()
+            .args(["outbox", "flush"])
+            .env("FTPCHAT_PASSWORD", "relay-pw")
+            .output()
+            .expect("flush"),
+        "flush",
+    );
+    let chat = std::fs::read_to_string(root.path().join("old.txt")).expect("chat file");
+    assert_eq!(chat.lines().count(), 1);
+    let listed = ok(
+        home.cmd()
+            .args(["outbox", "--json"])
+            .output()
+            .expect("outbox"),
+        "outbox",
+    );
+    assert!(!listed.contains("legacy"), "{listed}");
+}

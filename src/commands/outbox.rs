@@ -49,6 +49,15 @@ fn rows(ctx: &Context<'_>) -> Result<Vec<Row>> {
             });
         }
     }
+    for (relay, pending) in crate::legacy_room::all_pending(&ctx.dirs.state) {
+        out.push(Row {
+            room: "legacy".into(),
+            feed: "(chat file)".into(),
+            records: pending,
+            relay: Some(relay),
+            pending,
+        });
+    }
     Ok(out)
 }
 
@@ -110,12 +119,38 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             }
         }
     }
-    if by_relay.is_empty() {
+    let legacy = crate::legacy_room::all_pending(&ctx.dirs.state);
+    if by_relay.is_empty() && legacy.is_empty() {
         note(io.stderr, "outbox is empty");
         return Ok(());
     }
     let mut first_error = None;
     let mut queued = 0;
+    for (relay, pending) in legacy {
+        let relay_args = RelayArgs {
+            relay: Some(relay.clone()),
+            room: None,
+            ca_file: args.ca_file.clone(),
+            insecure: false,
+            connect_timeout: args.connect_timeout,
+            io_timeout: args.io_timeout,
+            legacy: true,
+        };
+        let result = RelayTarget::resolve(&relay_args, ctx, io.stderr).and_then(|t| {
+            crate::legacy_room::deliver(&ctx.dirs.state, &t, None, ctx.deadline, io.stderr)
+        });
+        match result {
+            Ok(()) => note(
+                io.stderr,
+                &format!("delivered {pending} legacy line(s) to {relay}"),
+            ),
+            Err(e) => {
+                warn(io.stderr, false, &format!("{relay}: {e}"));
+                queued += pending;
+                first_error.get_or_insert(e);
+            }
+        }
+    }
     for (relay, journals) in by_relay {
         let relay_args = RelayArgs {
             relay: Some(relay.clone()),
@@ -132,7 +167,7 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 &t,
                 &journals,
                 &Feeds::new(),
-                None,
+                ctx.deadline,
                 io.stderr,
             )
         });

@@ -105,6 +105,7 @@ pub struct Connection {
     caps: Caps,
     commands: u64,
     endpoint: Endpoint,
+    epsv: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -191,6 +192,7 @@ impl Connection {
             caps: Caps::default(),
             commands: 0,
             endpoint: ep.clone(),
+            epsv: false,
         };
         conn.ftp.set_passive_nat_workaround(true);
         if ep.url.scheme == Scheme::Ftps {
@@ -245,6 +247,7 @@ impl Connection {
         self.caps.mlsd = has("MLST");
         if has("EPSV") {
             self.ftp.set_mode(Mode::ExtendedPassive);
+            self.epsv = true;
         }
     }
 
@@ -262,6 +265,19 @@ impl Connection {
         self.commands = commands;
         drop(old);
         Ok(())
+    }
+
+    /// A data command refused as not understood while in EPSV mode: EPSV itself may be
+    /// what the server refused (FEAT can overstate), so fall back to PASV for the rest of
+    /// the connection and let the caller repeat the command once.
+    fn epsv_refused<T>(&mut self, r: &std::result::Result<T, FtpError>) -> bool {
+        let refused = matches!(r, Err(FtpError::UnexpectedResponse(resp)) if matches!(reply_code(resp), 500 | 501 | 502 | 522));
+        if refused && self.epsv {
+            self.epsv = false;
+            self.ftp.set_mode(Mode::Passive);
+            return true;
+        }
+        false
     }
 
     /// Commands sent on this connection so far (for measurements).
@@ -409,7 +425,11 @@ impl Connection {
         let target = if dir.is_empty() { None } else { Some(dir) };
         self.commands += 1;
         if self.caps.mlsd {
-            match self.ftp.mlsd(target) {
+            let mut result = self.ftp.mlsd(target);
+            if self.epsv_refused(&result) {
+                result = self.ftp.mlsd(target);
+            }
+            match result {
                 Ok(lines) => return Ok(lines.iter().filter_map(|l| parse_mlsd_line(l)).collect()),
                 Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => {
                     return Ok(Vec::new());
@@ -419,7 +439,11 @@ impl Connection {
             }
             self.commands += 1;
         }
-        match self.ftp.list(target) {
+        let mut result = self.ftp.list(target);
+        if self.epsv_refused(&result) {
+            result = self.ftp.list(target);
+        }
+        match result {
             Ok(lines) => Ok(lines.iter().filter_map(|l| parse_list_line(l)).collect()),
             Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 550 | 450) => {
                 Ok(Vec::new())
@@ -457,7 +481,7 @@ impl Connection {
             }
         }
         self.commands += 1;
-        let result = self.ftp.retr(&path, |r| {
+        let read_all = |r: &mut dyn Read| -> std::result::Result<Vec<u8>, FtpError> {
             let mut buf = Vec::new();
             r.take(MAX_DOWNLOAD + 1)
                 .read_to_end(&mut buf)
@@ -468,7 +492,14 @@ impl Connection {
                 ))));
             }
             Ok(buf)
-        });
+        };
+        let mut result = self.ftp.retr(&path, |r| read_all(r));
+        if self.epsv_refused(&result) {
+            if offset > 0 && skip == 0 {
+                let _ = self.ftp.resume_transfer(offset as usize);
+            }
+            result = self.ftp.retr(&path, |r| read_all(r));
+        }
         match result {
             Ok(mut buf) => {
                 if offset > 0 && self.caps.rest == Support::Unknown {
