@@ -19,7 +19,8 @@ fn main() -> ExitCode {
         stdout.is_terminal(),
         stderr.is_terminal(),
     );
-    let mut input = stdin.lock();
+    // Not locked for the whole run: prompts (dialoguer) read stdin themselves.
+    let mut input = io::BufReader::new(stdin);
     let mut output = io::LineWriter::new(stdout.lock());
     // Not locked for the whole run: the --timeout watchdog must be able to write too.
     let mut errors = stderr;

@@ -810,3 +810,130 @@ fn undelivered_legacy_lines_are_listed_and_flushed() {
     );
     assert!(!listed.contains("legacy"), "{listed}");
 }
+
+/// Drives a terminal program in tmux, waiting for each prompt before answering.
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Option<Tmux> {
+        if !have("tmux") {
+            return None;
+        }
+        let name = format!("ftpchat-test-{}", std::process::id());
+        let st = std::process::Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "150",
+                "-y",
+                "40",
+                command,
+            ])
+            .status()
+            .expect("tmux");
+        assert!(st.success());
+        Some(Tmux { name })
+    }
+
+    fn screen(&self) -> String {
+        let out = std::process::Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .expect("tmux capture");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("waited for {text:?}; the screen shows:\n{}", self.screen());
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let st = std::process::Command::new("tmux")
+                .args(["send-keys", "-t", &self.name, k])
+                .status()
+                .expect("tmux");
+            assert!(st.success());
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        let st = std::process::Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .expect("tmux");
+        assert!(st.success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+#[test]
+fn init_on_a_terminal_is_a_wizard_that_stores_a_typed_password_in_its_own_file() {
+    let t = Target::embedded();
+    let home = Home::new();
+    let command = format!(
+        "env -i PATH=/usr/bin:/bin HOME={} FTPCHAT_HOME={} USER=wiz TERM=xterm {} init; echo EXIT=$?; sleep 60",
+        home.path().display(),
+        home.config().display(),
+        assert_cmd::cargo::cargo_bin("ftpchat").display()
+    );
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    tmux.wait_for("Relay URL");
+    tmux.type_text(&t.url);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Room (directory on the relay)");
+    tmux.type_text("wiz");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Your display name");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Where does the FTP password come from?");
+    tmux.keys(&["Down", "Enter"]);
+    tmux.wait_for("FTP password for chat");
+    tmux.type_text("relay-pw");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("EXIT=");
+    let screen = tmux.screen();
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("connection OK"),
+        "the wizard tests the connection: {screen}"
+    );
+    assert!(
+        !screen.contains("relay-pw"),
+        "the typed password was echoed: {screen}"
+    );
+    let profiles = std::fs::read_to_string(home.config().join("profiles.toml")).expect("profiles");
+    assert!(
+        !profiles.contains("relay-pw") && profiles.contains("password_file"),
+        "{profiles}"
+    );
+    // The profile works without a terminal and without a password in the environment.
+    ok(
+        home.cmd()
+            .args(["send", "from the wizard's profile"])
+            .output()
+            .expect("send"),
+        "send",
+    );
+}
