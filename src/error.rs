@@ -140,6 +140,18 @@ pub enum Error {
         /// How many.
         failed: usize,
     },
+    /// History the reader had already read was rewritten on the relay.
+    #[error("history was rewritten in {feeds} feed(s); those feeds were not read again")]
+    Rewritten {
+        /// How many feeds.
+        feeds: usize,
+    },
+    /// An audit found problems.
+    #[error("{findings} finding(s): the room does not verify")]
+    Audit {
+        /// How many findings.
+        findings: usize,
+    },
     /// Interrupted by a signal.
     #[error("interrupted")]
     Interrupted,
@@ -170,7 +182,9 @@ impl Error {
                 ExitCode::Auth => ExitCode::Auth,
                 _ => ExitCode::Queued,
             },
-            Error::Findings { .. } => ExitCode::Findings,
+            Error::Findings { .. } | Error::Rewritten { .. } | Error::Audit { .. } => {
+                ExitCode::Findings
+            }
             Error::Interrupted => ExitCode::Interrupted,
         }
     }

@@ -102,7 +102,7 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         warn(io.stderr, false, w);
     }
     if rewritten > 0 {
-        return Err(Error::Findings { failed: rewritten });
+        return Err(Error::Rewritten { feeds: rewritten });
     }
     Ok(())
 }

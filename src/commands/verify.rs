@@ -262,8 +262,8 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     if findings.is_empty() {
         Ok(())
     } else {
-        Err(Error::Findings {
-            failed: findings.len(),
+        Err(Error::Audit {
+            findings: findings.len(),
         })
     }
 }

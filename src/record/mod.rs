@@ -326,6 +326,20 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         .rposition(|&b| b == b'\n')
         .ok_or_else(|| OpenError::Envelope("no signature line".into()))?;
     let (envelope_bytes, signature) = (&plaintext[..split], &plaintext[split + 1..]);
+    // The version first, so a future envelope is named as such, not as malformed.
+    #[derive(Deserialize)]
+    struct Version {
+        v: u32,
+    }
+    match serde_json::from_slice::<Version>(envelope_bytes) {
+        Ok(Version { v: 1 }) => {}
+        Ok(Version { v }) => {
+            return Err(OpenError::Envelope(format!(
+                "unsupported envelope version {v}"
+            )));
+        }
+        Err(e) => return Err(OpenError::Envelope(e.to_string())),
+    }
     let envelope: Envelope =
         serde_json::from_slice(envelope_bytes).map_err(|e| OpenError::Envelope(e.to_string()))?;
     let sender = parse_verifying_key(&envelope.from)
