@@ -21,7 +21,6 @@ use crate::cli::RelayServerArgs;
 use crate::commands::Context;
 use crate::encoding::{base32, sha256};
 use crate::error::{Error, Result};
-use crate::keys::{DeviceIdentity, RoomKey};
 use crate::output::note;
 use crate::paths::{self, write_private};
 use crate::secret::Secret;
@@ -285,33 +284,10 @@ fn setup(
     password_file: &std::path::Path,
     io: &mut Io<'_>,
 ) -> Result<()> {
-    let created = crate::commands::now_rfc3339();
     let identity = ctx.dirs.identity_file();
-    if !identity.exists() {
-        write_private(
-            &identity,
-            DeviceIdentity::generate()
-                .to_file_contents(&created)
-                .as_bytes(),
-            false,
-        )?;
-        note(
-            io.stderr,
-            &format!("created device identity {}", identity.display()),
-        );
-    }
+    crate::commands::ensure_identity(&identity, io)?;
     let room_key = ctx.dirs.room_key_file();
-    if !room_key.exists() {
-        write_private(
-            &room_key,
-            RoomKey::generate().to_file_contents(&created).as_bytes(),
-            false,
-        )?;
-        note(
-            io.stderr,
-            &format!("created room key {}", room_key.display()),
-        );
-    }
+    crate::commands::ensure_room_key(&room_key, io)?;
     let mut profiles = Profiles::load(ctx)?;
     let local = Profile {
         relay: Some(url.to_string()),

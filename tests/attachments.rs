@@ -14,32 +14,11 @@ mod target;
 
 use std::time::{Duration, Instant};
 
-use common::{Home, ok};
+use common::{members, ok};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use support::FaultProxy;
-use target::{Target, start_embedded};
-
-fn members() -> (Home, Home) {
-    let alice = Home::new();
-    alice.keys();
-    let bob = Home::new();
-    bob.cmd().arg("keygen").assert().success();
-    std::fs::copy(
-        alice.config().join("room.key"),
-        bob.config().join("room.key"),
-    )
-    .expect("share");
-    (alice, bob)
-}
-
-fn at(home: &Home, url: &str, room: &str, args: &[&str]) -> assert_cmd::Command {
-    let mut c = home.cmd();
-    c.args(args)
-        .args(["--relay", url, "--room", room])
-        .env("FTPCHAT_PASSWORD", "relay-pw");
-    c
-}
+use target::{Target, at, start_embedded};
 
 /// A file of `len` pseudo-random bytes (incompressible, deterministic).
 fn make_file(path: &std::path::Path, len: usize) -> String {

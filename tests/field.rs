@@ -16,23 +16,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Home, have, ok};
+use common::{Home, have, members, ok};
 use serde_json::Value;
 use support::FaultProxy;
-use target::{Target, start_embedded};
-
-fn members() -> (Home, Home) {
-    let alice = Home::new();
-    alice.keys();
-    let bob = Home::new();
-    bob.cmd().arg("keygen").assert().success();
-    std::fs::copy(
-        alice.config().join("room.key"),
-        bob.config().join("room.key"),
-    )
-    .expect("share");
-    (alice, bob)
-}
+use target::{Target, at, start_embedded};
 
 fn bodies(s: &str) -> Vec<String> {
     s.lines()
@@ -43,15 +30,6 @@ fn bodies(s: &str) -> Vec<String> {
                 .to_string()
         })
         .collect()
-}
-
-/// `ftpchat` as `home` against relay URL `url` (password `relay-pw`), room `room`.
-fn at(home: &Home, url: &str, room: &str, args: &[&str]) -> assert_cmd::Command {
-    let mut c = home.cmd();
-    c.args(args)
-        .args(["--relay", url, "--room", room])
-        .env("FTPCHAT_PASSWORD", "relay-pw");
-    c
 }
 
 fn audit(home: &Home, url: &str, room: &str) -> Vec<String> {

@@ -17,23 +17,9 @@ use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Home, ok};
+use common::{Home, members, ok};
 use serde_json::Value;
 use target::Target;
-
-/// Two members sharing a room key.
-fn members() -> (Home, Home) {
-    let alice = Home::new();
-    alice.keys();
-    let bob = Home::new();
-    bob.cmd().arg("keygen").assert().success();
-    std::fs::copy(
-        alice.config().join("room.key"),
-        bob.config().join("room.key"),
-    )
-    .expect("share room key");
-    (alice, bob)
-}
 
 fn json_lines(s: &str) -> Vec<Value> {
     s.lines()

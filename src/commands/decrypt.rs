@@ -33,13 +33,9 @@ pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         .map(|d| d.x25519().clone());
     let mut reader = Reader::new(rooms, legacy, args.verify).with_device(device);
     let mut failed = 0;
-    let mut n = 0;
-    let mut buf = Vec::new();
     // An audit (--verify) reads everything first and replays the room owner's feed before
-    // the others, so every sender is judged against the whole roster. Otherwise lines are
-    // handled as they arrive (`tail -f | ftpchat decrypt`).
-    let mut queued: std::collections::VecDeque<(usize, Vec<u8>)> =
-        std::collections::VecDeque::new();
+    // the others, so every sender is judged against the whole roster; records are opened
+    // on every core. Otherwise lines are handled as they arrive (`tail -f | ftpchat decrypt`).
     if args.verify {
         let owner = reader.owner_feed();
         let mut all = Vec::new();
@@ -57,53 +53,44 @@ pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
             });
             !is_owner
         });
-        queued.extend(all);
-        let lines: Vec<(usize, Vec<u8>)> = queued.drain(..).collect();
-        let outcomes = reader.read_all(lines.iter().map(|(n, l)| (&l[..], format!("line {n}"))));
-        for outcome in outcomes {
-            for w in &outcome.warnings {
-                warn(io.stderr, err_color, w);
-            }
-            failed += usize::from(outcome.failed);
-            if let Some(m) = &outcome.message {
-                printer
-                    .print(m, io.stdout)
-                    .map_err(|e| Error::io("cannot write", "stdout", e))?;
-            }
+        for outcome in reader.read_all(all.iter().map(|(n, l)| (&l[..], format!("line {n}")))) {
+            failed += report(&outcome, &printer, err_color, io)?;
         }
-    }
-    loop {
-        let number = if args.verify {
-            match queued.pop_front() {
-                Some((num, line)) => {
-                    buf = line;
-                    num
-                }
-                None => break,
-            }
-        } else {
+    } else {
+        let mut buf = Vec::new();
+        let mut n = 0;
+        loop {
             buf.clear();
             if read_line_bounded(io.stdin, &mut buf)? == 0 {
                 break;
             }
             n += 1;
-            n
-        };
-        let outcome = reader.read(&buf, &format!("line {number}"));
-        for w in &outcome.warnings {
-            warn(io.stderr, err_color, w);
-        }
-        failed += usize::from(outcome.failed);
-        if let Some(m) = &outcome.message {
-            printer
-                .print(m, io.stdout)
-                .map_err(|e| Error::io("cannot write", "stdout", e))?;
+            let outcome = reader.read(&buf, &format!("line {n}"));
+            failed += report(&outcome, &printer, err_color, io)?;
         }
     }
     if failed > 0 {
         return Err(Error::Findings { failed });
     }
     Ok(())
+}
+
+/// Prints one outcome: warnings to stderr, the message to stdout. Returns 1 if it failed.
+fn report(
+    outcome: &crate::reader::Outcome,
+    printer: &Printer,
+    err_color: bool,
+    io: &mut Io<'_>,
+) -> Result<usize> {
+    for w in &outcome.warnings {
+        warn(io.stderr, err_color, w);
+    }
+    if let Some(m) = &outcome.message {
+        printer
+            .print(m, io.stdout)
+            .map_err(|e| Error::io("cannot write", "stdout", e))?;
+    }
+    Ok(usize::from(outcome.failed))
 }
 
 /// Reads one line into `buf`, keeping at most [`MAX_LINE`] + 1 bytes of it (the rest of an

@@ -5,9 +5,9 @@
 
 use crate::Io;
 use crate::cli::{InitArgs, RelayArgs};
-use crate::commands::{Context, now_rfc3339};
+use crate::commands::Context;
 use crate::error::{Error, Result};
-use crate::keys::{DeviceIdentity, RoomKey};
+use crate::keys::DeviceIdentity;
 use crate::output::{note, warn};
 use crate::paths::write_private;
 use crate::settings::{Profile, Profiles, RelayTarget};
@@ -106,46 +106,20 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         }
     }
 
-    let created = now_rfc3339();
     let identity = args
         .identity
         .clone()
         .or(old.identity.clone())
         .unwrap_or_else(|| ctx.dirs.identity_file());
-    if !identity.exists() {
-        write_private(
-            &identity,
-            DeviceIdentity::generate()
-                .to_file_contents(&created)
-                .as_bytes(),
-            false,
-        )?;
-        note(
-            io.stderr,
-            &format!("created device identity {}", identity.display()),
-        );
-    }
+    crate::commands::ensure_identity(&identity, io)?;
     let legacy = args.legacy || old.legacy;
     let room_key = args
         .room_key
         .clone()
         .or(old.room_key.clone())
         .or_else(|| (!legacy).then(|| ctx.dirs.room_key_file()));
-    if let Some(k) = &room_key
-        && !k.exists()
-    {
-        write_private(
-            k,
-            RoomKey::generate().to_file_contents(&created).as_bytes(),
-            false,
-        )?;
-        note(
-            io.stderr,
-            &format!(
-                "created room key {} (share it with the room's members)",
-                k.display()
-            ),
-        );
+    if let Some(k) = &room_key {
+        crate::commands::ensure_room_key(k, io)?;
     }
     let profile = Profile {
         relay: Some(relay),

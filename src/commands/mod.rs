@@ -198,6 +198,50 @@ pub fn read_text(io: &mut Io<'_>, limit: usize) -> Result<String> {
     String::from_utf8(buf).map_err(|_| Error::Usage("input is not valid UTF-8 text".into()))
 }
 
+/// Creates a device identity at `path` unless one is there (keys are never replaced).
+///
+/// # Errors
+///
+/// Write errors.
+pub fn ensure_identity(path: &Path, io: &mut Io<'_>) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let contents = DeviceIdentity::generate().to_file_contents(&now_rfc3339());
+    paths::write_private(path, contents.as_bytes(), false)?;
+    crate::output::note(
+        io.stderr,
+        &format!("created device identity {}", path.display()),
+    );
+    Ok(())
+}
+
+/// Creates a room key at `path` unless one is there (keys are never replaced).
+///
+/// # Errors
+///
+/// Write errors.
+pub fn ensure_room_key(path: &Path, io: &mut Io<'_>) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    paths::write_private(
+        path,
+        RoomKey::generate()
+            .to_file_contents(&now_rfc3339())
+            .as_bytes(),
+        false,
+    )?;
+    crate::output::note(
+        io.stderr,
+        &format!(
+            "created room key {} (share it with the room's members)",
+            path.display()
+        ),
+    );
+    Ok(())
+}
+
 /// Current UTC time in the envelope's format.
 pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

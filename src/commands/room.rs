@@ -348,19 +348,7 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .identity
         .clone()
         .unwrap_or_else(|| ctx.dirs.identity_file());
-    if !identity_path.exists() {
-        write_private(
-            &identity_path,
-            DeviceIdentity::generate()
-                .to_file_contents(&now_rfc3339())
-                .as_bytes(),
-            false,
-        )?;
-        note(
-            io.stderr,
-            &format!("created device identity {}", identity_path.display()),
-        );
-    }
+    crate::commands::ensure_identity(&identity_path, io)?;
     let identity = DeviceIdentity::load(&identity_path)?;
     let profile_name = a.profile.clone().unwrap_or_else(|| {
         inv.room

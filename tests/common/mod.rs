@@ -113,3 +113,17 @@ pub fn ok(out: std::process::Output, what: &str) -> String {
     );
     String::from_utf8(out.stdout).expect("utf8")
 }
+
+/// Two members sharing a room key: alice (who made it) and bob.
+pub fn members() -> (Home, Home) {
+    let alice = Home::new();
+    alice.keys();
+    let bob = Home::new();
+    bob.cmd().arg("keygen").assert().success();
+    std::fs::copy(
+        alice.config().join("room.key"),
+        bob.config().join("room.key"),
+    )
+    .expect("share the room key");
+    (alice, bob)
+}

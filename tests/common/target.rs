@@ -99,3 +99,12 @@ pub fn start_embedded(
     })
     .expect("relay")
 }
+
+/// `ftpchat ARGS --relay URL --room ROOM` as `home`, with the embedded relay's password.
+pub fn at(home: &Home, url: &str, room: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut c = home.cmd();
+    c.args(args)
+        .args(["--relay", url, "--room", room])
+        .env("FTPCHAT_PASSWORD", "relay-pw");
+    c
+}
