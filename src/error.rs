@@ -209,6 +209,12 @@ impl Error {
             Error::Relay { timeout: true, .. } => {
                 Some("the relay stopped answering; check it is up, or raise --io-timeout".into())
             }
+            Error::Relay { reason, .. } if reason.starts_with("452") || reason.starts_with("552") => Some(
+                "the relay is out of storage space (or over its quota); free space on it and run again".into(),
+            ),
+            Error::Refused { reply, .. } if reply.starts_with("552") => Some(
+                "the relay is out of storage space (or over its quota); free space on it and run again".into(),
+            ),
             Error::Relay { .. } => Some("check the relay URL and that the server is running".into()),
             Error::Queued { source, .. } => Some(match source.hint() {
                 Some(h) => format!("{h}; the next `send`, `push` or `outbox flush` delivers the queue"),

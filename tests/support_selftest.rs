@@ -508,6 +508,32 @@ fn proxy_stall_times_out_reads() {
 }
 
 #[test]
+fn proxy_throttle_slows_transfers_until_lifted() {
+    let Some(server) = plain_server() else { return };
+    let proxy = FaultProxy::for_server(&server);
+    let body = pattern(40_000);
+    server.write_file("t.bin", &body);
+    let mut ftp = plain_client(&server, proxy.addr(), TIMEOUT);
+    proxy.set_throttle(Some(20_000));
+    let started = Instant::now();
+    assert_eq!(ftp.retr_as_buffer("t.bin").unwrap().into_inner(), body);
+    let slow = started.elapsed();
+    assert!(
+        slow >= Duration::from_millis(1500),
+        "throttled RETR took {slow:?}"
+    );
+    proxy.set_throttle(None);
+    let started = Instant::now();
+    assert_eq!(ftp.retr_as_buffer("t.bin").unwrap().into_inner(), body);
+    let fast = started.elapsed();
+    assert!(
+        fast < Duration::from_millis(1000),
+        "unthrottled RETR took {fast:?}"
+    );
+    ftp.quit().unwrap();
+}
+
+#[test]
 fn proxy_stall_mid_transfer_then_resume() {
     let Some(server) = plain_server() else { return };
     let proxy = FaultProxy::for_server(&server);

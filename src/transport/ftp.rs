@@ -132,9 +132,15 @@ fn reply_code(resp: &suppaftp::types::Response) -> u32 {
     }
 }
 
+/// The server's last reply line, with its code (e.g. "452 Insufficient storage space").
 fn reply_text(resp: &suppaftp::types::Response) -> String {
     let text = String::from_utf8_lossy(&resp.body);
-    crate::output::sanitize(text.lines().last().unwrap_or_default().trim())
+    let line = crate::output::sanitize(text.lines().last().unwrap_or_default().trim());
+    if line.starts_with(|c: char| c.is_ascii_digit()) {
+        line
+    } else {
+        format!("{} {line}", reply_code(resp))
+    }
 }
 
 impl Connection {
@@ -741,14 +747,14 @@ fn map_ftp(host: &str, what: &str, e: FtpError) -> Error {
                 Error::Relay {
                     host: host.to_string(),
                     what: what.to_string(),
-                    reason: format!("{code} {}", reply_text(&r)),
+                    reason: reply_text(&r),
                     timeout: false,
                 }
             } else {
                 Error::Refused {
                     host: host.to_string(),
                     what: what.to_string(),
-                    reply: format!("{code} {}", reply_text(&r)),
+                    reply: reply_text(&r),
                 }
             }
         }

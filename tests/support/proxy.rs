@@ -27,6 +27,8 @@ const STALL_TICK: Duration = Duration::from_millis(2);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long `cut_all` waits for the cut sockets to actually be closed.
 const CUT_WAIT: Duration = Duration::from_secs(2);
+/// A throttled link forwards one slice of its rate per tick.
+const THROTTLE_TICK: Duration = Duration::from_millis(10);
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -87,6 +89,8 @@ struct Shared {
     shutdown: AtomicBool,
     down: AtomicBool,
     stall: AtomicBool,
+    /// Bytes per second per direction of each link (0: unthrottled).
+    throttle: AtomicU64,
     /// Held (read) around every forwarding write; `set_stall(true)` takes it (write) so that
     /// nothing is forwarded once it returns.
     gate: RwLock<()>,
@@ -158,11 +162,23 @@ impl Shared {
                 thread::sleep(STALL_TICK);
                 continue;
             }
-            match to.write(&data[off..]) {
+            let rate = self.throttle.load(SeqCst);
+            let end = if rate == 0 {
+                data.len()
+            } else {
+                let slice = rate.saturating_mul(THROTTLE_TICK.as_millis() as u64) / 1000;
+                off.saturating_add(usize::try_from(slice.max(1)).unwrap_or(usize::MAX))
+                    .min(data.len())
+            };
+            match to.write(&data[off..end]) {
                 Ok(0) => return false,
                 Ok(n) => off += n,
                 Err(e) if is_transient(&e) => {}
                 Err(_) => return false,
+            }
+            drop(gate);
+            if rate != 0 {
+                thread::sleep(THROTTLE_TICK);
             }
         }
         true
@@ -459,6 +475,7 @@ impl FaultProxy {
             shutdown: AtomicBool::new(false),
             down: AtomicBool::new(false),
             stall: AtomicBool::new(false),
+            throttle: AtomicU64::new(0),
             gate: RwLock::new(()),
             cut_data_after: Mutex::new(None),
             control_accepted: AtomicUsize::new(0),
@@ -544,6 +561,15 @@ impl FaultProxy {
         }
     }
 
+    /// Slow link: limit every connection (control and data, open and new) to about
+    /// `bytes_per_sec` in each direction; `None` lifts the limit. Cuts, stalls and shutdown
+    /// still act at once on a throttled link.
+    pub fn set_throttle(&self, bytes_per_sec: Option<u64>) {
+        self.shared
+            .throttle
+            .store(bytes_per_sec.map_or(0, |b| b.max(1)), SeqCst);
+    }
+
     /// The next data connection (only that one) is reset after forwarding `bytes` bytes
     /// (both directions counted together; `Some(0)` resets it as soon as it is accepted).
     /// `None` cancels a pending cut.
@@ -578,6 +604,7 @@ impl Drop for FaultProxy {
     fn drop(&mut self) {
         self.shared.shutdown.store(true, SeqCst);
         self.shared.stall.store(false, SeqCst);
+        self.shared.throttle.store(0, SeqCst);
         self.shared.cut_all(false);
         // Wake the blocking accepts.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
