@@ -30,7 +30,7 @@ pub const BLOB_DIR: &str = "blobs";
 pub const DEFAULT_MAX: u64 = 100 * 1024 * 1024;
 
 /// What an attachment record says.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Attachment {
     /// The file's name as sent (untrusted when read: see [`safe_name`]).
     pub name: String,
@@ -45,6 +45,18 @@ pub struct Attachment {
     /// Text sent with the file.
     #[serde(default)]
     pub text: String,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("name", &self.name)
+            .field("size", &self.size)
+            .field("sha256", &self.sha256)
+            .field("blob", &self.blob)
+            .field("key", &"[redacted]")
+            .finish_non_exhaustive()
+    }
 }
 
 /// An encrypted file ready to upload.

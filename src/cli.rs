@@ -149,7 +149,8 @@ pub struct RoomCreateArgs {
 /// `ftpchat room join`
 #[derive(Debug, Args)]
 pub struct RoomJoinArgs {
-    /// The invite string (ftpchat-invite1:...); read from stdin when "-".
+    /// The invite string (ftpchat-invite1:...), or "-" to read it from stdin (better: an
+    /// invite is a secret, and arguments are visible to other users of the machine).
     #[arg(value_name = "INVITE")]
     pub invite: String,
     /// Profile to store the room in [default: a new profile named after the room].

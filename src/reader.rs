@@ -133,6 +133,12 @@ impl Reader {
         }
     }
 
+    /// Whether the room has an owner but its roster was never read from the start (the
+    /// owner's feed is missing or incomplete): senders could not be judged.
+    pub fn roster_incomplete(&self) -> bool {
+        self.roster.is_some() && !self.roster_complete
+    }
+
     /// The roster, if it was replayed from the start.
     pub fn complete_roster(&self) -> Option<Roster> {
         self.roster_complete

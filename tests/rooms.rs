@@ -844,7 +844,7 @@ fn verify_names_a_same_size_rewrite_behind_a_read_cursor() {
 // 4. The descriptor.
 
 #[test]
-fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_ignore_it() {
+fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_refuse_it() {
     let t = Target::embedded();
     let (room, bob) = tamper_room(&t);
     let key = room.room_key(&room.owner);
@@ -869,21 +869,27 @@ fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_ignore_it() {
     room.assert_finding(
         "descriptor: descriptor signed by someone other than the room owner you pinned (forged)",
     );
-    // Senders are not redirected to mallory's key.
-    room.send(&bob, "after the forged descriptor");
-    let w = room.watch(&room.owner);
+    // Senders are neither redirected to mallory's key nor left writing to a key that may
+    // have been rotated: they refuse until the descriptor checks out again.
+    let before = read_lines(&room.feed_file(&bob));
+    let refused = room.run(&bob, &["send", "after the forged descriptor"]);
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
     assert!(
-        find(&w.json(), "after the forged descriptor").is_some(),
+        refused.stderr.contains("does not check out"),
         "{}",
-        w.stderr
+        refused.stderr
     );
-    let line = read_lines(&room.feed_file(&bob))
-        .pop()
-        .expect("bob's last line");
+    assert_eq!(
+        read_lines(&room.feed_file(&bob)),
+        before,
+        "nothing was written"
+    );
     let mut theirs = RoomKey::generate();
     theirs.add_identity(hers);
-    let rec = ftpchat::record::parse_line(&line).expect("line");
-    assert!(ftpchat::record::open(&rec, &[theirs]).is_err());
+    for line in &before {
+        let rec = ftpchat::record::parse_line(line).expect("line");
+        assert!(ftpchat::record::open(&rec, std::slice::from_ref(&theirs)).is_err());
+    }
 
     // The same summary claiming the real owner, but signed by mallory.
     let claims_owner = ftpchat::roster::Descriptor {
@@ -993,4 +999,14 @@ fn a_removed_member_cannot_post_as_a_member_with_a_backdated_clock() {
     );
     let v = room.verify(&room.owner);
     v.code(1, "verify with a post by a removed member");
+}
+
+#[test]
+fn verify_names_a_withheld_owner_feed() {
+    let t = Target::embedded();
+    let (room, _bob) = tamper_room(&t);
+    // The relay withholds the owner's feed (the roster): nobody can be judged a member,
+    // and that must not pass as a clean audit.
+    std::fs::remove_file(room.feed_file(&room.owner)).expect("remove the owner's feed");
+    room.assert_finding("the roster could not be read");
 }

@@ -121,6 +121,16 @@ pub fn save_attachment(
     if m.kind.as_deref() != Some(crate::attachment::KIND) || !m.verified {
         return Ok(None);
     }
+    if matches!(m.roster, Some("unknown" | "removed")) {
+        return Err(Error::Usage(format!(
+            "not downloading a file from a sender who is {} in the room's roster",
+            if m.roster == Some("unknown") {
+                "not a member"
+            } else {
+                "removed"
+            }
+        )));
+    }
     let a: crate::attachment::Attachment =
         serde_json::from_str(m.body.as_deref().unwrap_or_default())
             .map_err(|e| Error::Usage(format!("malformed attachment record: {e}")))?;

@@ -329,8 +329,10 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .and_then(unb64)
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or_else(bad)?;
-    let key = RoomKey::parse(&inv.keys.join("\n"), "invite")?;
-    let mut key = key;
+    let mut key = RoomKey::parse(&inv.keys.join("\n"), "invite")?;
+    if crate::keys::parse_verifying_key(&inv.owner).is_none() {
+        return Err(Error::Usage("the invite's owner key is malformed".into()));
+    }
     key.set_owner(&inv.owner);
     crate::transport::url::RelayUrl::parse(&inv.relay)?;
     let key_path = ctx
@@ -338,11 +340,33 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .config
         .join("rooms")
         .join(format!("{}.key", key.room_id()));
-    write_private(
-        &key_path,
-        key.to_file_contents(&now_rfc3339()).as_bytes(),
-        true,
-    )?;
+    if key_path.exists() {
+        // Joining again keeps the keys already learned (later epochs), but a different
+        // owner means a different room under the same id: refuse.
+        let old = RoomKey::load(&key_path)?;
+        if old.owner().is_some_and(|o| o != inv.owner) {
+            return Err(Error::Usage(format!(
+                "{} already holds this room with another owner; not replacing it",
+                key_path.display()
+            )));
+        }
+        for identity in key.identities() {
+            let mut merged = RoomKey::load(&key_path)?;
+            merged.add_identity(identity.clone());
+            merged.set_owner(&inv.owner);
+            write_private(
+                &key_path,
+                merged.to_file_contents(&now_rfc3339()).as_bytes(),
+                true,
+            )?;
+        }
+    } else {
+        write_private(
+            &key_path,
+            key.to_file_contents(&now_rfc3339()).as_bytes(),
+            false,
+        )?;
+    }
     let identity_path = a
         .identity
         .identity
@@ -573,13 +597,19 @@ pub fn sync_before_send(
     if key.owner().is_none() {
         return Ok(());
     }
+    // Fail closed: without a descriptor signed by the pinned owner we cannot know the
+    // room key was not rotated, and writing to an old key would let removed members read.
+    let refuse = |why: String| {
+        Error::Usage(format!(
+            "the room's descriptor (room.age) {why}; not sending, since the room key may have been \
+             rotated (`ftpchat verify` shows what is wrong)"
+        ))
+    };
     let Some(bytes) = conn.retrieve(&target.dir, roster::DESCRIPTOR_FILE, 0)? else {
-        return Ok(());
+        return Err(refuse("is missing on the relay".into()));
     };
-    let Ok(desc) = roster::open_descriptor(&bytes, &key) else {
-        // An unreadable or forged descriptor is `verify`'s business; keep the local key.
-        return Ok(());
-    };
+    let desc = roster::open_descriptor(&bytes, &key)
+        .map_err(|e| refuse(format!("does not check out: {e}")))?;
     if desc.current == key.current_recipient().to_string()
         || key
             .recipients()

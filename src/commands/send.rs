@@ -130,9 +130,17 @@ fn room_key_path(sender: &crate::cli::SenderArgs, ctx: &Context<'_>) -> Option<s
     if sender.recipient.is_some() || sender.recipients_file.is_some() {
         return None;
     }
+    // The same file `Context::room_keys` picks: flag or environment, the default
+    // profile's, or room.key.
     sender
         .room_key
         .clone()
+        .or_else(|| {
+            crate::settings::Profiles::load(ctx)
+                .ok()
+                .and_then(|p| p.pick(None).ok().flatten())
+                .and_then(|(_, p)| p.room_key)
+        })
         .or_else(|| Some(ctx.dirs.room_key_file()))
 }
 

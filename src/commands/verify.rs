@@ -134,7 +134,12 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             },
         }
         for (feed, f) in fetched {
-            for s in f.skipped {
+            // A cut-off append repeated whole is the writer's repair working, not a finding.
+            for s in f
+                .skipped
+                .into_iter()
+                .filter(|s| !s.contains("cut off and then repeated whole"))
+            {
                 findings.push(Finding {
                     scope: format!("feed {feed}"),
                     finding: s,
@@ -207,6 +212,14 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             }
         }
         summaries.push(s);
+    }
+    if reader.roster_incomplete() {
+        findings.push(Finding {
+            scope: "roster".into(),
+            finding: "the room owner's feed is missing or does not start at its first record: \
+                      the roster could not be read, so no sender could be checked against it"
+                .into(),
+        });
     }
     if let Some(p) = key_files.first() {
         save_learned(p, &mut reader)?;

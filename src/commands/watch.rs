@@ -306,6 +306,7 @@ impl Exec<'_> {
                 "FTPCHAT_MSG_VERIFIED",
                 Some(if m.verified { "1" } else { "0" }.to_string()),
             ),
+            ("FTPCHAT_MSG_ROSTER", m.roster.map(str::to_string)),
         ];
         for (k, v) in fields {
             c.env(k, v.unwrap_or_default());

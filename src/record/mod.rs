@@ -76,7 +76,13 @@ pub enum SealError {
 ///
 /// [`SealError::BadName`].
 pub fn check_name(name: &str) -> Result<(), SealError> {
-    if name.is_empty() || name.len() > MAX_NAME || name.chars().any(char::is_control) {
+    // Control characters, and the invisible or direction-changing format characters that
+    // could make one name look like another.
+    let deceptive = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+    if name.is_empty()
+        || name.len() > MAX_NAME
+        || name.chars().any(|c| c.is_control() || deceptive(c))
+    {
         return Err(SealError::BadName);
     }
     Ok(())
@@ -107,11 +113,12 @@ pub fn seal(
     plaintext.extend_from_slice(b64(&signature.to_bytes()).as_bytes());
     let ciphertext = age::encrypt(recipient, &plaintext).expect("x25519 encryption cannot fail");
     let feed = feed_pseudonym(&room, &signer.verifying_key());
-    Ok(format!(
-        "{TAG}.{feed}.{}.{}",
-        envelope.seq,
-        b64(&ciphertext)
-    ))
+    let line = format!("{TAG}.{feed}.{}.{}", envelope.seq, b64(&ciphertext));
+    if line.len() > MAX_LINE {
+        // Readers refuse longer lines; never write one.
+        return Err(SealError::TooLarge(envelope.body.len()));
+    }
+    Ok(line)
 }
 
 fn signing_input(envelope: &[u8]) -> Vec<u8> {
