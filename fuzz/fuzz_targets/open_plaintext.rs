@@ -66,7 +66,8 @@ fn sealed(data: &[u8]) -> arbitrary::Result<()> {
         }
         Err(e) => {
             assert!(!should_open, "a sealed record failed to open: {e} {env:?}");
-            if env.from == me && env.room != room_id {
+            // The version is checked before the room, so WrongRoom needs a v1 envelope.
+            if env.from == me && env.room != room_id && env.v == 1 {
                 assert!(matches!(e, OpenError::WrongRoom { .. }), "{e}");
             }
         }
