@@ -388,6 +388,25 @@ impl Bench<'_> {
             .collect()
     }
 
+    /// CPU of every process of the relay (vsftpd) instance now, with reaped children.
+    fn relay_cpu(&self) -> sys::CpuSample {
+        sys::sample(&self.server.processes())
+    }
+
+    /// Waits (at most `limit`) until the relay has no session process left (only its
+    /// listener), so that the CPU of the sessions that ended is in the listener's cutime.
+    fn wait_sessions_gone(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.server.processes().len() > 1 && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Relay CPU seconds between two samples.
+    fn cpu_between(&self, a: &sys::CpuSample, b: &sys::CpuSample) -> f64 {
+        sys::delta(a, b, self.ctx.clk_tck).best()
+    }
+
     /// Creates the directory `rel` on the relay's disk, owned by the FTP user.
     fn mkdir(&self, rel: &str) {
         fs::create_dir_all(self.server.path(rel)).expect("create room directory");
@@ -1048,9 +1067,15 @@ fn part1_send_vs_curl(ctx: &Ctx) {
     let mut send_cmds = Vec::new();
     let mut curl_cmds = Vec::new();
     let (mut send_fail, mut curl_fail) = (0, 0);
+    let (mut send_cpu, mut curl_cpu) = (0.0, 0.0);
+    b.wait_sessions_gone(Duration::from_secs(5));
     for i in 1..=SEND_RUNS {
         let c0 = b.commands().len();
+        let r0 = b.relay_cpu();
         let (t, out) = sender.send(&b, room, &body(i));
+        b.wait_sessions_gone(Duration::from_secs(5));
+        let r1 = b.relay_cpu();
+        send_cpu += b.cpu_between(&r0, &r1);
         if !out.status.success() {
             send_fail += 1;
             eprintln!(
@@ -1063,6 +1088,8 @@ fn part1_send_vs_curl(ctx: &Ctx) {
         let c1 = cmds.len();
         send_cmds.push(verbs(&cmds[c0..c1]));
         let (t, out) = curl();
+        b.wait_sessions_gone(Duration::from_secs(5));
+        curl_cpu += b.cpu_between(&r1, &b.relay_cpu());
         if !out.status.success() {
             curl_fail += 1;
             eprintln!(
@@ -1095,9 +1122,9 @@ fn part1_send_vs_curl(ctx: &Ctx) {
     let s = sorted(send_t);
     let c = sorted(curl_t);
     let mut rows = Vec::new();
-    for (name, v, fails, seqs) in [
-        ("ftpchat send", &s, send_fail, &send_cmds),
-        ("curl --append", &c, curl_fail, &curl_cmds),
+    for (name, v, fails, seqs, cpu) in [
+        ("ftpchat send", &s, send_fail, &send_cmds, send_cpu),
+        ("curl --append", &c, curl_fail, &curl_cmds, curl_cpu),
     ] {
         let (seq, n) = usual_sequence(seqs);
         rows.push(vec![
@@ -1107,6 +1134,7 @@ fn part1_send_vs_curl(ctx: &Ctx) {
             ms(v[0]),
             ms(v[v.len() - 1]),
             fails.to_string(),
+            format!("{:.1} ms", cpu * 1e3 / SEND_RUNS as f64),
             format!(
                 "{} ({seq}; {n} of {} runs)",
                 seq.split_whitespace().count(),
@@ -1122,6 +1150,7 @@ fn part1_send_vs_curl(ctx: &Ctx) {
             "min",
             "max",
             "failures",
+            "relay CPU per run (mean)",
             "FTP commands per run",
         ],
         &rows,
@@ -1833,6 +1862,8 @@ fn room_contents(b: &Bench, reader: &Home, room: &str) -> (Vec<String>, usize, S
 
 /// Result of one concurrent-senders run.
 struct Burst {
+    /// Relay (vsftpd) CPU seconds used by the burst's sessions.
+    relay_cpu: f64,
     wall: Duration,
     sent: usize,
     failed: usize,
@@ -1843,15 +1874,28 @@ impl Burst {
     fn rate(&self) -> f64 {
         self.sent as f64 / self.wall.as_secs_f64()
     }
+
+    /// Relay CPU per message, and the relay's average share of all cores during the burst.
+    fn relay_cpu_cell(&self) -> String {
+        let cores = thread::available_parallelism().map_or(2, |n| n.get()) as f64;
+        format!(
+            "{:.1} ms ({:.0}% of {cores} cores)",
+            self.relay_cpu * 1e3 / self.sent.max(1) as f64,
+            self.relay_cpu * 100.0 / self.wall.as_secs_f64() / cores
+        )
+    }
 }
 
 /// `senders` threads, each running `per` sequential commands made by `make(sender, msg)`.
 fn burst(
+    b: &Bench,
     senders: usize,
     per: usize,
     make: &(dyn Fn(usize, usize) -> Command + Sync),
     what: &str,
 ) -> Burst {
+    b.wait_sessions_gone(Duration::from_secs(10));
+    let r0 = b.relay_cpu();
     let (wall, results) = concurrently(senders, |s| {
         let mut out = Vec::with_capacity(per);
         for m in 0..per {
@@ -1867,8 +1911,11 @@ fn burst(
         }
         out
     });
+    b.wait_sessions_gone(Duration::from_secs(10));
+    let relay_cpu = b.cpu_between(&r0, &b.relay_cpu());
     let flat: Vec<(Duration, bool)> = results.into_iter().flatten().collect();
     Burst {
+        relay_cpu,
         wall,
         sent: flat.len(),
         failed: flat.iter().filter(|(_, ok)| !ok).count(),
@@ -1911,7 +1958,7 @@ fn part4_throughput(ctx: &Ctx) {
                 .args(["--name", &format!("s{s:03}"), &body(r, s, m)]);
             c
         };
-        let f = burst(TP_SENDERS, TP_PER_SENDER, &make, "ftpchat send");
+        let f = burst(&b, TP_SENDERS, TP_PER_SENDER, &make, "ftpchat send");
         let (bodies, lines, status) = room_contents(&b, &reader, room);
         let want: BTreeSet<String> = (0..TP_SENDERS)
             .flat_map(|s| (0..TP_PER_SENDER).map(move |m| (s, m)))
@@ -1931,6 +1978,7 @@ fn part4_throughput(ctx: &Ctx) {
             format!("{:.1}", f.rate()),
             ms(pct(&f.per_send, 0.5)),
             ms(pct(&f.per_send, 0.99)),
+            f.relay_cpu_cell(),
             format!(
                 "{} verified of {lines} lines, {lost} lost, {dups} duplicates ({status})",
                 got.len()
@@ -1947,7 +1995,7 @@ fn part4_throughput(ctx: &Ctx) {
                 .arg(b.curl_url_via(proxies[s % SPREAD].port, &format!("{dir}/s{s:03}.dat")));
             c
         };
-        let c = burst(TP_SENDERS, TP_PER_SENDER, &make, "curl --append");
+        let c = burst(&b, TP_SENDERS, TP_PER_SENDER, &make, "curl --append");
         let appended: u64 = (0..TP_SENDERS)
             .map(|s| {
                 fs::metadata(b.server.path(&format!("{dir}/s{s:03}.dat"))).map_or(0, |m| m.len())
@@ -1964,6 +2012,7 @@ fn part4_throughput(ctx: &Ctx) {
             format!("{:.1}", c.rate()),
             ms(pct(&c.per_send, 0.5)),
             ms(pct(&c.per_send, 0.99)),
+            c.relay_cpu_cell(),
             format!(
                 "{appended} bytes in all = {records} records of {} B, {c_lost} lost",
                 record.len()
@@ -1982,6 +2031,7 @@ fn part4_throughput(ctx: &Ctx) {
             "messages/s",
             "per message p50",
             "p99",
+            "relay CPU per message",
             "on the relay",
         ],
         &rows,
@@ -2239,10 +2289,7 @@ fn crypto_section(ctx: &Ctx) {
                 Some(r <= 1.5),
             );
             if let Some(v) = rate {
-                ctx.keep(
-                    "crypto-rate",
-                    format!("{v:.0} records/s (one core, in process)"),
-                );
+                ctx.keep("crypto-rate", format!("{v:.0} records/s"));
             }
         }
         None => ctx.target(
@@ -2318,6 +2365,15 @@ fn comparison_section(ctx: &Ctx) {
             "send rate, 20 concurrent writers x 10".into(),
             k("rate-ftpchat"),
             format!("APPE: {}; RETR+STOR: {}", k("rate-appe"), k("rate-stor")),
+        ],
+        vec![
+            "relay CPU per message sent, 20 concurrent writers".into(),
+            k("relay-cpu-ftpchat"),
+            format!(
+                "APPE: {}; RETR+STOR: {}",
+                k("relay-cpu-appe"),
+                k("relay-cpu-stor")
+            ),
         ],
         vec![
             "delivery latency, 1 reader".into(),

@@ -161,7 +161,7 @@ pub(crate) fn part5_legacy(ctx: &Ctx) {
             .args(["--name", &format!("s{s:02}"), &msg(s, m)]);
         c
     };
-    let f = burst(WRITERS, PER_WRITER, &make, "ftpchat send");
+    let f = burst(&b, WRITERS, PER_WRITER, &make, "ftpchat send");
     let (bodies, lines, status) = room_contents(&b, &reader, room);
     let got: BTreeSet<&String> = bodies.iter().collect();
     let lost = (0..WRITERS)
@@ -170,12 +170,14 @@ pub(crate) fn part5_legacy(ctx: &Ctx) {
         .count();
     ctx.keep("loss-ftpchat", format!("{lost} of {total}"));
     ctx.keep("rate-ftpchat", format!("{:.1} messages/s", f.rate()));
+    ctx.keep("relay-cpu-ftpchat", f.relay_cpu_cell());
     rows.push(vec![
         "ftpchat send (own feed per writer, APPE)".into(),
         f.sent.to_string(),
         f.failed.to_string(),
         secs(f.wall),
         format!("{:.1}", f.rate()),
+        f.relay_cpu_cell(),
         format!("{lines} records ({status})"),
         got.len().to_string(),
         lost.to_string(),
@@ -198,7 +200,7 @@ pub(crate) fn part5_legacy(ctx: &Ctx) {
         } else {
             "legacy APPE"
         };
-        let r = burst(WRITERS, PER_WRITER, &make, what);
+        let r = burst(&b, WRITERS, PER_WRITER, &make, what);
         let data = fs::read(b.server.path(&file)).unwrap_or_default();
         let (lines, ok, _) = legacy_decode(&b, &pass.path, data.clone(), false);
         let lost = total.saturating_sub(ok);
@@ -208,6 +210,7 @@ pub(crate) fn part5_legacy(ctx: &Ctx) {
             &format!("rate-{key}"),
             format!("{:.1} messages/s", r.rate()),
         );
+        ctx.keep(&format!("relay-cpu-{key}"), r.relay_cpu_cell());
         if !stor {
             // Keep the file: its lines feed the decode-rate figure below.
             fs::write(b.ctx.tmp.path().join("appe-chat.txt"), &data).expect("keep chat file");
@@ -222,6 +225,7 @@ pub(crate) fn part5_legacy(ctx: &Ctx) {
             r.failed.to_string(),
             secs(r.wall),
             format!("{:.1}", r.rate()),
+            r.relay_cpu_cell(),
             format!("{lines} lines"),
             ok.to_string(),
             format!("{lost}{}", if lost > 0 { " **lost**" } else { "" }),
@@ -234,6 +238,7 @@ pub(crate) fn part5_legacy(ctx: &Ctx) {
             "failed sends",
             "wall",
             "messages/s",
+            "relay CPU per message",
             "in the room",
             "readable",
             "lost",

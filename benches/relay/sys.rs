@@ -73,7 +73,7 @@ pub fn sample(pids: &[u32]) -> CpuSample {
 }
 
 /// CPU used between two samples, the interval, and how many processes of the first sample
-/// were gone at the second or new (counted from 0).
+/// were gone at the second or new.
 ///
 /// `tick_secs`: utime+stime+cutime+cstime (10 ms resolution): a process that ends inside the
 /// interval is counted in its parent's cutime once reaped. `sched_secs`: the same with the
@@ -90,43 +90,50 @@ pub struct CpuDelta {
 }
 
 pub fn delta(a: &CpuSample, b: &CpuSample, clk_tck: f64) -> CpuDelta {
-    let mut ticks = 0u64;
-    let mut child_ticks = 0u64;
-    let mut ns = Some(0u64);
-    let (mut gone, mut new) = (0, 0);
-    for (pid, end) in &b.by_pid {
-        let start = match a.by_pid.get(pid) {
-            Some(s) => *s,
-            None => {
-                new += 1;
-                Cpu {
-                    ticks: 0,
-                    child_ticks: 0,
-                    ns: Some(0),
-                }
-            }
-        };
-        ticks += end.ticks.saturating_sub(start.ticks);
-        child_ticks += end.child_ticks.saturating_sub(start.child_ticks);
-        ns = match (ns, end.ns, start.ns) {
-            (Some(acc), Some(e), Some(s)) => Some(acc + e.saturating_sub(s)),
-            _ => None,
-        };
-    }
-    for pid in a.by_pid.keys() {
-        if !b.by_pid.contains_key(pid) {
-            gone += 1;
-        }
-    }
+    // Totals over the processes alive at each instant, each with its reaped children: a
+    // process that ends in between moves from "alive" to its parent's cutime+cstime.
+    let ticks = |s: &CpuSample| -> f64 {
+        s.by_pid
+            .values()
+            .map(|c| (c.ticks + c.child_ticks) as f64)
+            .sum::<f64>()
+            / clk_tck
+    };
+    let sched = |s: &CpuSample| -> Option<f64> {
+        s.by_pid
+            .values()
+            .map(|c| Some(c.ns? as f64 / 1e9 + c.child_ticks as f64 / clk_tck))
+            .sum()
+    };
+    let gone = a
+        .by_pid
+        .keys()
+        .filter(|p| !b.by_pid.contains_key(p))
+        .count();
+    let new = b
+        .by_pid
+        .keys()
+        .filter(|p| !a.by_pid.contains_key(p))
+        .count();
     CpuDelta {
-        tick_secs: (ticks + child_ticks) as f64 / clk_tck,
-        sched_secs: ns.map(|n| n as f64 / 1e9 + child_ticks as f64 / clk_tck),
+        tick_secs: (ticks(b) - ticks(a)).max(0.0),
+        sched_secs: match (sched(a), sched(b)) {
+            (Some(x), Some(y)) => Some((y - x).max(0.0)),
+            _ => None,
+        },
         wall: match (a.at, b.at) {
             (Some(x), Some(y)) => y.duration_since(x),
             _ => Duration::ZERO,
         },
         gone,
         new,
+    }
+}
+
+impl CpuDelta {
+    /// The finer figure: schedstat-based when available, else ticks.
+    pub fn best(&self) -> f64 {
+        self.sched_secs.unwrap_or(self.tick_secs)
     }
 }
 
