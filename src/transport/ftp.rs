@@ -778,7 +778,8 @@ fn listing_shaped(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or_default();
     let unix = first.len() >= 10
         && first.starts_with(['-', 'd', 'l', 'c', 'b', 'p', 's'])
-        && first[1..10].bytes().all(|b| b"rwxsStTl-".contains(&b));
+        // Bytes, not a str slice: a hostile reply may put a multi-byte character there.
+        && first.as_bytes().get(1..10).is_some_and(|m| m.iter().all(|b| b"rwxsStTl-".contains(b)));
     unix || parse_list_line(line).is_some()
         || line.eq_ignore_ascii_case("total 0")
         || line.starts_with("total ")
@@ -975,6 +976,12 @@ mod tests {
             None
         );
         assert_eq!(parse_list_line("total 8"), None);
+        // Found by fuzzing: a multi-byte character at byte 10 of a STAT reply line.
+        assert!(!listing_shaped(
+            "-rwxrwxrw\u{e9} 1 u g 1 Nov 22 02:30 x.log"
+        ));
+        assert!(!listing_shaped("-rwxrwxrw\u{fffd}"));
+        assert!(listing_shaped("-rw-r--r-- 1 u g 1 Nov 22 02:30 x.log"));
         assert_eq!(
             parse_list_line("-rw-r--r--+ 1 ftp 77 Nov 22  2025 acl.log"),
             Some(Entry {
