@@ -229,7 +229,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;outbox;flush' {
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
-            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps://')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')

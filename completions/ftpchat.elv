@@ -216,7 +216,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;outbox;flush'= {
             cand --connect-timeout 'Seconds to wait for a TCP connection'
-            cand --io-timeout 'Seconds to wait for any reply or transfer progress'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
             cand --ca-file 'Trust the certificates in this PEM file for ftps://'
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand -q 'Print only errors on stderr (no notes, warnings or progress)'

@@ -165,7 +165,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l io-timeout -d 'Seconds to wait for any reply or transfer progress' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l ca-file -d 'Trust the certificates in this PEM file for ftps://' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'

@@ -319,6 +319,17 @@ pub struct RelayArgs {
     /// Do not verify the relay's TLS certificate (prints a warning; testing only).
     #[arg(long)]
     pub insecure: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub timeouts: TimeoutArgs,
+    /// The room is a chat file (<room>.txt) of the original FTPChat app.
+    #[arg(long, env = "FTPCHAT_LEGACY")]
+    pub legacy: bool,
+}
+
+/// Network timeouts, shared by every command that talks to a relay.
+#[derive(Debug, Clone, Args)]
+pub struct TimeoutArgs {
     /// Seconds to wait for a TCP connection.
     #[arg(
         long,
@@ -335,9 +346,15 @@ pub struct RelayArgs {
         env = "FTPCHAT_IO_TIMEOUT"
     )]
     pub io_timeout: f64,
-    /// The room is a chat file (<room>.txt) of the original FTPChat app.
-    #[arg(long, env = "FTPCHAT_LEGACY")]
-    pub legacy: bool,
+}
+
+impl Default for TimeoutArgs {
+    fn default() -> Self {
+        TimeoutArgs {
+            connect_timeout: 10.0,
+            io_timeout: 20.0,
+        }
+    }
 }
 
 /// `ftpchat push`
@@ -513,22 +530,9 @@ pub enum OutboxAction {
 /// `ftpchat outbox flush`
 #[derive(Debug, Args)]
 pub struct FlushArgs {
-    /// Seconds to wait for a TCP connection.
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 10.0,
-        env = "FTPCHAT_CONNECT_TIMEOUT"
-    )]
-    pub connect_timeout: f64,
-    /// Seconds to wait for any reply or transfer progress.
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 20.0,
-        env = "FTPCHAT_IO_TIMEOUT"
-    )]
-    pub io_timeout: f64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub timeouts: TimeoutArgs,
     /// Trust the certificates in this PEM file for ftps://.
     #[arg(long, value_name = "FILE", env = "FTPCHAT_CA_FILE")]
     pub ca_file: Option<PathBuf>,

@@ -207,8 +207,8 @@ impl RelayTarget {
                 password,
                 tls,
                 timeouts: Timeouts {
-                    connect: std::time::Duration::from_secs_f64(args.connect_timeout),
-                    io: std::time::Duration::from_secs_f64(args.io_timeout),
+                    connect: std::time::Duration::from_secs_f64(args.timeouts.connect_timeout),
+                    io: std::time::Duration::from_secs_f64(args.timeouts.io_timeout),
                 },
             },
             legacy: args.legacy || profile.as_ref().is_some_and(|p| p.legacy),

@@ -161,8 +161,7 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         room: None,
         ca_file: None,
         insecure: false,
-        connect_timeout: 10.0,
-        io_timeout: 20.0,
+        timeouts: crate::cli::TimeoutArgs::default(),
         legacy: false,
     };
     let target = RelayTarget::resolve(&relay_args, ctx, io.stderr)?;

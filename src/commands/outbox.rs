@@ -132,8 +132,7 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             room: None,
             ca_file: args.ca_file.clone(),
             insecure: false,
-            connect_timeout: args.connect_timeout,
-            io_timeout: args.io_timeout,
+            timeouts: args.timeouts.clone(),
             legacy: true,
         };
         let result = RelayTarget::resolve(&relay_args, ctx, io.stderr).and_then(|t| {
@@ -157,8 +156,7 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             room: None,
             ca_file: args.ca_file.clone(),
             insecure: false,
-            connect_timeout: args.connect_timeout,
-            io_timeout: args.io_timeout,
+            timeouts: args.timeouts.clone(),
             legacy: false,
         };
         let result = RelayTarget::resolve(&relay_args, ctx, io.stderr).and_then(|t| {
