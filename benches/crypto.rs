@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 use age::secrecy::ExposeSecret;
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
-use ftpchat::encoding::b64;
-use ftpchat::keys::{DeviceIdentity, RoomKey};
-use ftpchat::reader::Reader;
-use ftpchat::record::legacy::{Layout, LegacyKey};
-use ftpchat::record::{self, Envelope};
+use ftpchat::protocol::encoding::b64;
+use ftpchat::protocol::keys::{DeviceIdentity, RoomKey};
+use ftpchat::protocol::record::legacy::{Layout, LegacyKey};
+use ftpchat::protocol::record::{self, Envelope};
+use ftpchat::room::reader::Reader;
 use rand_core::RngCore;
 
 /// Records (and legacy lines) per run.
@@ -265,7 +265,8 @@ fn main() {
     let ciphertexts: Vec<Vec<u8>> = lines
         .iter()
         .map(|l| {
-            ftpchat::encoding::unb64(record::parse_line(l).expect("parse").ciphertext).expect("b64")
+            ftpchat::protocol::encoding::unb64(record::parse_line(l).expect("parse").ciphertext)
+                .expect("b64")
         })
         .collect();
     let ciphertext_len = ciphertexts.iter().map(Vec::len).sum::<usize>() as f64 / N as f64;
@@ -409,7 +410,9 @@ fn main() {
                 || (),
                 |()| {
                     for _ in 0..N {
-                        black_box(ftpchat::keys::parse_verifying_key(black_box(&from)));
+                        black_box(ftpchat::protocol::keys::parse_verifying_key(black_box(
+                            &from,
+                        )));
                     }
                 },
             )

@@ -1622,7 +1622,8 @@ fn part3_idle_polls(ctx: &Ctx) {
     ));
     let proxy = sys::RelayProxy::start(b.server.addr(), std::net::Ipv4Addr::LOCALHOST);
     let owner = Home::member(&b, None);
-    let room_key = ftpchat::keys::RoomKey::load(&owner.room_key()).expect("load room key");
+    let room_key =
+        ftpchat::protocol::keys::RoomKey::load(&owner.room_key()).expect("load room key");
     // Rooms: none yet, 1 feed, 100 feeds (one record each), sealed by the library.
     history::generate_room(&b, "bench/idle-1", &room_key, 1, 1);
     history::generate_room(&b, "bench/idle-100", &room_key, 100, 1);
@@ -2208,7 +2209,8 @@ fn part7_footprint(ctx: &Ctx) {
         ctx.keep("rss-watch", format!("{:.1} MiB", kb as f64 / 1024.0));
     }
     // watch catching up a 10,000-message room (sealed by the library), then idle 2 s.
-    let room_key = ftpchat::keys::RoomKey::load(&owner.room_key()).expect("load room key");
+    let room_key =
+        ftpchat::protocol::keys::RoomKey::load(&owner.room_key()).expect("load room key");
     history::generate_room(&b, "bench/rss-10k", &room_key, 10, 1_000);
     let reader = Home::reader(&owner);
     if let Some((kb, n, took)) = watch_rss(

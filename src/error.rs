@@ -167,6 +167,13 @@ impl Error {
         }
     }
 
+    /// Whether the error is worth retrying (network trouble, 4xx replies, timeouts), as
+    /// opposed to a refusal that will repeat (a bad password, 5xx replies, TLS
+    /// verification).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Relay { .. })
+    }
+
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> ExitCode {
         match self {

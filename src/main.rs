@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = ftpchat::cli::Cli::parse();
+    let cli = ftpchat::cli::args::Cli::parse();
     if let Some(secs) = cli.timeout {
         watchdog(secs, &cli.command);
     }
-    let env = ftpchat::Env::from_os();
+    let env = ftpchat::cli::Env::from_os();
     let stdin = io::stdin();
     let stdout = io::stdout();
     let stderr = io::stderr();
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let mut output = io::LineWriter::new(stdout.lock());
     // Not locked for the whole run: the --timeout watchdog must be able to write too.
     let mut errors = stderr;
-    let mut streams = ftpchat::Io {
+    let mut streams = ftpchat::cli::Io {
         stdin: &mut input,
         stdout: &mut output,
         stderr: &mut errors,
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         stdout_tty,
         stderr_tty,
     };
-    let result = ftpchat::run(cli, &env, &mut streams);
+    let result = ftpchat::cli::run(cli, &env, &mut streams);
     let flushed = output.flush();
     match result.and_then(|()| flushed.map_err(|e| ftpchat::Error::io("cannot write", "stdout", e)))
     {
@@ -53,8 +53,8 @@ fn main() -> ExitCode {
 /// `--timeout`: a hard bound on the whole run, for cron. Records `send` and `push` could
 /// not deliver are already journaled, so they stay queued (exit 3). `watch` stops itself
 /// at the deadline; this only catches a step stuck past it.
-fn watchdog(secs: f64, command: &ftpchat::cli::Command) {
-    use ftpchat::cli::Command;
+fn watchdog(secs: f64, command: &ftpchat::cli::args::Command) {
+    use ftpchat::cli::args::Command;
     let (code, grace, what) = match command {
         Command::Send(_) | Command::Push(_) | Command::Outbox(_) => {
             (3, 0.0, "undelivered records stay queued in the outbox")

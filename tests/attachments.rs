@@ -252,10 +252,12 @@ fn hostile_attachment_names_cannot_escape_the_download_directory() {
     );
     // Alice (a member, so her records verify) re-announces the same blob under hostile
     // names, appending properly chained records to her own feed on the relay.
-    let room = ftpchat::keys::RoomKey::load(&alice.config().join("room.key")).expect("room key");
-    let id = ftpchat::keys::DeviceIdentity::load(&alice.config().join("identity.key"))
+    let room =
+        ftpchat::protocol::keys::RoomKey::load(&alice.config().join("room.key")).expect("room key");
+    let id = ftpchat::protocol::keys::DeviceIdentity::load(&alice.config().join("identity.key"))
         .expect("identity");
-    let feed = ftpchat::keys::feed_pseudonym(room.room_id(), &id.signing_key().verifying_key());
+    let feed =
+        ftpchat::protocol::keys::feed_pseudonym(room.room_id(), &id.signing_key().verifying_key());
     let feed_path = t.root.join("h").join(format!("{feed}.log"));
     let first = std::fs::read_to_string(&feed_path)
         .expect("feed")
@@ -263,8 +265,8 @@ fn hostile_attachment_names_cannot_escape_the_download_directory() {
         .next()
         .expect("record")
         .to_string();
-    let opened = ftpchat::record::open(
-        &ftpchat::record::parse_line(&first).expect("line"),
+    let opened = ftpchat::protocol::record::open(
+        &ftpchat::protocol::record::parse_line(&first).expect("line"),
         std::slice::from_ref(&room),
     )
     .expect("open");
@@ -278,14 +280,15 @@ fn hostile_attachment_names_cannot_escape_the_download_directory() {
         (5, "sub/../../x\u{1b}[31m.txt"),
     ] {
         meta["name"] = Value::String(name.into());
-        let env = ftpchat::record::Envelope {
+        let env = ftpchat::protocol::record::Envelope {
             seq,
-            prev: Some(ftpchat::record::line_hash(&prev)),
+            prev: Some(ftpchat::protocol::record::line_hash(&prev)),
             body: meta.to_string(),
             ..opened.envelope.clone()
         };
         let line =
-            ftpchat::record::seal(&env, id.signing_key(), &room.current_recipient()).expect("seal");
+            ftpchat::protocol::record::seal(&env, id.signing_key(), &room.current_recipient())
+                .expect("seal");
         lines.push_str(&line);
         lines.push('\n');
         prev = line;

@@ -15,7 +15,7 @@ use clap_complete::{Generator, Shell};
 
 fn render() -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    let cmd = ftpchat::cli::Cli::command();
+    let cmd = ftpchat::cli::args::Cli::command();
     let mut man = |cmd: clap::Command, name: String| {
         let mut buf = Vec::new();
         clap_mangen::Man::new(cmd)

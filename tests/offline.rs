@@ -11,9 +11,9 @@ mod common;
 use std::path::Path;
 
 use common::{Home, have};
-use ftpchat::encoding::b64;
-use ftpchat::keys::{DeviceIdentity, RoomKey};
-use ftpchat::record::{Envelope, seal};
+use ftpchat::protocol::encoding::b64;
+use ftpchat::protocol::keys::{DeviceIdentity, RoomKey};
+use ftpchat::protocol::record::{Envelope, seal};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -158,7 +158,7 @@ fn native_ciphertext_opens_with_stock_age() {
     let home = Home::new();
     home.keys();
     let line = home.encrypt("for the auditors", "alice");
-    let ct = ftpchat::encoding::unb64(line.split('.').nth(3).expect("ct")).expect("b64");
+    let ct = ftpchat::protocol::encoding::unb64(line.split('.').nth(3).expect("ct")).expect("b64");
     let ct_path = home.path().join("rec.age");
     std::fs::write(&ct_path, ct).expect("write");
     let out = std::process::Command::new("age")
@@ -357,7 +357,7 @@ fn forks_and_cross_room_replays_are_named() {
         from: b64(id.signing_key().verifying_key().as_bytes()),
         name: "alice".into(),
         seq,
-        prev: Some(ftpchat::record::line_hash(&first)),
+        prev: Some(ftpchat::protocol::record::line_hash(&first)),
         ts: "2026-11-22T10:00:00Z".into(),
         kind: "message".into(),
         body: body.into(),

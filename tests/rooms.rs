@@ -16,9 +16,9 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use common::Home;
-use ftpchat::encoding::b64;
-use ftpchat::keys::{DeviceIdentity, RoomKey, feed_pseudonym};
-use ftpchat::record::{Envelope, line_hash, seal};
+use ftpchat::protocol::encoding::b64;
+use ftpchat::protocol::keys::{DeviceIdentity, RoomKey, feed_pseudonym};
+use ftpchat::protocol::record::{Envelope, line_hash, seal};
 use serde_json::Value;
 use target::Target;
 
@@ -264,7 +264,7 @@ fn seal_as(env: &Envelope, id: &DeviceIdentity, key: &RoomKey) -> String {
 }
 
 fn now() -> String {
-    ftpchat::commands::now_rfc3339()
+    ftpchat::protocol::record::now_rfc3339()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -815,8 +815,8 @@ fn verify_names_a_same_size_rewrite_behind_a_read_cursor() {
     let mut lines = read_lines(&file);
     let size = std::fs::metadata(&file).expect("feed").len();
     let key = room.room_key(&bob);
-    let rec = ftpchat::record::parse_line(&lines[2]).expect("record line");
-    let mut env = ftpchat::record::open(&rec, std::slice::from_ref(&key))
+    let rec = ftpchat::protocol::record::parse_line(&lines[2]).expect("record line");
+    let mut env = ftpchat::protocol::record::open(&rec, std::slice::from_ref(&key))
         .expect("bob's record opens")
         .envelope;
     assert_eq!(env.body, "bob 3");
@@ -851,7 +851,7 @@ fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_refuse_it() {
     let mallory = DeviceIdentity::generate();
     // mallory has the room key and announces a "rotation" to a key of her own.
     let hers = age::x25519::Identity::generate();
-    let forged = ftpchat::roster::Descriptor {
+    let forged = ftpchat::protocol::roster::Descriptor {
         v: 1,
         room: key.room_id().to_string(),
         genesis: key.recipients()[0].to_string(),
@@ -860,10 +860,14 @@ fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_refuse_it() {
         current: hers.to_public().to_string(),
         ts: now(),
     };
-    let path = room.dir().join(ftpchat::roster::DESCRIPTOR_FILE);
+    let path = room.dir().join(ftpchat::protocol::roster::DESCRIPTOR_FILE);
     std::fs::write(
         &path,
-        ftpchat::roster::seal_descriptor(&forged, mallory.signing_key(), &key.recipients()),
+        ftpchat::protocol::roster::seal_descriptor(
+            &forged,
+            mallory.signing_key(),
+            &key.recipients(),
+        ),
     )
     .expect("write room.age");
     room.assert_finding(
@@ -887,18 +891,22 @@ fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_refuse_it() {
     let mut theirs = RoomKey::generate();
     theirs.add_identity(hers);
     for line in &before {
-        let rec = ftpchat::record::parse_line(line).expect("line");
-        assert!(ftpchat::record::open(&rec, std::slice::from_ref(&theirs)).is_err());
+        let rec = ftpchat::protocol::record::parse_line(line).expect("line");
+        assert!(ftpchat::protocol::record::open(&rec, std::slice::from_ref(&theirs)).is_err());
     }
 
     // The same summary claiming the real owner, but signed by mallory.
-    let claims_owner = ftpchat::roster::Descriptor {
+    let claims_owner = ftpchat::protocol::roster::Descriptor {
         owner: key.owner().expect("pinned").to_string(),
         ..forged
     };
     std::fs::write(
         &path,
-        ftpchat::roster::seal_descriptor(&claims_owner, mallory.signing_key(), &key.recipients()),
+        ftpchat::protocol::roster::seal_descriptor(
+            &claims_owner,
+            mallory.signing_key(),
+            &key.recipients(),
+        ),
     )
     .expect("write room.age");
     room.assert_finding("descriptor: bad signature: the descriptor was altered or forged");
@@ -916,7 +924,7 @@ fn a_replayed_old_descriptor_does_not_lock_members_out_and_is_named() {
     let room = Room::create(&t, "ops");
     let bob = room.member("bob");
     let carol = room.member("carol");
-    let path = room.dir().join(ftpchat::roster::DESCRIPTOR_FILE);
+    let path = room.dir().join(ftpchat::protocol::roster::DESCRIPTOR_FILE);
     let epoch0 = std::fs::read(&path).expect("room.age");
     room.run(&room.owner, &["room", "remove", "bob"])
         .ok("room remove");

@@ -4,9 +4,9 @@
 
 use super::*;
 
-use ftpchat::encoding::b64;
-use ftpchat::keys::{DeviceIdentity, RoomKey, feed_pseudonym};
-use ftpchat::record::{self, Envelope};
+use ftpchat::protocol::encoding::b64;
+use ftpchat::protocol::keys::{DeviceIdentity, RoomKey, feed_pseudonym};
+use ftpchat::protocol::record::{self, Envelope};
 
 /// Writers and messages per writer of the 10,000-message room.
 const WRITERS: usize = 10;

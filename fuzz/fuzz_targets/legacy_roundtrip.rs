@@ -14,7 +14,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
-use ftpchat::record::legacy::{Layout, Version};
+use ftpchat::protocol::record::legacy::{Layout, Version};
 use ftpchat_fuzz::{fernet, legacy, zlib};
 use libfuzzer_sys::fuzz_target;
 

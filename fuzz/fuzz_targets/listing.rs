@@ -5,9 +5,9 @@
 //! with that entry's size; every entry is a feed, a known name or a warning.
 #![no_main]
 
-use ftpchat::keys::is_base32_id;
-use ftpchat::room::{feed_of, feeds_in};
-use ftpchat::transport::ftp::{Entry, parse_list_line, parse_mlsd_line};
+use ftpchat::protocol::keys::is_base32_id;
+use ftpchat::room::feed::{feed_of, feeds_in};
+use ftpchat::store::ftp::{Entry, parse_list_line, parse_mlsd_line};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

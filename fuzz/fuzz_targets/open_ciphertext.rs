@@ -4,8 +4,8 @@
 //! Seeds are the fixture records' decoded ciphertexts, which open.
 #![no_main]
 
-use ftpchat::encoding::b64;
-use ftpchat::record;
+use ftpchat::protocol::encoding::b64;
+use ftpchat::protocol::record;
 use ftpchat_fuzz::{FIXTURE_FEED, room, rooms};
 use libfuzzer_sys::fuzz_target;
 

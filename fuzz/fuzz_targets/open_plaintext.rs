@@ -12,7 +12,7 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use ftpchat::record::{self, Envelope, OpenError};
+use ftpchat::protocol::record::{self, Envelope, OpenError};
 use ftpchat_fuzz::{
     FIXTURE_FEED, feed_of_signer, from_of, line_for, other_room, room, rooms, signed_plaintext,
     signer,

@@ -15,11 +15,11 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use ftpchat::keys::RoomKey;
-use ftpchat::reader::Reader;
-use ftpchat::record::chain::ChainChecker;
-use ftpchat::record::legacy::{Layout, LegacyKey};
-use ftpchat::record::{self, Envelope};
+use ftpchat::protocol::keys::RoomKey;
+use ftpchat::room::reader::Reader;
+use ftpchat::protocol::record::chain::ChainChecker;
+use ftpchat::protocol::record::legacy::{Layout, LegacyKey};
+use ftpchat::protocol::record::{self, Envelope};
 use ftpchat_fuzz::{
     LEGACY_PASSPHRASE, OTHER_ROOM_KEY_TEXT, ROOM_KEY_TEXT, from_of, legacy, other_room, room,
     signer,

@@ -3,8 +3,8 @@
 //! feed id and base64url alphabet; `classify` agrees with `parse_line`.
 #![no_main]
 
-use ftpchat::keys::is_base32_id;
-use ftpchat::record::{self, LineKind, MAX_LINE};
+use ftpchat::protocol::keys::is_base32_id;
+use ftpchat::protocol::record::{self, LineKind, MAX_LINE};
 use libfuzzer_sys::fuzz_target;
 
 fn check_parsed(input: &str, rec: &record::RecordLine<'_>) {

@@ -1,0 +1,199 @@
+//! `ftpchat outbox`: what this device has journaled but not yet delivered, and `flush`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::cli::Io;
+use crate::cli::args::{FlushArgs, OutboxAction, OutboxArgs, RelayArgs};
+use crate::cli::commands::Context;
+use crate::cli::output::{note, warn, warner};
+use crate::cli::settings::Resolved;
+use crate::error::{Error, Result};
+use crate::room::delivery::{self, Feeds};
+use crate::room::journal::Journal;
+
+#[derive(Debug, Serialize)]
+struct Row {
+    room: String,
+    feed: String,
+    records: usize,
+    relay: Option<String>,
+    pending: usize,
+}
+
+fn rows(ctx: &Context<'_>) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    for (room, feed) in Journal::all(&ctx.dirs.state) {
+        let j = Journal::new(&ctx.dirs.state, &room, &feed);
+        let locked = j.lock()?;
+        let lines = locked.lines()?;
+        let marks = locked.all_delivered();
+        if marks.is_empty() {
+            out.push(Row {
+                room: room.to_string(),
+                feed: feed.clone(),
+                records: lines.len(),
+                relay: None,
+                pending: lines.len(),
+            });
+        }
+        for (relay, seq) in marks {
+            let pending = locked.after(seq)?.len();
+            out.push(Row {
+                room: room.to_string(),
+                feed: feed.clone(),
+                records: lines.len(),
+                relay: Some(relay),
+                pending,
+            });
+        }
+    }
+    for (relay, pending) in crate::room::legacy::all_pending(&ctx.dirs.state) {
+        out.push(Row {
+            room: "legacy".into(),
+            feed: "(chat file)".into(),
+            records: pending,
+            relay: Some(relay),
+            pending,
+        });
+    }
+    Ok(out)
+}
+
+/// Runs `outbox`.
+///
+/// # Errors
+///
+/// State errors; [`Error::Queued`] when `flush` could not deliver everything.
+pub fn run(args: &OutboxArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    match &args.action {
+        None | Some(OutboxAction::List) => list(args.json, ctx, io),
+        Some(OutboxAction::Flush(f)) => flush(f, ctx, io),
+    }
+}
+
+fn list(json: bool, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let w = |e| Error::io("cannot write", "stdout", e);
+    let rows = rows(ctx)?;
+    if json {
+        for r in &rows {
+            serde_json::to_writer(&mut *io.stdout, r).map_err(|e| w(e.into()))?;
+            writeln!(io.stdout).map_err(w)?;
+        }
+        return Ok(());
+    }
+    if rows.is_empty() {
+        note(
+            io.stderr,
+            "no journals: nothing has been encrypted on this device yet",
+        );
+        return Ok(());
+    }
+    writeln!(
+        io.stdout,
+        "{:<16}  {:<16}  {:>7}  {:>7}  RELAY",
+        "ROOM", "FEED", "RECORDS", "PENDING"
+    )
+    .map_err(w)?;
+    for r in &rows {
+        let relay = r.relay.as_deref().unwrap_or("(never pushed)");
+        writeln!(
+            io.stdout,
+            "{:<16}  {:<16}  {:>7}  {:>7}  {relay}",
+            r.room, r.feed, r.records, r.pending
+        )
+        .map_err(w)?;
+    }
+    Ok(())
+}
+
+fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let mut by_relay: BTreeMap<String, Vec<Journal>> = BTreeMap::new();
+    for (room, feed) in Journal::all(&ctx.dirs.state) {
+        let j = Journal::new(&ctx.dirs.state, &room, &feed);
+        let locked = j.lock()?;
+        for (relay, seq) in locked.all_delivered() {
+            if !locked.after(seq)?.is_empty() {
+                by_relay.entry(relay).or_default().push(j.clone());
+            }
+        }
+    }
+    let legacy = crate::room::legacy::all_pending(&ctx.dirs.state);
+    if by_relay.is_empty() && legacy.is_empty() {
+        note(io.stderr, "outbox is empty");
+        return Ok(());
+    }
+    let mut first_error = None;
+    let mut queued = 0;
+    for (relay, pending) in legacy {
+        let relay_args = RelayArgs {
+            relay: Some(relay.clone()),
+            room: None,
+            ca_file: args.ca_file.clone(),
+            insecure: false,
+            timeouts: args.timeouts.clone(),
+            legacy: true,
+        };
+        let result = Resolved::resolve(&relay_args, ctx, io.stderr).and_then(|r| {
+            crate::room::legacy::deliver(
+                &ctx.dirs.state,
+                &r.target,
+                None,
+                ctx.deadline,
+                &mut warner(io.stderr),
+            )
+        });
+        match result {
+            Ok(()) => note(
+                io.stderr,
+                &format!("delivered {pending} legacy line(s) to {relay}"),
+            ),
+            Err(e) => {
+                warn(io.stderr, false, &format!("{relay}: {e}"));
+                queued += pending;
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    for (relay, journals) in by_relay {
+        let relay_args = RelayArgs {
+            relay: Some(relay.clone()),
+            room: None,
+            ca_file: args.ca_file.clone(),
+            insecure: false,
+            timeouts: args.timeouts.clone(),
+            legacy: false,
+        };
+        let result = Resolved::resolve(&relay_args, ctx, io.stderr).and_then(|r| {
+            delivery::deliver(
+                &ctx.dirs.state,
+                &r.target,
+                &journals,
+                &Feeds::new(),
+                ctx.deadline,
+                &mut warner(io.stderr),
+            )
+        });
+        match result {
+            Ok(r) => note(
+                io.stderr,
+                &format!("delivered {} record(s) to {relay}", r.appended),
+            ),
+            Err(e) => {
+                warn(io.stderr, false, &format!("{relay}: {e}"));
+                for j in &journals {
+                    queued += delivery::pending(j, &relay)?;
+                }
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(Error::Queued {
+            count: queued,
+            source: Box::new(e),
+        }),
+        None => Ok(()),
+    }
+}

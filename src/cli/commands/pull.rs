@@ -1,0 +1,156 @@
+//! `ftpchat pull`: new record lines from a relay to stdout, advancing the read cursor.
+
+use std::collections::BTreeMap;
+
+use crate::cli::Io;
+use crate::cli::args::PullArgs;
+use crate::cli::commands::Context;
+use crate::cli::output::warn;
+use crate::cli::settings::Resolved;
+use crate::error::{Error, Result};
+use crate::room::Session;
+use crate::room::feed::RelayState;
+use crate::room::reader::Reader;
+
+/// Runs `pull`.
+///
+/// # Errors
+///
+/// Relay errors; [`Error::Findings`] when history was rewritten.
+pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let target = Resolved::resolve(&args.relay, ctx, io.stderr)?.target;
+    let since = args.since.as_deref().map(parse_since).transpose()?;
+    let mut filter = if since.is_some() || args.attachments.is_some() {
+        Some(Reader::new(
+            ctx.room_keys(&args.keys.room_key)?,
+            None,
+            false,
+        ))
+    } else {
+        None
+    };
+    let from_start = args.all || since.is_some();
+    let advance = !args.no_advance && since.is_none();
+    let cursors = if from_start {
+        BTreeMap::new()
+    } else {
+        RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?
+            .data
+            .cursors
+    };
+    let mut session = Session::new(target.clone());
+    session.connect()?;
+    let mut warnings = Vec::new();
+    let progress = progress_bar(io.stderr_tty);
+    let fetched = session.poll(&cursors, &mut warnings)?;
+    let mut rewritten = 0;
+    let mut new_cursors = BTreeMap::new();
+    for (feed, f) in &fetched {
+        if let Some(why) = &f.rewritten {
+            warnings.push(why.clone());
+            rewritten += 1;
+            continue;
+        }
+        warnings.extend(f.skipped.iter().cloned());
+        for line in &f.lines {
+            if let Some(reader) = &mut filter {
+                let outcome = reader.read(line, &format!("feed {feed}"));
+                let keep = since.is_none()
+                    || outcome
+                        .message
+                        .as_ref()
+                        .and_then(|m| m.ts.as_deref())
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                        .is_some_and(|t| Some(t.with_timezone(&chrono::Utc)) >= since);
+                if !keep {
+                    continue;
+                }
+                if let (Some(dir), Some(m)) = (&args.attachments, &outcome.message) {
+                    match session.save_attachment(m, dir) {
+                        Ok(Some(path)) => crate::cli::output::note(
+                            io.stderr,
+                            &format!("saved {}", path.display()),
+                        ),
+                        Ok(None) => {}
+                        Err(e) => warnings.push(format!("feed {feed}: attachment not saved: {e}")),
+                    }
+                }
+            }
+            io.stdout
+                .write_all(line)
+                .and_then(|()| io.stdout.write_all(b"\n"))
+                .map_err(|e| Error::io("cannot write", "stdout", e))?;
+        }
+        new_cursors.insert(feed.clone(), f.cursor.clone());
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+    }
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    session.close();
+    io.stdout
+        .flush()
+        .map_err(|e| Error::io("cannot write", "stdout", e))?;
+    if advance {
+        RelayState::merge(&ctx.dirs.state, &target.key, &args.cursor, new_cursors)?;
+    }
+    for w in &warnings {
+        warn(io.stderr, false, w);
+    }
+    if rewritten > 0 {
+        return Err(Error::Rewritten { feeds: rewritten });
+    }
+    Ok(())
+}
+
+fn progress_bar(stderr_tty: bool) -> Option<indicatif::ProgressBar> {
+    stderr_tty.then(|| {
+        let p = indicatif::ProgressBar::new_spinner();
+        p.set_message("pulling feeds");
+        p.enable_steady_tick(std::time::Duration::from_millis(120));
+        p
+    })
+}
+
+/// Parses `--since`: RFC 3339, or an age such as `90s`, `30m`, `2h`, `7d`.
+///
+/// # Errors
+///
+/// [`Error::Usage`] for anything else.
+pub fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    let bad = || {
+        Error::Usage(format!(
+            "bad --since {s:?}: use RFC 3339 (2026-11-22T10:00:00Z) or an age like 30m, 2h, 7d"
+        ))
+    };
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => return Err(bad()),
+    };
+    Ok(chrono::Utc::now() - chrono::Duration::seconds(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_forms() {
+        assert!(parse_since("2026-11-22T10:00:00Z").is_ok());
+        let t = parse_since("2h").expect("age");
+        assert!((chrono::Utc::now() - t).num_minutes() >= 119);
+        for bad in ["", "2", "h", "2w", "yesterday"] {
+            assert!(parse_since(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! `ftpchat room`: the room lifecycle around the signed roster (see [`crate::protocol::roster`]).
+
+use crate::cli::Io;
+use crate::cli::args::{
+    RelayArgs, RoomAction, RoomAddArgs, RoomArgs, RoomCommonArgs, RoomCreateArgs, RoomJoinArgs,
+    RoomRemoveArgs,
+};
+use crate::cli::commands::Context;
+use crate::cli::output::{note, warn, warner};
+use crate::cli::settings::{Profile, Profiles, Resolved};
+use crate::error::{Error, Result};
+use crate::paths::write_private;
+use crate::protocol::encoding::b64;
+use crate::protocol::invite::Invite;
+use crate::protocol::keys::{DeviceIdentity, PublicIdentity, RoomKey, feed_pseudonym};
+use crate::protocol::record::now_rfc3339;
+use crate::protocol::roster::{self, AddBody, RemoveBody, RotateBody};
+use crate::room::membership::Membership;
+
+/// Runs `room`.
+///
+/// # Errors
+///
+/// Relay, key and input errors; only the owner may add, remove and rotate.
+pub fn run(args: &RoomArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    match &args.action {
+        RoomAction::Create(a) => create(a, ctx, io),
+        RoomAction::Invite(a) => invite(a, ctx, io),
+        RoomAction::Join(a) => join(a, ctx, io),
+        RoomAction::Add(a) => add(a, ctx, io),
+        RoomAction::Members(a) => members(a, ctx, io),
+        RoomAction::Remove(a) => remove(a, ctx, io),
+        RoomAction::Rotate(a) => rotate(a, ctx, io, None),
+    }
+}
+
+/// Resolves the room a `room` subcommand works on: relay, key file and identity, from
+/// flags and the profile.
+fn open(
+    common: &RoomCommonArgs,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<(Membership, Option<Profile>)> {
+    let resolved = Resolved::resolve(&common.relay, ctx, io.stderr)?;
+    let profile = resolved.profile_or_default();
+    let key_path = common
+        .room_key
+        .clone()
+        .or(profile.room_key.clone())
+        .unwrap_or_else(|| ctx.dirs.room_key_file());
+    let key = RoomKey::load(&key_path)?;
+    let mut id_args = common.identity.clone();
+    if id_args.identity.is_none() {
+        id_args.identity = profile.identity.clone();
+    }
+    let identity = ctx.identity(&id_args)?;
+    Ok((
+        Membership {
+            target: resolved.target,
+            key_path,
+            key,
+            identity,
+        },
+        resolved.profile,
+    ))
+}
+
+/// Journals a roster record and delivers it.
+fn publish(
+    s: &Membership,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+    kind: &str,
+    body: &str,
+    name: &str,
+) -> Result<()> {
+    s.publish(
+        &ctx.dirs.state,
+        ctx.deadline,
+        &mut warner(io.stderr),
+        kind,
+        body,
+        name,
+    )
+}
+
+fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let mut relay_args: RelayArgs = a.common.relay.clone();
+    relay_args.room = Some(a.path.clone());
+    let resolved = Resolved::resolve(&relay_args, ctx, io.stderr)?;
+    let profile_name = a
+        .profile
+        .clone()
+        .or_else(|| Profiles::load(ctx).ok().and_then(|p| p.default))
+        .unwrap_or_else(|| "default".into());
+    let mut id_args = a.common.identity.clone();
+    if id_args.identity.is_none() {
+        id_args.identity = resolved.profile.as_ref().and_then(|p| p.identity.clone());
+    }
+    let identity = ctx.identity(&id_args)?;
+    let mut key = RoomKey::generate();
+    key.set_owner(&b64(identity.signing_key().verifying_key().as_bytes()));
+    let key_path = a.common.room_key.clone().unwrap_or_else(|| {
+        ctx.dirs
+            .config
+            .join("rooms")
+            .join(format!("{}.key", key.room_id()))
+    });
+    if key_path.exists() {
+        return Err(Error::Exists { path: key_path });
+    }
+    let name = ctx.display_name(a.name.as_deref());
+    let session = Membership {
+        target: resolved.target,
+        key_path: key_path.clone(),
+        key,
+        identity,
+    };
+    // Nothing is saved locally until the relay has the room.
+    session.upload_descriptor(&mut warner(io.stderr), 0)?;
+    write_private(
+        &key_path,
+        session.key.to_file_contents(&now_rfc3339()).as_bytes(),
+        false,
+    )?;
+    let body = serde_json::to_string(&AddBody {
+        member: session.identity.public().to_string(),
+        name: name.clone(),
+    })
+    .expect("json");
+    publish(&session, ctx, io, roster::KIND_ADD, &body, &name)?;
+    let mut profiles = Profiles::load(ctx)?;
+    let old = profiles
+        .profiles
+        .get(&profile_name)
+        .cloned()
+        .unwrap_or_default();
+    let url = session.target.endpoint.url.to_string();
+    profiles.profiles.insert(
+        profile_name.clone(),
+        Profile {
+            relay: Some(
+                url.trim_end_matches(&session.target.endpoint.url.path)
+                    .to_string()
+                    + "/",
+            ),
+            room: Some(format!("/{}", session.target.dir)),
+            room_key: Some(key_path.clone()),
+            name: Some(name),
+            ..old
+        },
+    );
+    if profiles.default.is_none() {
+        profiles.default = Some(profile_name.clone());
+    }
+    profiles.save(ctx)?;
+    note(
+        io.stderr,
+        &format!(
+            "created room {} at {} (profile {profile_name}, key {})",
+            session.key.room_id(),
+            session.target.key,
+            key_path.display()
+        ),
+    );
+    note(
+        io.stderr,
+        "invite members with `ftpchat room invite`; give write-only posters the recipient below",
+    );
+    writeln!(io.stdout, "{}", session.key.current_recipient())
+        .map_err(|e| Error::io("cannot write", "stdout", e))
+}
+
+fn invite(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    use age::secrecy::ExposeSecret;
+    let (s, _) = open(a, ctx, io)?;
+    let owner = s.key.owner().ok_or_else(|| {
+        Error::Usage(
+            "this room key has no owner pinned; only rooms made with `room create` have invites"
+                .into(),
+        )
+    })?;
+    let mut url = s.target.endpoint.url.clone();
+    url.path = "/".into();
+    let inv = Invite {
+        relay: url.to_string(),
+        room: format!("/{}", s.target.dir),
+        keys: s
+            .key
+            .identities()
+            .iter()
+            .map(|i| i.to_string().expose_secret().to_string())
+            .collect(),
+        owner: owner.to_string(),
+    };
+    warn(
+        io.stderr,
+        false,
+        "this invite is a SECRET: anyone holding it can read the room; pass it on privately",
+    );
+    writeln!(io.stdout, "{}", inv.encode()).map_err(|e| Error::io("cannot write", "stdout", e))
+}
+
+fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let text = if a.invite == "-" {
+        crate::cli::commands::read_text(io, 64 * 1024)?
+    } else {
+        a.invite.clone()
+    };
+    let inv = Invite::decode(&text).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut key = RoomKey::parse(&inv.keys.join("\n"), "invite")?;
+    key.set_owner(&inv.owner);
+    crate::store::url::RelayUrl::parse(&inv.relay)?;
+    let key_path = ctx
+        .dirs
+        .config
+        .join("rooms")
+        .join(format!("{}.key", key.room_id()));
+    if key_path.exists() {
+        // Joining again keeps the keys already learned (later epochs), but a different
+        // owner means a different room under the same id: refuse.
+        let old = RoomKey::load(&key_path)?;
+        if old.owner().is_some_and(|o| o != inv.owner) {
+            return Err(Error::Usage(format!(
+                "{} already holds this room with another owner; not replacing it",
+                key_path.display()
+            )));
+        }
+        for identity in key.identities() {
+            let mut merged = RoomKey::load(&key_path)?;
+            merged.add_identity(identity.clone());
+            merged.set_owner(&inv.owner);
+            write_private(
+                &key_path,
+                merged.to_file_contents(&now_rfc3339()).as_bytes(),
+                true,
+            )?;
+        }
+    } else {
+        write_private(
+            &key_path,
+            key.to_file_contents(&now_rfc3339()).as_bytes(),
+            false,
+        )?;
+    }
+    let identity_path = a
+        .identity
+        .identity
+        .clone()
+        .unwrap_or_else(|| ctx.dirs.identity_file());
+    crate::cli::commands::ensure_identity(&identity_path, io)?;
+    let identity = DeviceIdentity::load(&identity_path)?;
+    let profile_name = a.profile.clone().unwrap_or_else(|| {
+        inv.room
+            .trim_matches('/')
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("room")
+            .to_string()
+    });
+    let mut profiles = Profiles::load(ctx)?;
+    let old = profiles
+        .profiles
+        .get(&profile_name)
+        .cloned()
+        .unwrap_or_default();
+    profiles.profiles.insert(
+        profile_name.clone(),
+        Profile {
+            relay: Some(inv.relay),
+            room: Some(inv.room),
+            room_key: Some(key_path),
+            identity: Some(identity_path),
+            name: a.name.clone().or(old.name.clone()),
+            ..old
+        },
+    );
+    if profiles.default.is_none() {
+        profiles.default = Some(profile_name.clone());
+    }
+    profiles.save(ctx)?;
+    note(
+        io.stderr,
+        &format!("joined room {} as profile {profile_name}", key.room_id()),
+    );
+    note(
+        io.stderr,
+        "send the line below to the room's owner, who runs `ftpchat room add LINE --name NAME`",
+    );
+    writeln!(io.stdout, "{}", identity.public()).map_err(|e| Error::io("cannot write", "stdout", e))
+}
+
+fn add(a: &RoomAddArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let (s, profile) = open(&a.common, ctx, io)?;
+    s.require_owner()?;
+    let member: PublicIdentity = a.member.parse()?;
+    crate::protocol::record::check_name(&a.name).map_err(|e| Error::Usage(e.to_string()))?;
+    let body = serde_json::to_string(&AddBody {
+        member: member.to_string(),
+        name: a.name.clone(),
+    })
+    .expect("json");
+    let me = ctx.display_name(profile.as_ref().and_then(|p| p.name.as_deref()));
+    publish(&s, ctx, io, roster::KIND_ADD, &body, &me)?;
+    note(io.stderr, &format!("added {} to the roster", a.name));
+    Ok(())
+}
+
+fn members(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let (mut s, _) = open(a, ctx, io)?;
+    let reader = s.replay(&mut warner(io.stderr))?;
+    let roster = reader.roster().ok_or_else(|| {
+        Error::Usage("this room key has no owner pinned, so the room has no roster to show".into())
+    })?;
+    let w = |e| Error::io("cannot write", "stdout", e);
+    let owner_name = roster
+        .members()
+        .find(|m| m.key == roster.owner())
+        .map_or("owner", |m| m.name.as_str())
+        .to_string();
+    if a.json {
+        for m in roster.members() {
+            let mut v = serde_json::to_value(m).expect("json");
+            v["added_by"] = serde_json::Value::String(owner_name.clone());
+            v["owner"] = serde_json::Value::Bool(m.key == roster.owner());
+            writeln!(io.stdout, "{v}").map_err(w)?;
+        }
+        return Ok(());
+    }
+    writeln!(
+        io.stdout,
+        "{:<20} {:<12} {:<8} {:<25} {:<25} ADDED BY",
+        "NAME", "KEY", "STATUS", "ADDED", "REMOVED"
+    )
+    .map_err(w)?;
+    for m in roster.members() {
+        let status = match (&m.removed_at, m.key == roster.owner()) {
+            (Some(_), _) => "removed",
+            (None, true) => "owner",
+            (None, false) => "member",
+        };
+        writeln!(
+            io.stdout,
+            "{:<20} {:<12} {:<8} {:<25} {:<25} {owner_name}",
+            crate::protocol::text::sanitize(&m.name),
+            &m.key[..10],
+            status,
+            m.added_at,
+            m.removed_at.as_deref().unwrap_or("-")
+        )
+        .map_err(w)?;
+    }
+    writeln!(io.stdout, "key epochs: {}", roster.epochs().len()).map_err(w)
+}
+
+fn remove(a: &RoomRemoveArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let (mut s, profile) = open(&a.common, ctx, io)?;
+    s.require_owner()?;
+    let reader = s.replay(&mut warner(io.stderr))?;
+    let roster = reader
+        .roster()
+        .ok_or_else(|| Error::Usage("no roster".into()))?;
+    let matches: Vec<_> = roster
+        .current()
+        .filter(|m| m.name == a.member || m.key.starts_with(&a.member))
+        .filter(|m| m.key != roster.owner())
+        .collect();
+    let member = match matches.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(Error::Usage(format!(
+                "no current member matches {:?} (see `ftpchat room members`)",
+                a.member
+            )));
+        }
+        _ => {
+            return Err(Error::Usage(format!(
+                "{:?} matches several members; give more of their key",
+                a.member
+            )));
+        }
+    };
+    // The member's last record as of now: anything later from them is from after the
+    // removal, whatever time it claims.
+    let last_seq = crate::protocol::keys::parse_verifying_key(&member.key)
+        .and_then(|k| {
+            reader
+                .chain()
+                .head(&feed_pseudonym(s.key.room_id(), &k))
+                .map(|(seq, _)| seq)
+        })
+        .unwrap_or(0);
+    let body = serde_json::to_string(&RemoveBody {
+        member: member.key.clone(),
+        last_seq: Some(last_seq),
+    })
+    .expect("json");
+    let me = ctx.display_name(profile.as_ref().and_then(|p| p.name.as_deref()));
+    publish(&s, ctx, io, roster::KIND_REMOVE, &body, &me)?;
+    note(
+        io.stderr,
+        &format!(
+            "removed {} from the roster; rotating the room key",
+            member.name
+        ),
+    );
+    rotate(&a.common, ctx, io, Some(member.key))
+}
+
+fn rotate(
+    a: &RoomCommonArgs,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+    also_removed: Option<String>,
+) -> Result<()> {
+    let (mut s, profile) = open(a, ctx, io)?;
+    s.require_owner()?;
+    let reader = s.replay(&mut warner(io.stderr))?;
+    let roster = reader
+        .roster()
+        .ok_or_else(|| Error::Usage("no roster".into()))?;
+    let recipients: Vec<age::x25519::Recipient> = roster
+        .current()
+        .filter(|m| Some(&m.key) != also_removed.as_ref())
+        .filter_map(|m| m.recipient.parse().ok())
+        .collect();
+    let epoch = roster.epochs().len();
+    let new_key = age::x25519::Identity::generate();
+    let wrapped = roster::wrap_key(&new_key, &recipients).map_err(Error::Usage)?;
+    let body = serde_json::to_string(&RotateBody {
+        epoch,
+        recipient: new_key.to_public().to_string(),
+        key: wrapped,
+    })
+    .expect("json");
+    let me = ctx.display_name(profile.as_ref().and_then(|p| p.name.as_deref()));
+    // The rotation record itself goes to the old key: every current member reads it.
+    publish(&s, ctx, io, roster::KIND_ROTATE, &body, &me)?;
+    let mut key = RoomKey::load(&s.key_path)?;
+    key.add_identity(new_key);
+    write_private(
+        &s.key_path,
+        key.to_file_contents(&now_rfc3339()).as_bytes(),
+        true,
+    )?;
+    s.key = key;
+    s.upload_descriptor(&mut warner(io.stderr), epoch)?;
+    note(
+        io.stderr,
+        &format!(
+            "room key rotated to epoch {epoch}; {} member(s) received it",
+            recipients.len()
+        ),
+    );
+    Ok(())
+}

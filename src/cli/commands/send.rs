@@ -1,0 +1,195 @@
+//! `ftpchat send`: encrypt and push one message; exit 0 only once it is on the relay.
+
+use crate::cli::Io;
+use crate::cli::args::SendArgs;
+use crate::cli::commands::{Context, Target, read_text};
+use crate::cli::output::warner;
+use crate::cli::settings::Resolved;
+use crate::error::{Error, Result};
+use crate::protocol::keys::feed_pseudonym;
+use crate::protocol::record::{self, MAX_BODY};
+use crate::room::delivery::{self, Feeds};
+use crate::room::journal::{self, Journal};
+use crate::room::{RelayTarget, Session, attachment, membership};
+
+/// Runs `send`.
+///
+/// # Errors
+///
+/// [`Error::Queued`] when delivery failed (the message is kept); input and key errors.
+pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let resolved = Resolved::resolve(&args.relay, ctx, io.stderr)?;
+    let profile = resolved.profile_or_default();
+    let relay = resolved.target;
+    let mut sender = args.sender.clone();
+    if sender.room_key.is_none() && sender.recipient.is_none() && sender.recipients_file.is_none() {
+        sender.room_key = profile.room_key.clone();
+    }
+    if sender.identity.identity.is_none() {
+        sender.identity.identity = profile.identity.clone();
+    }
+    let name = ctx.display_name(sender.name.as_deref().or(profile.name.as_deref()));
+    record::check_name(&name).map_err(|e| Error::Usage(e.to_string()))?;
+    let body = if args.message.is_empty() && args.file.is_some() {
+        String::new()
+    } else if args.message.is_empty() {
+        if io.stdin_tty {
+            return Err(Error::Usage(
+                "no message: give it as arguments or on stdin".into(),
+            ));
+        }
+        let text = read_text(io, MAX_BODY)?;
+        text.strip_suffix('\n').unwrap_or(&text).to_string()
+    } else {
+        args.message.join(" ")
+    };
+    if body.trim().is_empty() && args.file.is_none() {
+        return Err(Error::Usage("nothing to send: the message is empty".into()));
+    }
+    if body.len() > MAX_BODY {
+        return Err(Error::MessageTooLarge {
+            size: body.len(),
+            limit: MAX_BODY,
+        });
+    }
+    if relay.legacy && args.file.is_some() {
+        return Err(Error::Usage(
+            "the original FTPChat format has no attachments".into(),
+        ));
+    }
+    if relay.legacy {
+        let legacy_args = crate::cli::args::LegacyArgs {
+            legacy_passphrase_file: args
+                .legacy_args
+                .legacy_passphrase_file
+                .clone()
+                .or(profile.legacy_passphrase_file.clone()),
+        };
+        let key = ctx.legacy_key(&legacy_args)?.ok_or_else(|| {
+            Error::Usage("a legacy room needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
+        })?;
+        let now = chrono::Local::now().naive_local();
+        let line = key.encrypt_line(
+            &name,
+            &body,
+            &now,
+            crate::protocol::record::legacy::Layout::Dated,
+            false,
+        );
+        return crate::room::legacy::send(
+            &ctx.dirs.state,
+            &relay,
+            &line,
+            ctx.deadline,
+            &mut warner(io.stderr),
+        );
+    }
+    let identity = ctx.identity(&sender.identity)?;
+    let target = Target::resolve(&sender, ctx)?;
+    if let (Target::Room(key), Some(path)) = (&target, room_key_path(&sender, ctx))
+        && key.owner().is_some()
+    {
+        // A room with a roster: learn a rotated key before writing.
+        let mut session = Session::new(relay.clone());
+        delivery::retry_session(&mut session, ctx.deadline, &mut warner(io.stderr), |s| {
+            membership::sync_before_send(s, &path, &identity)
+        })?;
+        session.close();
+    }
+    let room = Target::resolve(&sender, ctx)?.recipient();
+    let (kind, body, prepared) = match &args.file {
+        Some(path) => {
+            let prepared = attachment::prepare(&ctx.dirs.state, path, args.max_attachment)?;
+            upload_with_progress(&relay, &prepared, ctx, io)?;
+            let meta = crate::protocol::attachment::Attachment {
+                text: body,
+                ..prepared.meta.clone()
+            };
+            (
+                crate::protocol::attachment::KIND,
+                serde_json::to_string(&meta).expect("json"),
+                Some(prepared),
+            )
+        }
+        None => ("message", body, None),
+    };
+    journal::record(&ctx.dirs.state, &identity, &room, &name, kind, &body)?;
+    if let Some(p) = &prepared {
+        attachment::done(p);
+    }
+    let feed = feed_pseudonym(&room.id, &identity.signing_key().verifying_key());
+    let journal = Journal::new(&ctx.dirs.state, &room.id, &feed);
+    match delivery::deliver(
+        &ctx.dirs.state,
+        &relay,
+        std::slice::from_ref(&journal),
+        &Feeds::new(),
+        None,
+        &mut warner(io.stderr),
+    ) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Error::Queued {
+            count: delivery::pending(&journal, &relay.key)?,
+            source: Box::new(e),
+        }),
+    }
+}
+
+/// The room key file `send` uses, when it uses one.
+fn room_key_path(
+    sender: &crate::cli::args::SenderArgs,
+    ctx: &Context<'_>,
+) -> Option<std::path::PathBuf> {
+    if sender.recipient.is_some() || sender.recipients_file.is_some() {
+        return None;
+    }
+    // The same file `Context::room_keys` picks: flag or environment, the default
+    // profile's, or room.key.
+    sender
+        .room_key
+        .clone()
+        .or_else(|| {
+            crate::cli::settings::Profiles::load(ctx)
+                .ok()
+                .and_then(|p| p.pick(None).ok().flatten())
+                .and_then(|(_, p)| p.room_key)
+        })
+        .or_else(|| Some(ctx.dirs.room_key_file()))
+}
+
+fn upload_with_progress(
+    relay: &RelayTarget,
+    prepared: &attachment::Prepared,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let total = std::fs::metadata(&prepared.cipher)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let bar = if io.stderr_tty {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b.set_message(prepared.meta.name.clone());
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut session = Session::new(relay.clone());
+    let result = delivery::retry_session(&mut session, ctx.deadline, &mut warner(io.stderr), |s| {
+        s.upload(prepared, &|n| bar.set_position(n))
+    });
+    session.close();
+    bar.finish_and_clear();
+    result.inspect_err(|_| {
+        crate::cli::output::warn(
+            io.stderr,
+            false,
+            "the encrypted file is kept: the same `send --file` resumes the upload where it stopped",
+        );
+    })
+}

@@ -1,0 +1,136 @@
+//! Printing messages and diagnostics.
+//!
+//! Data goes to stdout, everything else to stderr. Human output is sanitised (control
+//! characters in names and bodies are escaped, so a hostile record cannot drive the
+//! terminal) and coloured only on a terminal without `NO_COLOR`.
+
+use crate::protocol::text::sanitize;
+use std::io::{self, Write};
+
+use chrono::{DateTime, Local, Utc};
+
+use crate::cli::args::ColorChoice;
+use crate::room::reader::Message;
+
+/// How to print messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    /// JSON lines instead of human text.
+    pub json: bool,
+    /// UTC instead of local time.
+    pub utc: bool,
+    /// ANSI colour.
+    pub color: bool,
+}
+
+/// Decides colour from the choice, whether the stream is a terminal and `NO_COLOR`.
+pub fn use_color(choice: ColorChoice, is_tty: bool, no_color: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_tty && !no_color,
+    }
+}
+
+impl Printer {
+    /// Writes one message.
+    ///
+    /// # Errors
+    ///
+    /// Write errors of `out` (a closed pipe among them).
+    pub fn print(&self, m: &Message, out: &mut dyn Write) -> io::Result<()> {
+        if self.json {
+            serde_json::to_writer(&mut *out, m)?;
+            return writeln!(out);
+        }
+        let Some(body) = &m.body else {
+            // Not opened: the failure is on stderr; nothing to show as a message.
+            return Ok(());
+        };
+        let ts =
+            m.ts.as_deref()
+                .map(|t| self.time(t, m.format))
+                .unwrap_or_default();
+        let name = sanitize(m.name.as_deref().unwrap_or("?"));
+        let (b, z) = if self.color {
+            ("\x1b[1;36m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
+        let mark = match (m.format, m.verified, m.roster) {
+            ("legacy", _, _) => paint(self.color, "\x1b[33m", " [legacy, unauthenticated]"),
+            (_, false, _) => paint(self.color, "\x1b[1;31m", " [NOT VERIFIED]"),
+            (_, true, Some("unknown")) => paint(self.color, "\x1b[1;31m", " [not a member]"),
+            (_, true, Some("removed")) => paint(self.color, "\x1b[1;31m", " [removed member]"),
+            _ => String::new(),
+        };
+        if let Some(event) = &m.event {
+            return writeln!(out, "{ts} * {b}{name}{z}{mark} {}", sanitize(event));
+        }
+        writeln!(out, "{ts} {b}{name}{z}{mark}: {}", sanitize_body(body))
+    }
+
+    fn time(&self, ts: &str, format: &str) -> String {
+        if format != "native" {
+            return sanitize(ts);
+        }
+        match DateTime::parse_from_rfc3339(ts) {
+            Ok(t) if self.utc => t
+                .with_timezone(&Utc)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            Ok(t) => t
+                .with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            Err(_) => sanitize(ts),
+        }
+    }
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color {
+        format!("{code}{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Like [`sanitize`](crate::protocol::text::sanitize) but keeps line breaks and tabs, indenting continuation lines.
+fn sanitize_body(s: &str) -> String {
+    s.split('\n')
+        .map(|l| sanitize(&l.replace('\t', "    ")))
+        .collect::<Vec<_>>()
+        .join("\n    ")
+}
+
+/// Writes a warning line to stderr-like output.
+pub fn warn(err: &mut dyn Write, color: bool, msg: &str) {
+    let (y, z) = if color {
+        ("\x1b[33m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    let _ = writeln!(err, "{y}ftpchat: warning:{z} {}", sanitize(msg));
+}
+
+/// A [`Warn`](crate::room::Warn) sink that writes warnings to stderr-like output.
+pub fn warner(err: &mut dyn Write) -> impl FnMut(&str) + '_ {
+    move |msg| warn(err, false, msg)
+}
+
+/// Writes a note line (informational) to stderr-like output.
+pub fn note(err: &mut dyn Write, msg: &str) {
+    let _ = writeln!(err, "ftpchat: {msg}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(sanitize_body("x\ny\tz"), "x\n    y    z");
+    }
+}

@@ -1,0 +1,296 @@
+//! Profiles and the resolution of relay settings: flag > environment > profile > default.
+//!
+//! Profiles live in `profiles.toml` in the config directory. A profile never holds a
+//! password unless the user puts one there; it names a password *source* (a file, a
+//! command) instead. `--relay` takes a URL or a profile name.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::args::RelayArgs;
+use crate::cli::commands::Context;
+use crate::cli::output::warn;
+use crate::error::{Error, Result};
+use crate::paths;
+use crate::room::RelayTarget;
+use crate::secret::Secret;
+use crate::store::netrc;
+use crate::store::url::RelayUrl;
+use crate::store::{Endpoint, Timeouts, TlsOptions};
+
+/// One profile.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Relay URL (no password).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
+    /// Room path on the relay.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    /// Room key file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_key: Option<PathBuf>,
+    /// Device identity file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<PathBuf>,
+    /// Display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// File holding the FTP password (mode 0600).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_file: Option<PathBuf>,
+    /// Command printing the FTP password (e.g. `pass show relay`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+    /// CA file for FTPS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// Skip FTPS certificate verification.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
+    /// The room is a chat file of the original FTPChat app.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub legacy: bool,
+    /// File with the original app's chat passphrase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legacy_passphrase_file: Option<PathBuf>,
+}
+
+/// The profiles file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profiles {
+    /// Name of the default profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Profiles by name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Profiles {
+    /// Path of the profiles file.
+    pub fn path(ctx: &Context<'_>) -> PathBuf {
+        ctx.dirs.config.join("profiles.toml")
+    }
+
+    /// Loads the profiles file (empty when missing).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the file exists but cannot be read or parsed.
+    pub fn load(ctx: &Context<'_>) -> Result<Self> {
+        let path = Self::path(ctx);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.message()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profiles::default()),
+            Err(e) => Err(Error::io("cannot read", &path, e)),
+        }
+    }
+
+    /// Saves the profiles file (mode 0600: it names files and commands, not secrets,
+    /// but there is no reason for others to read it).
+    ///
+    /// # Errors
+    ///
+    /// Write errors.
+    pub fn save(&self, ctx: &Context<'_>) -> Result<()> {
+        let text = toml::to_string_pretty(self).map_err(|e| Error::Usage(e.to_string()))?;
+        paths::write_private(&Self::path(ctx), text.as_bytes(), true)
+    }
+
+    /// The profile named, or the default one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when a named profile does not exist.
+    pub fn pick(&self, name: Option<&str>) -> Result<Option<(String, Profile)>> {
+        match name {
+            Some(n) => self
+                .profiles
+                .get(n)
+                .map(|p| Some((n.to_string(), p.clone())))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "no profile named {n:?} in profiles.toml (and it is not an ftp:// URL)"
+                    ))
+                }),
+            None => Ok(self
+                .default
+                .as_ref()
+                .and_then(|d| self.profiles.get(d).map(|p| (d.clone(), p.clone())))),
+        }
+    }
+}
+
+/// Resolved settings for talking to one room on one relay.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The room on its relay, as the room layer takes it.
+    pub target: RelayTarget,
+    /// The profile in use, if any (its keys, name and legacy settings still apply).
+    pub profile: Option<Profile>,
+}
+
+impl Resolved {
+    /// The profile in use, or an empty one.
+    pub fn profile_or_default(&self) -> Profile {
+        self.profile.clone().unwrap_or_default()
+    }
+
+    /// Resolves `--relay`, `--room`, TLS options and the password.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when no relay is configured or no password source is found.
+    pub fn resolve(args: &RelayArgs, ctx: &Context<'_>, stderr: &mut dyn Write) -> Result<Self> {
+        let profiles = Profiles::load(ctx)?;
+        let (url_text, profile) = match args.relay.as_deref() {
+            // An explicit URL stands alone: no profile's room or password source applies
+            // to a host the profile was not written for.
+            Some(r) if r.contains("://") => (r.to_string(), None),
+            Some(name) => {
+                let (_, p) = profiles
+                    .pick(Some(name))?
+                    .expect("pick(Some) is Some or Err");
+                let url = p
+                    .relay
+                    .clone()
+                    .ok_or_else(|| Error::Usage(format!("profile {name:?} has no relay URL")))?;
+                (url, Some(p))
+            }
+            None => match profiles.pick(None)? {
+                Some((name, p)) => {
+                    let url = p.relay.clone().ok_or_else(|| {
+                        Error::Usage(format!("profile {name:?} has no relay URL"))
+                    })?;
+                    (url, Some(p))
+                }
+                None => {
+                    return Err(Error::Usage(
+                        "no relay: give --relay ftp://user@host/path, set FTPCHAT_RELAY, or run `ftpchat relay` for a local one".into(),
+                    ));
+                }
+            },
+        };
+        let url = RelayUrl::parse(&url_text)?;
+        let room = args
+            .room
+            .clone()
+            .or_else(|| profile.as_ref().and_then(|p| p.room.clone()));
+        let dir = url.room_dir(room.as_deref())?;
+        let password = password(&url, profile.as_ref(), ctx, stderr)?;
+        let tls = TlsOptions {
+            ca_file: args
+                .ca_file
+                .clone()
+                .or_else(|| profile.as_ref().and_then(|p| p.ca_file.clone())),
+            insecure: args.insecure || profile.as_ref().is_some_and(|p| p.insecure),
+        };
+        if tls.insecure && url.scheme == crate::store::url::Scheme::Ftps {
+            warn(
+                stderr,
+                false,
+                "--insecure: the relay's TLS certificate is NOT verified; anyone on the path can read the FTP password",
+            );
+        }
+        Ok(Resolved {
+            target: RelayTarget {
+                key: url.key_for(&dir),
+                dir: dir.trim_start_matches('/').to_string(),
+                endpoint: Endpoint {
+                    url,
+                    password,
+                    tls,
+                    timeouts: Timeouts {
+                        connect: std::time::Duration::from_secs_f64(args.timeouts.connect_timeout),
+                        io: std::time::Duration::from_secs_f64(args.timeouts.io_timeout),
+                    },
+                },
+                legacy: args.legacy || profile.as_ref().is_some_and(|p| p.legacy),
+            },
+            profile,
+        })
+    }
+}
+
+/// Finds the FTP password: URL (with a warning), `FTPCHAT_PASSWORD`, the profile's
+/// password file or command, `~/.netrc`, or the conventional one for `anonymous`.
+fn password(
+    url: &RelayUrl,
+    profile: Option<&Profile>,
+    ctx: &Context<'_>,
+    stderr: &mut dyn Write,
+) -> Result<Secret> {
+    if let Some(p) = &url.password {
+        warn(
+            stderr,
+            false,
+            "a password in the relay URL can be seen by other users in the process list; use FTPCHAT_PASSWORD, ~/.netrc or a profile's password_file",
+        );
+        return Ok(p.clone());
+    }
+    if let Some(p) = ctx.env.get("FTPCHAT_PASSWORD") {
+        return Ok(Secret::new(p));
+    }
+    if let Some(file) = profile.and_then(|p| p.password_file.as_ref()) {
+        let text = paths::read_secret_file(file)?;
+        return Ok(Secret::new(text.trim_end_matches(['\n', '\r'])));
+    }
+    if let Some(cmd) = profile.and_then(|p| p.password_command.as_ref()) {
+        return password_from_command(cmd);
+    }
+    let netrc_path = ctx
+        .env
+        .get("NETRC")
+        .map(PathBuf::from)
+        .or_else(|| ctx.dirs.home.as_ref().map(|h| h.join(".netrc")));
+    if let Some(path) = netrc_path
+        && let Ok(text) = std::fs::read_to_string(&path)
+        && let Some(p) = netrc::lookup(&text, &url.host, &url.user)
+    {
+        return Ok(p);
+    }
+    if url.user == "anonymous" || url.user == "ftp" {
+        return Ok(Secret::new("ftpchat@"));
+    }
+    if ctx.interactive {
+        use crate::cli::ui::Ui;
+        return crate::cli::ui::Terminal
+            .password(&format!("FTP password for {}@{}", url.user, url.host), "");
+    }
+    Err(Error::Usage(format!(
+        "no password for {} at {} (and no terminal to ask on): set FTPCHAT_PASSWORD, add a \
+         `machine {} login {} password ...` line to ~/.netrc, or give the profile a password_file \
+         or password_command (`ftpchat init --password-file FILE` / `--password-command CMD`)",
+        url.user, url.host, url.host, url.user
+    )))
+}
+
+fn password_from_command(cmd: &str) -> Result<Secret> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| Error::Usage(format!("cannot run password_command: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::Usage(format!(
+            "password_command failed ({})",
+            out.status
+        )));
+    }
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| Error::Usage("password_command printed non-UTF-8".into()))?;
+    let line = text.lines().next().unwrap_or_default();
+    if line.is_empty() {
+        return Err(Error::Usage("password_command printed nothing".into()));
+    }
+    Ok(Secret::new(line))
+}

@@ -1,0 +1,549 @@
+//! The native record format: one ASCII line per record.
+//!
+//! ```text
+//! fc1.<feed pseudonym>.<seq>.<base64url of an age file>
+//! ```
+//!
+//! The cleartext prefix lets `push` place and de-duplicate records without the room key;
+//! everything else is inside the age ciphertext, encrypted to the room's X25519 recipient:
+//! a compact JSON [`Envelope`], a newline, and the base64url Ed25519 signature over
+//! `"ftpchat record v1\n"` followed by the exact envelope bytes (no canonicalisation: the
+//! signed bytes are the bytes sent). `docs/PROTOCOL.md` is the byte-exact description;
+//! golden fixtures in `tests/fixtures/` keep old records decrypting.
+
+pub mod chain;
+pub mod legacy;
+
+use std::io::Read;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::encoding::{b64, sha256, unb64};
+use crate::protocol::keys::{RoomId, RoomKey, feed_pseudonym, is_base32_id, parse_verifying_key};
+
+/// The format tag that starts every native record line.
+pub const TAG: &str = "fc1";
+/// Largest message body, in bytes of UTF-8.
+pub const MAX_BODY: usize = 64 * 1024;
+/// Largest display name, in bytes.
+pub const MAX_NAME: usize = 64;
+/// Longest record line accepted from anywhere (a maximal body fits with room to spare).
+pub const MAX_LINE: usize = 256 * 1024;
+/// Largest decrypted payload accepted.
+const MAX_PLAINTEXT: u64 = 192 * 1024;
+const SIGNING_CONTEXT: &[u8] = b"ftpchat record v1\n";
+
+/// The signed content of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// Envelope version, 1.
+    pub v: u32,
+    /// The room id; binds the record to one room.
+    pub room: String,
+    /// The sender's Ed25519 key, base64url.
+    pub from: String,
+    /// The sender's display name (a label, not an identity).
+    pub name: String,
+    /// Position in the sender's feed, from 1.
+    pub seq: u64,
+    /// [`line_hash`] of the sender's previous record; absent for seq 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    /// UTC time of writing, RFC 3339 with a `Z`.
+    pub ts: String,
+    /// What the record is: `message` for chat text.
+    pub kind: String,
+    /// The text.
+    pub body: String,
+}
+
+/// Why a message cannot become a record.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SealError {
+    /// Body over [`MAX_BODY`].
+    #[error("message is {0} bytes; the limit is {MAX_BODY}")]
+    TooLarge(usize),
+    /// A display name that is empty, too long or has control characters.
+    #[error("display name must be 1 to {MAX_NAME} bytes without control characters")]
+    BadName,
+}
+
+impl From<SealError> for crate::Error {
+    fn from(e: SealError) -> Self {
+        match e {
+            SealError::TooLarge(size) => crate::Error::MessageTooLarge {
+                size,
+                limit: MAX_BODY,
+            },
+            other => crate::Error::Usage(other.to_string()),
+        }
+    }
+}
+
+/// Checks a display name.
+///
+/// # Errors
+///
+/// [`SealError::BadName`].
+pub fn check_name(name: &str) -> Result<(), SealError> {
+    // Control characters, and the invisible or direction-changing format characters that
+    // could make one name look like another.
+    let deceptive = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+    if name.is_empty()
+        || name.len() > MAX_NAME
+        || name.chars().any(|c| c.is_control() || deceptive(c))
+    {
+        return Err(SealError::BadName);
+    }
+    Ok(())
+}
+
+/// Signs and encrypts an envelope into a record line (without a newline).
+///
+/// # Errors
+///
+/// [`SealError`] when the body or name is out of bounds.
+pub fn seal(
+    envelope: &Envelope,
+    signer: &SigningKey,
+    recipient: &age::x25519::Recipient,
+) -> Result<String, SealError> {
+    if envelope.body.len() > MAX_BODY {
+        return Err(SealError::TooLarge(envelope.body.len()));
+    }
+    check_name(&envelope.name)?;
+    let room = RoomId::parse(&envelope.room).ok_or(SealError::BadName)?;
+    let mut plaintext = serde_json::to_vec(envelope).expect("an envelope always serialises");
+    if plaintext.len() + 100 > MAX_PLAINTEXT as usize {
+        // Control characters grow six-fold in JSON; readers would refuse the record.
+        return Err(SealError::TooLarge(envelope.body.len()));
+    }
+    let signature = signer.sign(&signing_input(&plaintext));
+    plaintext.push(b'\n');
+    plaintext.extend_from_slice(b64(&signature.to_bytes()).as_bytes());
+    let ciphertext = age::encrypt(recipient, &plaintext).expect("x25519 encryption cannot fail");
+    let feed = feed_pseudonym(&room, &signer.verifying_key());
+    let line = format!("{TAG}.{feed}.{}.{}", envelope.seq, b64(&ciphertext));
+    if line.len() > MAX_LINE {
+        // Readers refuse longer lines; never write one.
+        return Err(SealError::TooLarge(envelope.body.len()));
+    }
+    Ok(line)
+}
+
+fn signing_input(envelope: &[u8]) -> Vec<u8> {
+    [SIGNING_CONTEXT, envelope].concat()
+}
+
+/// The hash that chains records: SHA-256 of the record line's bytes (without line end),
+/// base64url.
+pub fn line_hash(line: &str) -> String {
+    b64(&sha256(&[line.as_bytes()]))
+}
+
+/// A native record line split into its cleartext fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordLine<'a> {
+    /// The whole line, without line end.
+    pub line: &'a str,
+    /// Feed pseudonym.
+    pub feed: &'a str,
+    /// Sequence number.
+    pub seq: u64,
+    /// base64url ciphertext.
+    pub ciphertext: &'a str,
+}
+
+/// What kind of line this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind<'a> {
+    /// A native record.
+    Native(RecordLine<'a>),
+    /// A line of the original FTPChat app.
+    Legacy(&'a str),
+    /// A blank line (skipped silently).
+    Blank,
+}
+
+/// Why a line is not a record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LineError {
+    /// Longer than [`MAX_LINE`].
+    #[error("line is {0} bytes, longer than the {MAX_LINE}-byte limit")]
+    TooLong(usize),
+    /// Not valid UTF-8.
+    #[error("line is not valid UTF-8")]
+    NotUtf8,
+    /// Does not follow the format.
+    #[error("not a record line: {0}")]
+    Malformed(&'static str),
+}
+
+/// Splits raw bytes of one line (CR LF or LF already removed or not) into a line kind.
+///
+/// # Errors
+///
+/// [`LineError`] describes what is wrong, without echoing the line.
+pub fn classify(raw: &[u8]) -> Result<LineKind<'_>, LineError> {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    if raw.len() > MAX_LINE {
+        return Err(LineError::TooLong(raw.len()));
+    }
+    let line = std::str::from_utf8(raw).map_err(|_| LineError::NotUtf8)?;
+    let line = line.trim_matches(|c: char| c.is_ascii_whitespace());
+    if line.is_empty() {
+        return Ok(LineKind::Blank);
+    }
+    if line.starts_with("gAAAAA") || line.starts_with("Z0FBQUFB") {
+        return Ok(LineKind::Legacy(line));
+    }
+    parse_line(line).map(LineKind::Native)
+}
+
+/// Parses a native record line.
+///
+/// # Errors
+///
+/// [`LineError::Malformed`] naming the first field that is wrong.
+pub fn parse_line(line: &str) -> Result<RecordLine<'_>, LineError> {
+    let mut parts = line.splitn(4, '.');
+    if parts.next() != Some(TAG) {
+        return Err(LineError::Malformed("unknown format tag (expected fc1)"));
+    }
+    let feed = parts.next().unwrap_or_default();
+    if !is_base32_id(feed) {
+        return Err(LineError::Malformed("bad feed pseudonym"));
+    }
+    let seq = parts.next().unwrap_or_default();
+    if seq.is_empty()
+        || seq.len() > 19
+        || seq.starts_with('0')
+        || !seq.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(LineError::Malformed("bad sequence number"));
+    }
+    let seq: u64 = seq
+        .parse()
+        .map_err(|_| LineError::Malformed("bad sequence number"))?;
+    let ciphertext = parts.next().unwrap_or_default();
+    if ciphertext.is_empty()
+        || !ciphertext
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(LineError::Malformed("bad ciphertext encoding"));
+    }
+    Ok(RecordLine {
+        line,
+        feed,
+        seq,
+        ciphertext,
+    })
+}
+
+/// A record that decrypted and whose signature holds.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The envelope as signed.
+    pub envelope: Envelope,
+    /// The sender's key.
+    pub sender: VerifyingKey,
+    /// [`line_hash`] of this record.
+    pub hash: String,
+    /// The room it was opened with.
+    pub room: RoomId,
+    /// The age recipient of the room key that opened it (which key epoch it was written to).
+    pub recipient: String,
+}
+
+/// Why a native record cannot be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The ciphertext is not base64url.
+    #[error("ciphertext is not valid base64url")]
+    Encoding,
+    /// No room key opens it (wrong key, another room, or a modified header).
+    #[error("cannot decrypt: {0}")]
+    Decrypt(String),
+    /// It decrypted, but the content is not a well-formed envelope.
+    #[error("malformed envelope: {0}")]
+    Envelope(String),
+    /// The signature does not verify: the record was altered or forged.
+    #[error("bad signature: the record was altered or not written by the key it names")]
+    Signature,
+    /// Signed for another room (replayed across rooms).
+    #[error("record belongs to room {found}, not {expected}: replayed from another room")]
+    WrongRoom {
+        /// The room it was opened with.
+        expected: String,
+        /// The room it names.
+        found: String,
+    },
+    /// The cleartext prefix disagrees with the signed envelope.
+    #[error("cleartext prefix does not match the signed record ({0})")]
+    Prefix(&'static str),
+}
+
+/// Decrypts and verifies one native record with any of the given room keys.
+///
+/// # Errors
+///
+/// [`OpenError`] for every way a record can fail; nothing unverified is returned.
+pub fn open(record: &RecordLine<'_>, rooms: &[RoomKey]) -> Result<Opened, OpenError> {
+    let ciphertext = unb64(record.ciphertext).ok_or(OpenError::Encoding)?;
+    let mut last_err = OpenError::Decrypt("no room key given".into());
+    for room in rooms {
+        match decrypt(&ciphertext, room) {
+            Ok((plaintext, recipient)) => {
+                let mut opened = verify(record, &plaintext, room.room_id())?;
+                opened.recipient = recipient;
+                return Ok(opened);
+            }
+            Err(e) => last_err = e,
+        }
+    }
+    Err(last_err)
+}
+
+/// Decrypts with the room's keys, newest first (the usual case costs one attempt), and
+/// says which key it was.
+fn decrypt(ciphertext: &[u8], room: &RoomKey) -> Result<(Vec<u8>, String), OpenError> {
+    let mut last = OpenError::Decrypt("no room key".into());
+    for identity in room.identities().iter().rev() {
+        let decryptor = age::Decryptor::new_buffered(ciphertext)
+            .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+        let mut reader = match decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)) {
+            Ok(r) => r,
+            Err(age::DecryptError::NoMatchingKeys) => {
+                last = OpenError::Decrypt(age::DecryptError::NoMatchingKeys.to_string());
+                continue;
+            }
+            Err(e) => return Err(OpenError::Decrypt(e.to_string())),
+        };
+        let mut plaintext = Vec::new();
+        reader
+            .by_ref()
+            .take(MAX_PLAINTEXT)
+            .read_to_end(&mut plaintext)
+            .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+        if plaintext.len() as u64 >= MAX_PLAINTEXT {
+            return Err(OpenError::Envelope("payload too large".into()));
+        }
+        return Ok((plaintext, identity.to_public().to_string()));
+    }
+    Err(last)
+}
+
+fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Opened, OpenError> {
+    let split = plaintext
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .ok_or_else(|| OpenError::Envelope("no signature line".into()))?;
+    let (envelope_bytes, signature) = (&plaintext[..split], &plaintext[split + 1..]);
+    // The version first, so a future envelope is named as such, not as malformed.
+    #[derive(Deserialize)]
+    struct Version {
+        v: u32,
+    }
+    match serde_json::from_slice::<Version>(envelope_bytes) {
+        Ok(Version { v: 1 }) => {}
+        Ok(Version { v }) => {
+            return Err(OpenError::Envelope(format!(
+                "unsupported envelope version {v}"
+            )));
+        }
+        Err(e) => return Err(OpenError::Envelope(e.to_string())),
+    }
+    let envelope: Envelope =
+        serde_json::from_slice(envelope_bytes).map_err(|e| OpenError::Envelope(e.to_string()))?;
+    let sender = parse_verifying_key(&envelope.from)
+        .ok_or_else(|| OpenError::Envelope("bad sender key".into()))?;
+    let signature: [u8; 64] = std::str::from_utf8(signature)
+        .ok()
+        .and_then(unb64)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(OpenError::Signature)?;
+    sender
+        .verify_strict(
+            &signing_input(envelope_bytes),
+            &Signature::from_bytes(&signature),
+        )
+        .map_err(|_| OpenError::Signature)?;
+    if envelope.room != room.as_str() {
+        return Err(OpenError::WrongRoom {
+            expected: room.to_string(),
+            found: envelope.room.clone(),
+        });
+    }
+    if envelope.v != 1 {
+        return Err(OpenError::Envelope(format!(
+            "unsupported envelope version {}",
+            envelope.v
+        )));
+    }
+    if feed_pseudonym(room, &sender) != record.feed {
+        return Err(OpenError::Prefix("feed"));
+    }
+    if envelope.seq != record.seq {
+        return Err(OpenError::Prefix("seq"));
+    }
+    if envelope.body.len() > MAX_BODY || check_name(&envelope.name).is_err() {
+        return Err(OpenError::Envelope("body or name out of bounds".into()));
+    }
+    Ok(Opened {
+        envelope,
+        sender,
+        hash: line_hash(record.line),
+        room: room.clone(),
+        recipient: String::new(),
+    })
+}
+
+/// The current UTC time in the envelope's format (RFC 3339, milliseconds, `Z`).
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::encoding::b64;
+    use crate::protocol::keys::DeviceIdentity;
+
+    pub(crate) fn envelope(
+        room: &RoomKey,
+        id: &DeviceIdentity,
+        seq: u64,
+        prev: Option<String>,
+        body: &str,
+    ) -> Envelope {
+        Envelope {
+            v: 1,
+            room: room.room_id().to_string(),
+            from: b64(id.signing_key().verifying_key().as_bytes()),
+            name: "alice".into(),
+            seq,
+            prev,
+            ts: "2026-11-22T10:00:00Z".into(),
+            kind: "message".into(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn seal_open_round_trip() {
+        let room = RoomKey::generate();
+        let id = DeviceIdentity::generate();
+        let env = envelope(&room, &id, 1, None, "hi ✓");
+        let line = seal(&env, id.signing_key(), &room.current_recipient()).expect("seal");
+        assert!(line.is_ascii());
+        let LineKind::Native(rec) = classify(line.as_bytes()).expect("classify") else {
+            panic!("not native")
+        };
+        assert_eq!(rec.seq, 1);
+        let opened = open(&rec, std::slice::from_ref(&room)).expect("open");
+        assert_eq!(opened.envelope, env);
+        assert_eq!(opened.hash, line_hash(&line));
+    }
+
+    #[test]
+    fn wrong_key_flipped_byte_and_prefix_are_rejected() {
+        let room = RoomKey::generate();
+        let other = RoomKey::generate();
+        let id = DeviceIdentity::generate();
+        let line = seal(
+            &envelope(&room, &id, 3, Some("x".into()), "m"),
+            id.signing_key(),
+            &room.current_recipient(),
+        )
+        .expect("seal");
+        let rec = parse_line(&line).expect("parse");
+        assert!(matches!(
+            open(&rec, std::slice::from_ref(&other)),
+            Err(OpenError::Decrypt(_))
+        ));
+
+        let mut bytes = line.clone().into_bytes();
+        let n = bytes.len() - 10;
+        bytes[n] = if bytes[n] == b'A' { b'B' } else { b'A' };
+        let flipped = String::from_utf8(bytes).expect("ascii");
+        let rec = parse_line(&flipped).expect("parse");
+        assert!(open(&rec, std::slice::from_ref(&room)).is_err());
+
+        let moved = line.replacen(".3.", ".4.", 1);
+        let rec = parse_line(&moved).expect("parse");
+        assert_eq!(
+            open(&rec, std::slice::from_ref(&room)).err(),
+            Some(OpenError::Prefix("seq"))
+        );
+    }
+
+    #[test]
+    fn record_replayed_into_another_room_is_named() {
+        let room = RoomKey::generate();
+        let other = RoomKey::generate();
+        let id = DeviceIdentity::generate();
+        // Signed for `room`, but encrypted to `other` by someone holding both keys.
+        let line = seal(
+            &envelope(&room, &id, 1, None, "m"),
+            id.signing_key(),
+            &other.current_recipient(),
+        )
+        .expect("seal");
+        let rec = parse_line(&line).expect("parse");
+        assert!(matches!(
+            open(&rec, std::slice::from_ref(&other)),
+            Err(OpenError::WrongRoom { .. })
+        ));
+    }
+
+    #[test]
+    fn limits_and_malformed_lines() {
+        let room = RoomKey::generate();
+        let id = DeviceIdentity::generate();
+        let big = "x".repeat(MAX_BODY + 1);
+        assert_eq!(
+            seal(
+                &envelope(&room, &id, 1, None, &big),
+                id.signing_key(),
+                &room.current_recipient()
+            ),
+            Err(SealError::TooLarge(MAX_BODY + 1))
+        );
+        let max = "y".repeat(MAX_BODY);
+        let line = seal(
+            &envelope(&room, &id, 1, None, &max),
+            id.signing_key(),
+            &room.current_recipient(),
+        )
+        .expect("max body fits");
+        assert!(line.len() < MAX_LINE);
+        for bad in [
+            "",
+            "fc1",
+            "fc2.aaaaaaaaaaaaaaaa.1.AAAA",
+            "fc1.AAAAAAAAAAAAAAAA.1.AAAA",
+            "fc1.aaaaaaaaaaaaaaaa.01.AAAA",
+            "fc1.aaaaaaaaaaaaaaaa.1.",
+            "fc1.aaaaaaaaaaaaaaaa.1.AA=A",
+            "fc1.aaaaaaaaaaaaaaaa.99999999999999999999.AAAA",
+        ] {
+            assert!(parse_line(bad).is_err(), "{bad}");
+        }
+        assert_eq!(classify(b"\xff\xfe"), Err(LineError::NotUtf8));
+        assert_eq!(classify(b"  \r\n"), Ok(LineKind::Blank));
+        assert!(matches!(
+            classify(b"gAAAAAB\r\n"),
+            Ok(LineKind::Legacy("gAAAAAB"))
+        ));
+        assert!(matches!(
+            classify(&vec![b'a'; MAX_LINE + 1]),
+            Err(LineError::TooLong(_))
+        ));
+    }
+}

@@ -1,0 +1,285 @@
+//! Attachments: a file is encrypted with age to a key of its own, uploaded to the room's
+//! `blobs/` directory under the SHA-256 of its ciphertext, and announced by an ordinary
+//! signed record (kind `attachment`) that carries the name, size, hashes and the file's
+//! key. Only those who can read the record can read the file, the relay sees only its
+//! size, and the record's signature vouches for the hashes a reader checks.
+//!
+//! Uploads resume: the encrypted file and its key wait in the state directory until the
+//! record is journaled, so a failed `send --file` repeated later continues where the
+//! relay's copy stops (SIZE, then APPE of the rest). Downloads are checked against both
+//! hashes and written only inside the chosen directory, under a sanitised name.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use age::secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::paths::{ensure_private_dir, write_private};
+use crate::protocol::attachment::{Attachment, BLOB_DIR, safe_name, valid_blob_name};
+use crate::protocol::encoding::hex;
+use crate::store::{MAX_DOWNLOAD, Store, Support, join};
+
+/// An encrypted file ready to upload.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The record body to send once uploaded (text still empty).
+    pub meta: Attachment,
+    /// The local ciphertext.
+    pub cipher: PathBuf,
+    cache: PathBuf,
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = BufReader::new(File::open(path).map_err(|e| Error::io("cannot read", path, e))?);
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| Error::io("cannot read", path, e))?;
+        if n == 0 {
+            return Ok(hex(&h.finalize()));
+        }
+        h.update(&buf[..n]);
+    }
+}
+
+/// Encrypts `path` for upload (or finds the copy a failed earlier send left).
+///
+/// # Errors
+///
+/// Files over `max` bytes, unreadable files, state directory errors.
+pub fn prepare(state: &Path, path: &Path, max: u64) -> Result<Prepared> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("cannot read", path, e))?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    if meta.len() > max {
+        return Err(Error::Usage(format!(
+            "{} is {} bytes; the attachment limit is {max} bytes (--max-attachment)",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(safe_name)
+        .unwrap_or_else(|| "attachment".into());
+    let plain_hash = sha256_file(path)?;
+    let dir = state.join("uploads");
+    ensure_private_dir(&dir)?;
+    let cache = dir.join(format!("{plain_hash}.json"));
+    let cipher = dir.join(format!("{plain_hash}.age"));
+    if let Some(meta) = std::fs::read(&cache)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Attachment>(&b).ok())
+        .filter(|m| {
+            cipher.exists() && sha256_file(&cipher).ok().as_deref() == m.blob.strip_suffix(".age")
+        })
+    {
+        return Ok(Prepared {
+            meta: Attachment { name, ..meta },
+            cipher,
+            cache,
+        });
+    }
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public();
+    {
+        let out = File::create(&cipher).map_err(|e| Error::io("cannot write", &cipher, e))?;
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .map_err(|e| Error::Usage(format!("cannot encrypt: {e}")))?;
+        let mut w = encryptor
+            .wrap_output(std::io::BufWriter::new(out))
+            .map_err(|e| Error::io("cannot write", &cipher, e))?;
+        let mut input = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+        std::io::copy(&mut input, &mut w).map_err(|e| Error::io("cannot encrypt", path, e))?;
+        w.finish()
+            .and_then(|mut b| b.flush())
+            .map_err(|e| Error::io("cannot write", &cipher, e))?;
+    }
+    let meta = Attachment {
+        name,
+        size: meta.len(),
+        sha256: plain_hash,
+        blob: format!("{}.age", sha256_file(&cipher)?),
+        key: identity.to_string().expose_secret().to_string(),
+        text: String::new(),
+    };
+    write_private(&cache, &serde_json::to_vec(&meta).expect("json"), true)?;
+    Ok(Prepared {
+        meta,
+        cipher,
+        cache,
+    })
+}
+
+/// Uploads a prepared file to `room_dir/blobs/`, resuming a partial copy.
+///
+/// # Errors
+///
+/// Network errors (the local copy stays for the next try).
+pub fn upload(
+    conn: &mut dyn Store,
+    room_dir: &str,
+    p: &Prepared,
+    progress: &dyn Fn(u64),
+) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let dir = join(room_dir, BLOB_DIR);
+    conn.mkdir_all(&dir);
+    let (name, local) = (&p.meta.blob, &p.cipher);
+    let len = std::fs::metadata(local)
+        .map_err(|e| Error::io("cannot read", local, e))?
+        .len();
+    let mut remote = conn.size(&dir, name)?.unwrap_or(0);
+    if remote == len {
+        progress(len);
+        return Ok(());
+    }
+    if remote > len {
+        conn.delete(&dir, name)?;
+        remote = 0;
+    }
+    progress(remote);
+    let open_at = |offset: u64| -> Result<ProgressReader<'_>> {
+        let mut f = File::open(local).map_err(|e| Error::io("cannot read", local, e))?;
+        f.seek(SeekFrom::Start(offset))
+            .map_err(|e| Error::io("cannot read", local, e))?;
+        Ok(ProgressReader {
+            inner: f,
+            done: offset,
+            progress,
+        })
+    };
+    // Resume by appending the rest; a store that cannot append takes the whole file.
+    if remote > 0
+        && conn.capabilities().append != Support::No
+        && conn.append_from(&dir, name, &mut open_at(remote)?)?
+    {
+        return Ok(());
+    }
+    conn.put_from(&dir, name, &mut open_at(0)?)
+}
+
+/// Counts bytes read for a progress display.
+struct ProgressReader<'a> {
+    inner: File,
+    done: u64,
+    progress: &'a dyn Fn(u64),
+}
+
+impl Read for ProgressReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        (self.progress)(self.done);
+        Ok(n)
+    }
+}
+
+/// Forgets the local copy once the record announcing it is journaled.
+pub fn done(p: &Prepared) {
+    let _ = std::fs::remove_file(&p.cipher);
+    let _ = std::fs::remove_file(&p.cache);
+}
+
+/// Downloads the attachment a verified message announces, if it is one, refusing files
+/// from senders the roster does not vouch for.
+///
+/// # Errors
+///
+/// Network errors, a blob that does not match its signed hashes, local write errors.
+pub fn save_announced(
+    session: &mut super::Session,
+    m: &super::reader::Message,
+    dest: &Path,
+) -> Result<Option<PathBuf>> {
+    if m.kind.as_deref() != Some(crate::protocol::attachment::KIND) || !m.verified {
+        return Ok(None);
+    }
+    if matches!(m.roster, Some("unknown" | "removed")) {
+        return Err(Error::Usage(format!(
+            "not downloading a file from a sender who is {} in the room's roster",
+            if m.roster == Some("unknown") {
+                "not a member"
+            } else {
+                "removed"
+            }
+        )));
+    }
+    let a: Attachment = serde_json::from_str(m.body.as_deref().unwrap_or_default())
+        .map_err(|e| Error::Usage(format!("malformed attachment record: {e}")))?;
+    session.with(|s, t| fetch(s, &t.dir, &a, dest)).map(Some)
+}
+
+/// Downloads, checks and decrypts an attachment into `dest` (never outside it).
+/// Returns the path written.
+///
+/// # Errors
+///
+/// Hash or size mismatches (the relay altered the blob), a missing blob, network and
+/// local errors.
+pub fn fetch(conn: &mut dyn Store, room_dir: &str, a: &Attachment, dest: &Path) -> Result<PathBuf> {
+    if !valid_blob_name(&a.blob) {
+        return Err(Error::Usage(format!(
+            "attachment names an invalid blob {:?}",
+            crate::protocol::text::sanitize(&a.blob)
+        )));
+    }
+    let dir = join(room_dir, BLOB_DIR);
+    let host = conn.host().to_string();
+    let bad = |why: String| Error::Refused {
+        host: host.clone(),
+        what: format!("attachment {}", a.blob),
+        reply: why,
+    };
+    let Some(cipher) = conn.read(&dir, &a.blob, 0, MAX_DOWNLOAD)? else {
+        return Err(bad("the blob is missing on the relay".into()));
+    };
+    if format!("{}.age", hex(&Sha256::digest(&cipher))) != a.blob {
+        return Err(bad(
+            "the blob's hash does not match: altered on the relay".into()
+        ));
+    }
+    let identity: age::x25519::Identity = a
+        .key
+        .parse()
+        .map_err(|_| bad("the record's blob key is malformed".into()))?;
+    let decryptor = age::Decryptor::new_buffered(&cipher[..]).map_err(|e| bad(e.to_string()))?;
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| bad(e.to_string()))?;
+    let mut plain = Vec::new();
+    reader
+        .by_ref()
+        .take(a.size + 1)
+        .read_to_end(&mut plain)
+        .map_err(|e| bad(e.to_string()))?;
+    if plain.len() as u64 != a.size || hex(&Sha256::digest(&plain)) != a.sha256 {
+        return Err(bad(
+            "the decrypted file does not match the size and hash the record signed".into(),
+        ));
+    }
+    std::fs::create_dir_all(dest).map_err(|e| Error::io("cannot create directory", dest, e))?;
+    let name = safe_name(&a.name);
+    let mut path = dest.join(&name);
+    let mut n = 1;
+    while path.exists() {
+        path = dest.join(format!("{n}-{name}"));
+        n += 1;
+    }
+    let tmp = dest.join(format!(".{}.part", std::process::id()));
+    std::fs::write(&tmp, &plain)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| Error::io("cannot write", &path, e))?;
+    Ok(path)
+}

@@ -1,0 +1,264 @@
+//! Delivering records to a relay: the shared engine of `push`, `send` and `outbox flush`.
+//!
+//! For each feed it takes the feed's push lock, learns the remote head, and appends the
+//! records the relay lacks, in order. This device's own feeds come from their journals
+//! (so an earlier failed send is delivered first, in order); other writers' feeds come
+//! from the given lines (mirroring). Everything is idempotent, so after a transient
+//! failure the whole round is simply retried on a new connection, with backoff.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::feed::{self, PushLock};
+use super::journal::Journal;
+use super::{RelayTarget, Session, Warn};
+use crate::error::{Error, Result};
+use crate::protocol::keys::RoomId;
+use crate::protocol::record;
+use crate::signals;
+use crate::store::Store;
+
+/// Connection attempts per delivery before giving up (the records stay queued).
+const ATTEMPTS: u32 = 3;
+
+/// Lines to deliver, grouped by feed and ordered by seq.
+pub type Feeds = BTreeMap<String, BTreeMap<u64, String>>;
+
+/// What was delivered.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    /// Records appended.
+    pub appended: usize,
+    /// Feeds touched.
+    pub feeds: usize,
+}
+
+/// Groups record lines by feed, dropping exact duplicates; a second, different line with
+/// the same feed and seq is a fork in the input and is skipped with a warning.
+pub fn group_lines<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    warnings: &mut Vec<String>,
+) -> Feeds {
+    let mut feeds = Feeds::new();
+    for (n, line) in lines.into_iter().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match record::parse_line(line) {
+            Ok(r) => {
+                let slot = feeds.entry(r.feed.to_string()).or_default();
+                match slot.get(&r.seq) {
+                    Some(existing) if existing != line => warnings.push(format!(
+                        "line {}: feed {} seq {} differs from an earlier line with the same seq (fork); skipped",
+                        n + 1,
+                        r.feed,
+                        r.seq
+                    )),
+                    Some(_) => {}
+                    None => {
+                        slot.insert(r.seq, line.to_string());
+                    }
+                }
+            }
+            Err(e) => warnings.push(format!("line {}: skipped: {e}", n + 1)),
+        }
+    }
+    feeds
+}
+
+/// Finds local journals for feeds, across all rooms.
+pub fn journal_for(state: &std::path::Path, feed: &str) -> Option<Journal> {
+    Journal::all(state)
+        .into_iter()
+        .find(|(_, f)| f == feed)
+        .map(|(room, f)| Journal::new(state, &room, &f))
+}
+
+/// Records pending for `relay_key` in a journal.
+///
+/// # Errors
+///
+/// Journal read errors.
+pub fn pending(journal: &Journal, relay_key: &str) -> Result<usize> {
+    let locked = journal.lock()?;
+    let delivered = locked.delivered(relay_key);
+    Ok(locked.after(delivered)?.len())
+}
+
+/// Delivers `own` journals and `given` lines to the room at `target`.
+///
+/// `deadline` bounds the whole delivery including retries.
+///
+/// # Errors
+///
+/// The last error when every attempt failed, or a permanent error at once.
+pub fn deliver(
+    state: &std::path::Path,
+    target: &RelayTarget,
+    own: &[Journal],
+    given: &Feeds,
+    deadline: Option<Instant>,
+    warn: Warn<'_>,
+) -> Result<Report> {
+    for j in own {
+        // Remember where this journal is meant to go, so `outbox flush` can finish the
+        // job if this attempt fails.
+        let locked = j.lock()?;
+        if !locked.all_delivered().contains_key(&target.key) {
+            locked.set_delivered(&target.key, 0)?;
+        }
+    }
+    with_retries(target, deadline, warn, |conn| {
+        deliver_on(conn, state, target, own, given)
+    })
+}
+
+/// Runs `work` on a fresh connection, retrying transient failures on a new connection with
+/// backoff ([`ATTEMPTS`] tries, and never past `deadline`). `work` must be idempotent.
+///
+/// # Errors
+///
+/// The last error when every attempt failed, or a permanent error at once.
+pub fn with_retries<T>(
+    target: &RelayTarget,
+    deadline: Option<Instant>,
+    warn: Warn<'_>,
+    mut work: impl FnMut(&mut dyn Store) -> Result<T>,
+) -> Result<T> {
+    let mut session = Session::new(target.clone());
+    let result = retry_session(&mut session, deadline, warn, |s| {
+        s.with(|store, _| work(store))
+    });
+    if result.is_ok() {
+        session.close();
+    }
+    result
+}
+
+/// Like [`with_retries`], for work on a [`Session`]: the session reconnects after a
+/// failure, so each attempt runs on a fresh connection.
+///
+/// # Errors
+///
+/// The last error when every attempt failed, or a permanent error at once.
+pub fn retry_session<T>(
+    session: &mut Session,
+    deadline: Option<Instant>,
+    warn: Warn<'_>,
+    mut work: impl FnMut(&mut Session) -> Result<T>,
+) -> Result<T> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match work(session) {
+            Ok(v) => return Ok(v),
+            Err(e) if e.is_transient() && attempt < ATTEMPTS => {
+                session.disconnect();
+                let wait = backoff(attempt);
+                if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                    return Err(e);
+                }
+                warn(&format!("{e}; retrying in {:.1}s", wait.as_secs_f64()));
+                if !signals::sleep(wait) {
+                    return Err(Error::Interrupted);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, ... capped at 30 s.
+pub fn backoff(attempt: u32) -> Duration {
+    use rand::Rng;
+    let base = 500u64
+        .saturating_mul(1 << attempt.saturating_sub(1).min(6))
+        .min(30_000);
+    let jitter = rand::thread_rng().gen_range(0..=base / 2);
+    Duration::from_millis(base / 2 + jitter)
+}
+
+fn deliver_on(
+    conn: &mut dyn Store,
+    state: &std::path::Path,
+    target: &RelayTarget,
+    own: &[Journal],
+    given: &Feeds,
+) -> Result<Report> {
+    let mut report = Report::default();
+    let mut done = Vec::new();
+    for j in own {
+        let extra = given.get(j.feed());
+        let n = push_feed(conn, state, target, j.feed(), Some(j), extra)?;
+        report.appended += n;
+        report.feeds += 1;
+        done.push(j.feed().to_string());
+    }
+    for (feed, lines) in given {
+        if done.contains(feed) {
+            continue;
+        }
+        report.appended += push_feed(conn, state, target, feed, None, Some(lines))?;
+        report.feeds += 1;
+    }
+    Ok(report)
+}
+
+fn push_feed(
+    conn: &mut dyn Store,
+    state: &std::path::Path,
+    target: &RelayTarget,
+    feed: &str,
+    journal: Option<&Journal>,
+    given: Option<&BTreeMap<u64, String>>,
+) -> Result<usize> {
+    let lock = PushLock::acquire(state, &target.key, feed)?;
+    // Our own journal, read only when the remote feed changed behind our back.
+    let journal_lines: std::cell::OnceCell<BTreeMap<u64, String>> = std::cell::OnceCell::new();
+    let accept = |seq: u64, line: &str| match journal {
+        None => true,
+        Some(j) => journal_lines
+            .get_or_init(|| {
+                j.lock()
+                    .and_then(|l| l.lines())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|l| record::parse_line(&l).ok().map(|r| (r.seq, l.clone())))
+                    .collect()
+            })
+            .get(&seq)
+            .is_some_and(|l| l == line),
+    };
+    let head = feed::remote_head(conn, &target.dir, feed, lock.known(), &accept)?;
+    let mut lines: BTreeMap<u64, String> = BTreeMap::new();
+    if let Some(j) = journal {
+        let locked = j.lock()?;
+        for l in locked.after(head.seq)? {
+            if let Ok(r) = record::parse_line(&l) {
+                lines.insert(r.seq, l.clone());
+            }
+        }
+    }
+    if let Some(g) = given {
+        for (seq, l) in g.range(head.seq + 1..) {
+            lines.entry(*seq).or_insert_with(|| l.clone());
+        }
+    }
+    let refs: Vec<&str> = lines.values().map(String::as_str).collect();
+    let new_head = feed::append(conn, &target.dir, feed, head, &refs)?;
+    lock.store(new_head)?;
+    if let Some(j) = journal {
+        j.lock()?.set_delivered(&target.key, new_head.seq)?;
+    }
+    Ok(refs.len())
+}
+
+/// The journals of this device in a room (all identities used there).
+pub fn room_journals(state: &std::path::Path, room: &RoomId) -> Vec<Journal> {
+    Journal::all(state)
+        .into_iter()
+        .filter(|(r, _)| r == room)
+        .map(|(r, f)| Journal::new(state, &r, &f))
+        .collect()
+}

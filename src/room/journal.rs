@@ -1,0 +1,287 @@
+//! The writer's local feed journal: the outbox of record.
+//!
+//! `encrypt` appends every record it makes to `state/journal/<room>/<feed>.log` under an
+//! exclusive file lock, so processes sharing an identity never reuse a seq. The remote
+//! feed on a relay is a replica of this file; `push` compares the two and uploads what the
+//! relay lacks, and records per relay how far delivery got (`<feed>.delivered`), which is
+//! what `ftpchat outbox` lists as pending.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::paths::{ensure_private_dir, write_atomic};
+use crate::protocol::encoding::b64;
+use crate::protocol::keys::{DeviceIdentity, RoomId, RoomRecipient, feed_pseudonym};
+use crate::protocol::record::{self, Envelope, line_hash, now_rfc3339};
+
+/// One writer's journal for one room.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    dir: PathBuf,
+    feed: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Head {
+    seq: u64,
+    hash: String,
+    len: u64,
+}
+
+/// The journal while its lock is held; dropping it releases the lock.
+#[derive(Debug)]
+pub struct Locked<'a> {
+    journal: &'a Journal,
+    _lock: File,
+}
+
+impl Journal {
+    /// The journal of `feed` in `room`, under the state directory.
+    pub fn new(state: &Path, room: &RoomId, feed: &str) -> Self {
+        Journal {
+            dir: state.join("journal").join(room.as_str()),
+            feed: feed.to_string(),
+        }
+    }
+
+    /// All journals in the state directory, as (room id, feed) pairs.
+    pub fn all(state: &Path) -> Vec<(RoomId, String)> {
+        let mut out = Vec::new();
+        let Ok(rooms) = fs::read_dir(state.join("journal")) else {
+            return out;
+        };
+        for room in rooms.flatten() {
+            let Some(id) = room.file_name().to_str().and_then(RoomId::parse) else {
+                continue;
+            };
+            let Ok(files) = fs::read_dir(room.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                if let Some(feed) = f.file_name().to_str().and_then(|n| n.strip_suffix(".log")) {
+                    out.push((id.clone(), feed.to_string()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The feed pseudonym.
+    pub fn feed(&self) -> &str {
+        &self.feed
+    }
+
+    fn path(&self, ext: &str) -> PathBuf {
+        self.dir.join(format!("{}.{ext}", self.feed))
+    }
+
+    /// Takes the journal's exclusive lock, waiting for other processes.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the state directory cannot be created or locked.
+    pub fn lock(&self) -> Result<Locked<'_>> {
+        ensure_private_dir(&self.dir)?;
+        let path = self.path("lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("cannot open lock file", &path, e))?;
+        file.lock()
+            .map_err(|e| Error::io("cannot lock", &path, e))?;
+        Ok(Locked {
+            journal: self,
+            _lock: file,
+        })
+    }
+}
+
+impl Locked<'_> {
+    /// The last record's seq and hash, or `None` for an empty journal.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the journal cannot be read.
+    pub fn head(&self) -> Result<Option<(u64, String)>> {
+        let log = self.journal.path("log");
+        let len = match fs::metadata(&log) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("cannot read", &log, e)),
+        };
+        let head_path = self.journal.path("head");
+        if let Some(head) = fs::read(&head_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
+            .filter(|h| h.len == len)
+        {
+            return Ok(Some((head.seq, head.hash)));
+        }
+        // The head file is missing or stale (a crash between the two writes): rescan.
+        let last = self.lines()?.into_iter().last();
+        Ok(last.and_then(|l| record::parse_line(&l).ok().map(|r| (r.seq, line_hash(&l)))))
+    }
+
+    /// Appends one record line durably and updates the head.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the journal cannot be written; nothing is half-written in a way that
+    /// breaks the next read (lines are appended whole with one write).
+    pub fn append(&self, line: &str) -> Result<()> {
+        let log = self.journal.path("log");
+        let mut opts = OpenOptions::new();
+        opts.create(true).append(true).read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts
+            .open(&log)
+            .map_err(|e| Error::io("cannot open", &log, e))?;
+        let rec = record::parse_line(line).map_err(|e| Error::Usage(e.to_string()))?;
+        // A crash mid-write leaves a partial last line: end it so it cannot swallow this one.
+        let torn = {
+            use std::io::{Read, Seek, SeekFrom};
+            let len = f
+                .metadata()
+                .map_err(|e| Error::io("cannot read", &log, e))?
+                .len();
+            let mut last = [b'\n'];
+            if len > 0 {
+                f.seek(SeekFrom::Start(len - 1))
+                    .and_then(|_| f.read_exact(&mut last))
+                    .map_err(|e| Error::io("cannot read", &log, e))?;
+            }
+            last[0] != b'\n'
+        };
+        let prefix = if torn { "\n" } else { "" };
+        f.write_all(format!("{prefix}{line}\n").as_bytes())
+            .and_then(|()| f.sync_data())
+            .map_err(|e| Error::io("cannot write", &log, e))?;
+        let len = f
+            .metadata()
+            .map_err(|e| Error::io("cannot read", &log, e))?
+            .len();
+        let head = Head {
+            seq: rec.seq,
+            hash: line_hash(line),
+            len,
+        };
+        write_atomic(
+            &self.journal.path("head"),
+            &serde_json::to_vec(&head).expect("head serialises"),
+        )
+    }
+
+    /// Every line of the journal, in order.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the journal cannot be read.
+    pub fn lines(&self) -> Result<Vec<String>> {
+        let log = self.journal.path("log");
+        let f = match File::open(&log) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("cannot read", &log, e)),
+        };
+        // Only whole records: a torn line left by a crash is skipped.
+        BufReader::new(f)
+            .lines()
+            .filter(|l| !matches!(l, Ok(s) if record::parse_line(s).is_err()))
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| Error::io("cannot read", &log, e))
+    }
+
+    /// Lines with seq greater than `seq`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the journal cannot be read.
+    pub fn after(&self, seq: u64) -> Result<Vec<String>> {
+        Ok(self
+            .lines()?
+            .into_iter()
+            .filter(|l| record::parse_line(l).is_ok_and(|r| r.seq > seq))
+            .collect())
+    }
+
+    fn marks(&self) -> BTreeMap<String, u64> {
+        fs::read(self.journal.path("delivered"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// How far delivery to `relay` (a relay-and-room key) got: the highest seq known to be
+    /// on it.
+    pub fn delivered(&self, relay: &str) -> u64 {
+        self.marks().get(relay).copied().unwrap_or(0)
+    }
+
+    /// The delivery marks of every relay this journal was pushed to.
+    pub fn all_delivered(&self) -> BTreeMap<String, u64> {
+        self.marks()
+    }
+
+    /// Records that `relay` now holds everything up to `seq`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the mark cannot be written.
+    pub fn set_delivered(&self, relay: &str, seq: u64) -> Result<()> {
+        let mut marks = self.marks();
+        marks.insert(relay.to_string(), seq);
+        write_atomic(
+            &self.journal.path("delivered"),
+            &serde_json::to_vec_pretty(&marks).expect("marks serialise"),
+        )
+    }
+}
+/// Makes the next record of this identity's feed in the room and journals it, under the
+/// journal lock so that concurrent processes never reuse a seq. Returns the record line.
+///
+/// # Errors
+///
+/// Journal errors and out-of-bounds bodies.
+pub fn record(
+    state: &Path,
+    identity: &DeviceIdentity,
+    room: &RoomRecipient,
+    name: &str,
+    kind: &str,
+    body: &str,
+) -> Result<String> {
+    let key = identity.signing_key();
+    let feed = feed_pseudonym(&room.id, &key.verifying_key());
+    let journal = Journal::new(state, &room.id, &feed);
+    let locked = journal.lock()?;
+    let (seq, prev) = match locked.head()? {
+        Some((seq, hash)) => (seq + 1, Some(hash)),
+        None => (1, None),
+    };
+    let envelope = Envelope {
+        v: 1,
+        room: room.id.to_string(),
+        from: b64(key.verifying_key().as_bytes()),
+        name: name.to_string(),
+        seq,
+        prev,
+        ts: now_rfc3339(),
+        kind: kind.to_string(),
+        body: body.to_string(),
+    };
+    let line = record::seal(&envelope, key, &room.recipient).map_err(Error::from)?;
+    locked.append(&line)?;
+    Ok(line)
+}

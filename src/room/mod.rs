@@ -1,0 +1,237 @@
+//! The room layer: a room session over any [`Store`]: feeds, cursors, the journal and
+//! outbox, delivery with retries, polling, verification, legacy rooms and attachment
+//! transfer. The facade for programs, [`Room`], lives here too.
+//!
+//! It may use the foundation, [`protocol`](crate::protocol) and [`store`](crate::store);
+//! never the CLI. It prints nothing: warnings go to a caller's sink as text
+//! ([`Warn`]), results come back as values.
+
+pub mod attachment;
+pub mod audit;
+pub mod delivery;
+pub mod feed;
+pub mod journal;
+pub mod legacy;
+pub mod membership;
+pub mod reader;
+pub mod watch;
+
+use crate::error::Result;
+use crate::store::{self, Endpoint, Store};
+
+/// Where a caller wants warnings that come up while work goes on (a retry, a skipped
+/// line): one plain sentence each, not yet sanitised.
+pub type Warn<'a> = &'a mut dyn FnMut(&str);
+
+/// One room on one relay: how to log in, and where the room is.
+#[derive(Debug, Clone)]
+pub struct RelayTarget {
+    /// How to log in.
+    pub endpoint: Endpoint,
+    /// The room directory relative to the login directory (`""` for the login directory).
+    pub dir: String,
+    /// A stable key naming relay and room, for state files (no password).
+    pub key: String,
+    /// The room is a chat file of the original FTPChat app.
+    pub legacy: bool,
+}
+
+impl RelayTarget {
+    /// Opens a session with the relay.
+    ///
+    /// # Errors
+    ///
+    /// Connection, TLS and login errors.
+    pub fn open(&self) -> Result<Box<dyn Store>> {
+        store::open(&self.endpoint)
+    }
+}
+
+/// A session with one room's relay: the connection is opened on first use, kept between
+/// requests, and dropped after a failure so the next request reconnects. Commands and
+/// the [`Room`] facade reach the relay only through this and the delivery functions.
+pub struct Session {
+    target: RelayTarget,
+    conn: Option<Box<dyn Store>>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("relay", &self.target.key)
+            .field("connected", &self.conn.is_some())
+            .finish()
+    }
+}
+
+impl Session {
+    /// A session that has not connected yet.
+    pub fn new(target: RelayTarget) -> Self {
+        Session { target, conn: None }
+    }
+
+    /// A session over an already open store (an in-memory one in tests).
+    pub fn with_store(target: RelayTarget, store: Box<dyn Store>) -> Self {
+        Session {
+            target,
+            conn: Some(store),
+        }
+    }
+
+    /// Where this session goes.
+    pub fn target(&self) -> &RelayTarget {
+        &self.target
+    }
+
+    /// Whether a connection is open.
+    pub fn is_connected(&self) -> bool {
+        self.conn.is_some()
+    }
+
+    /// Opens the connection unless it is open.
+    ///
+    /// # Errors
+    ///
+    /// Connection, TLS and login errors.
+    pub fn connect(&mut self) -> Result<()> {
+        self.store().map(|_| ())
+    }
+
+    fn store(&mut self) -> Result<&mut dyn Store> {
+        if self.conn.is_none() {
+            self.conn = Some(self.target.open()?);
+        }
+        Ok(self
+            .conn
+            .as_deref_mut()
+            .expect("the connection was just opened"))
+    }
+
+    /// Runs `work` on the connection; after an error the connection is dropped, so the
+    /// next call starts on a fresh one.
+    fn with<T>(
+        &mut self,
+        work: impl FnOnce(&mut dyn Store, &RelayTarget) -> Result<T>,
+    ) -> Result<T> {
+        let target = self.target.clone();
+        let result = self.store().and_then(|s| work(s, &target));
+        if result.is_err() {
+            self.conn = None;
+        }
+        result
+    }
+
+    /// One poll of the room: the listing, then a ranged download of each feed that grew
+    /// since `cursors` (for a legacy room: the chat file).
+    ///
+    /// # Errors
+    ///
+    /// Network errors (nothing is lost: cursors are only advanced by the caller).
+    pub fn poll(
+        &mut self,
+        cursors: &std::collections::BTreeMap<String, feed::Cursor>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<(String, feed::Fetched)>> {
+        self.with(|s, t| {
+            if t.legacy {
+                feed::poll_legacy(s, &t.dir, cursors)
+            } else {
+                feed::poll(s, &t.dir, cursors, warnings)
+            }
+        })
+    }
+
+    /// Reads one feed from the start.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn read_feed(&mut self, feed_name: &str) -> Result<feed::Fetched> {
+        self.with(|s, t| feed::fetch(s, &t.dir, feed_name, &feed::Cursor::default(), None))
+    }
+
+    /// The room's signed descriptor file, if the relay has one.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn descriptor(&mut self) -> Result<Option<Vec<u8>>> {
+        self.with(|s, t| {
+            s.read(
+                &t.dir,
+                crate::protocol::roster::DESCRIPTOR_FILE,
+                0,
+                store::MAX_DOWNLOAD,
+            )
+        })
+    }
+
+    /// Entries in the room directory (a connection test).
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn count_entries(&mut self) -> Result<usize> {
+        self.with(|s, t| Ok(s.list(&t.dir)?.len()))
+    }
+
+    /// Checks that the bytes a saved cursor has read are still there, unchanged.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn check_cursor(
+        &mut self,
+        feed_name: &str,
+        cursor: &feed::Cursor,
+    ) -> Result<Option<String>> {
+        self.with(|s, t| feed::check_cursor(s, &t.dir, feed_name, cursor))
+    }
+
+    /// Downloads the attachment a verified message announces, if it is one.
+    ///
+    /// # Errors
+    ///
+    /// Network errors, a blob that does not match its signed hashes, local write errors,
+    /// a sender the roster does not vouch for.
+    pub fn save_attachment(
+        &mut self,
+        m: &reader::Message,
+        dest: &std::path::Path,
+    ) -> Result<Option<std::path::PathBuf>> {
+        attachment::save_announced(self, m, dest)
+    }
+
+    /// Uploads a prepared attachment, resuming a partial copy.
+    ///
+    /// # Errors
+    ///
+    /// Network errors (the local copy stays for the next try).
+    pub fn upload(&mut self, p: &attachment::Prepared, progress: &dyn Fn(u64)) -> Result<()> {
+        self.with(|s, t| attachment::upload(s, &t.dir, p, progress))
+    }
+
+    /// Stores the room's descriptor file.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn put_descriptor(&mut self, bytes: &[u8]) -> Result<()> {
+        self.with(|s, t| {
+            s.mkdir_all(&t.dir);
+            s.put(&t.dir, crate::protocol::roster::DESCRIPTOR_FILE, bytes)
+        })
+    }
+
+    /// Drops the connection (after a failure the caller wants to retry later).
+    pub fn disconnect(&mut self) {
+        self.conn = None;
+    }
+
+    /// Ends the session politely.
+    pub fn close(mut self) {
+        if let Some(c) = self.conn.take() {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Turning record lines into messages: decrypt, verify, chain-check.
+//!
+//! One [`Reader`] serves `decrypt`, `pull | decrypt` and `watch`: it takes raw lines in the
+//! order they were read and returns, per line, the message to show (if any) and the
+//! findings to report. A record that fails is never returned as an authentic message.
+
+use serde::Serialize;
+
+use crate::protocol::keys::{RoomId, RoomKey, feed_pseudonym, parse_verifying_key};
+use crate::protocol::record::chain::{ChainChecker, Finding};
+use crate::protocol::record::legacy::LegacyKey;
+use crate::protocol::record::{self, LineKind};
+use crate::protocol::roster::{self, Event, Roster, Status};
+
+/// A message ready to print, native or legacy.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Message {
+    /// `native` or `legacy`.
+    pub format: &'static str,
+    /// Native: RFC 3339 UTC. Legacy: the writer's local time as written, no zone.
+    pub ts: Option<String>,
+    /// Display name (a label; for legacy lines not authenticated at all).
+    pub name: Option<String>,
+    /// Sender's Ed25519 key, base64url (native only).
+    pub sender: Option<String>,
+    /// Room id (native only).
+    pub room: Option<String>,
+    /// Feed pseudonym (native only).
+    pub feed: Option<String>,
+    /// Seq in the feed (native only).
+    pub seq: Option<u64>,
+    /// `message`, ...; `None` when the record could not be opened.
+    pub kind: Option<String>,
+    /// The text; `None` when the record could not be opened.
+    pub body: Option<String>,
+    /// True only for a native record whose signature and chain position hold.
+    pub verified: bool,
+    /// Why `verified` is false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Chain findings at this record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+    /// Legacy line version (v1, v2, v3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legacy_version: Option<String>,
+    /// The sender's standing in the room's roster when it wrote this: owner, member,
+    /// removed or unknown (only when the room's owner is known and its roster was read
+    /// from the start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roster: Option<&'static str>,
+    /// For roster records: what happened, in words ("added bob", ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+}
+
+/// What one line produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The message to show (possibly unverified, with its reason), if any.
+    pub message: Option<Message>,
+    /// Warnings to report on stderr, each naming the record.
+    pub warnings: Vec<String>,
+    /// Whether this line counts as a failure for the exit status.
+    pub failed: bool,
+}
+
+/// The reason shown for every legacy message.
+pub const LEGACY_UNAUTHENTICATED: &str = "legacy FTPChat format: no sender authentication";
+
+/// Decrypts and verifies a stream of lines.
+pub struct Reader {
+    rooms: Vec<RoomKey>,
+    legacy: Option<LegacyKey>,
+    chain: ChainChecker,
+    strict: bool,
+    roster: Option<(RoomId, Roster)>,
+    /// The roster was replayed from the owner's first record: only then can a sender be
+    /// judged "unknown" or "removed".
+    roster_complete: bool,
+    device: Option<age::x25519::Identity>,
+    learned: Vec<(RoomId, age::x25519::Identity)>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("rooms", &self.rooms)
+            .field("legacy", &self.legacy)
+            .field("strict", &self.strict)
+            .field("device", &self.device.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reader {
+    /// A reader with these room keys and, optionally, the legacy key. With `strict`, chain
+    /// irregularities count as failures (`decrypt --verify`).
+    pub fn new(rooms: Vec<RoomKey>, legacy: Option<LegacyKey>, strict: bool) -> Self {
+        let roster = rooms.iter().find_map(|r| {
+            let owner = r.owner()?;
+            let genesis = r.recipients().first()?.to_string();
+            Some((r.room_id().clone(), Roster::new(owner, &genesis)))
+        });
+        Reader {
+            rooms,
+            legacy,
+            chain: ChainChecker::new(),
+            strict,
+            roster,
+            roster_complete: false,
+            device: None,
+            learned: Vec::new(),
+        }
+    }
+
+    /// Takes over a roster replayed elsewhere (e.g. the owner's whole feed read at start).
+    pub fn set_roster(&mut self, roster: Roster) {
+        if let Some((_, r)) = self.roster.as_mut() {
+            *r = roster;
+            self.roster_complete = true;
+        }
+    }
+
+    /// Adopts room keys another reader learned (they are also kept for [`Reader::take_learned`]).
+    pub fn adopt(&mut self, learned: Vec<(RoomId, age::x25519::Identity)>) {
+        for (room, key) in learned {
+            if let Some(r) = self.rooms.iter_mut().find(|r| r.room_id() == &room)
+                && r.add_identity(key.clone())
+            {
+                self.learned.push((room, key));
+            }
+        }
+    }
+
+    /// Whether the room has an owner but its roster was never read from the start (the
+    /// owner's feed is missing or incomplete): senders could not be judged.
+    pub fn roster_incomplete(&self) -> bool {
+        self.roster.is_some() && !self.roster_complete
+    }
+
+    /// The roster, if it was replayed from the start.
+    pub fn complete_roster(&self) -> Option<Roster> {
+        self.roster_complete
+            .then(|| self.roster().cloned())
+            .flatten()
+    }
+
+    /// Lets the reader open rotated room keys sent to this device's X25519 key.
+    pub fn with_device(mut self, device: Option<age::x25519::Identity>) -> Self {
+        self.device = device;
+        self
+    }
+
+    /// This device's X25519 key, if the reader was given one.
+    pub fn device(&self) -> Option<&age::x25519::Identity> {
+        self.device.as_ref()
+    }
+
+    /// The replayed roster, if the room's owner is known.
+    pub fn roster(&self) -> Option<&Roster> {
+        self.roster.as_ref().map(|(_, r)| r)
+    }
+
+    /// The owner's feed pseudonym: read it first so the roster is known before the
+    /// messages it vouches for.
+    pub fn owner_feed(&self) -> Option<String> {
+        let (room, roster) = self.roster.as_ref()?;
+        Some(feed_pseudonym(room, &parse_verifying_key(roster.owner())?))
+    }
+
+    /// Room keys learned from rotations since the last call, to be saved.
+    pub fn take_learned(&mut self) -> Vec<(RoomId, age::x25519::Identity)> {
+        std::mem::take(&mut self.learned)
+    }
+
+    /// The chain state.
+    pub fn chain(&self) -> &ChainChecker {
+        &self.chain
+    }
+
+    /// The chain state, to seed from cursors or read heads.
+    pub fn chain_mut(&mut self) -> &mut ChainChecker {
+        &mut self.chain
+    }
+
+    /// Processes one line; `place` names it in warnings (e.g. "line 4").
+    pub fn read(&mut self, raw: &[u8], place: &str) -> Outcome {
+        self.read_preopened(raw, place, None)
+    }
+
+    /// Reads many lines in order, decrypting and checking signatures on every core first
+    /// (the expensive, independent part), then checking chains and the roster in order.
+    pub fn read_all<'a>(
+        &mut self,
+        lines: impl IntoIterator<Item = (&'a [u8], String)>,
+    ) -> Vec<Outcome> {
+        let lines: Vec<(&[u8], String)> = lines.into_iter().collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let chunk = lines.len().div_ceil(threads).max(1);
+        let rooms = &self.rooms;
+        let opened: Vec<Option<Result<record::Opened, record::OpenError>>> =
+            std::thread::scope(|s| {
+                let handles: Vec<_> = lines
+                    .chunks(chunk)
+                    .map(|part| {
+                        let n = part.len();
+                        (
+                            n,
+                            s.spawn(move || {
+                                part.iter()
+                                    .map(|(raw, _)| match record::classify(raw) {
+                                        Ok(LineKind::Native(rec)) => {
+                                            Some(record::open(&rec, rooms))
+                                        }
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>()
+                            }),
+                        )
+                    })
+                    .collect();
+                // A worker that failed leaves its records to be opened again in order.
+                handles
+                    .into_iter()
+                    .flat_map(|(n, h)| h.join().unwrap_or_else(|_| vec![None; n]))
+                    .collect()
+            });
+        lines
+            .iter()
+            .zip(opened)
+            .map(|((raw, place), pre)| self.read_preopened(raw, place, pre))
+            .collect()
+    }
+
+    fn read_preopened(
+        &mut self,
+        raw: &[u8],
+        place: &str,
+        pre: Option<Result<record::Opened, record::OpenError>>,
+    ) -> Outcome {
+        let mut out = Outcome::default();
+        match record::classify(raw) {
+            Ok(LineKind::Blank) => {}
+            Err(e) => {
+                out.warnings.push(format!("{place}: skipped: {e}"));
+                out.failed = true;
+            }
+            Ok(LineKind::Legacy(line)) => self.read_legacy(line, place, &mut out),
+            Ok(LineKind::Native(rec)) => self.read_native(&rec, place, &mut out, pre),
+        }
+        out
+    }
+
+    fn read_legacy(&mut self, line: &str, place: &str, out: &mut Outcome) {
+        let Some(key) = &self.legacy else {
+            out.warnings.push(format!(
+                "{place}: skipped a legacy FTPChat line: no legacy passphrase given \
+                 (--legacy-passphrase-file or FTPCHAT_LEGACY_PASSPHRASE)"
+            ));
+            out.failed = true;
+            return;
+        };
+        match key.decrypt_line(line) {
+            Ok(m) => {
+                out.message = Some(Message {
+                    format: "legacy",
+                    ts: Some(m.time),
+                    name: Some(m.name),
+                    sender: None,
+                    room: None,
+                    feed: None,
+                    seq: None,
+                    kind: Some("message".into()),
+                    body: Some(m.body),
+                    verified: false,
+                    reason: Some(LEGACY_UNAUTHENTICATED.into()),
+                    findings: Vec::new(),
+                    legacy_version: Some(m.version.to_string()),
+                    roster: None,
+                    event: None,
+                })
+            }
+            Err(e) => {
+                out.warnings.push(format!("{place}: {e}"));
+                out.failed = true;
+            }
+        }
+    }
+
+    fn read_native(
+        &mut self,
+        rec: &record::RecordLine<'_>,
+        place: &str,
+        out: &mut Outcome,
+        pre: Option<Result<record::Opened, record::OpenError>>,
+    ) {
+        let name = format!("{place} (feed {} seq {})", rec.feed, rec.seq);
+        let failed_message = |reason: String| Message {
+            format: "native",
+            ts: None,
+            name: None,
+            sender: None,
+            room: None,
+            feed: Some(rec.feed.to_string()),
+            seq: Some(rec.seq),
+            kind: None,
+            body: None,
+            verified: false,
+            reason: Some(reason),
+            findings: Vec::new(),
+            legacy_version: None,
+            roster: None,
+            event: None,
+        };
+        // A record opened ahead of time that failed to decrypt is tried again: a key
+        // rotation read since may have brought the key it needs.
+        let opened = match pre {
+            Some(Ok(o)) => Ok(o),
+            _ => record::open(rec, &self.rooms),
+        };
+        let opened = match opened {
+            Ok(o) => o,
+            Err(e) => {
+                out.warnings.push(format!("{name}: {e}"));
+                out.message = Some(failed_message(e.to_string()));
+                out.failed = true;
+                return;
+            }
+        };
+        let checked = self.chain.check(
+            rec.feed,
+            rec.seq,
+            &opened.hash,
+            opened.envelope.prev.as_deref(),
+        );
+        let findings: Vec<String> = checked.findings.iter().map(ToString::to_string).collect();
+        let tainted = checked.findings.iter().any(Finding::taints_record);
+        let irregular = checked
+            .findings
+            .iter()
+            .any(|f| self.strict || f.taints_record() || !matches!(f, Finding::StartsLate));
+        for f in &findings {
+            out.warnings.push(format!("{name}: {f}"));
+        }
+        if !checked.show {
+            out.failed = self.strict;
+            return;
+        }
+        let (standing, roster_findings, forged, event) = self.check_roster(&opened);
+        for f in &roster_findings {
+            out.warnings.push(format!("{name}: {f}"));
+        }
+        let env = opened.envelope;
+        let event = event.or_else(|| {
+            (env.kind == crate::protocol::attachment::KIND).then(|| {
+                match serde_json::from_str::<crate::protocol::attachment::Attachment>(&env.body) {
+                    Ok(a) if a.text.is_empty() => {
+                        format!("sent a file: {} ({} bytes)", a.name, a.size)
+                    }
+                    Ok(a) => format!("sent a file: {} ({} bytes): {}", a.name, a.size, a.text),
+                    Err(_) => "sent a malformed attachment record".into(),
+                }
+            })
+        });
+        let tainted = tainted || forged;
+        out.failed = tainted || (self.strict && (irregular || !roster_findings.is_empty()));
+        let mut findings = findings;
+        findings.extend(roster_findings);
+        out.message = Some(Message {
+            format: "native",
+            ts: Some(env.ts),
+            name: Some(env.name),
+            sender: Some(env.from),
+            room: Some(env.room),
+            feed: Some(rec.feed.to_string()),
+            seq: Some(rec.seq),
+            kind: Some(env.kind),
+            body: Some(env.body),
+            verified: !tainted,
+            reason: tainted.then(|| findings.join("; ")),
+            findings,
+            legacy_version: None,
+            roster: standing.map(Status::as_str),
+            event,
+        });
+    }
+}
+
+impl Reader {
+    /// Applies roster records and judges the sender against the roster. Returns the
+    /// sender's standing, findings, and whether the record is a forged roster record.
+    fn check_roster(
+        &mut self,
+        opened: &crate::protocol::record::Opened,
+    ) -> (Option<Status>, Vec<String>, bool, Option<String>) {
+        let Some((room, roster)) = self.roster.as_mut() else {
+            return (None, Vec::new(), false, None);
+        };
+        let env = &opened.envelope;
+        if &opened.room != room {
+            return (None, Vec::new(), false, None);
+        }
+        if !self.roster_complete {
+            if env.from == roster.owner() && env.seq == 1 {
+                self.roster_complete = true;
+            } else {
+                return (None, Vec::new(), false, None);
+            }
+        }
+        let mut findings = Vec::new();
+        let mut forged = false;
+        let mut event = None;
+        if env.kind.starts_with("roster.") {
+            match roster.apply(env) {
+                Ok(Event::Rotated(body)) => {
+                    event = Some(format!("rotated the room key (epoch {})", body.epoch));
+                    if let Some(device) = &self.device
+                        && let Some(key) = roster::unwrap_key(&body.key, device)
+                        && let Some(r) = self.rooms.iter_mut().find(|r| r.room_id() == room)
+                        && r.add_identity(key.clone())
+                    {
+                        self.learned.push((room.clone(), key));
+                    }
+                }
+                Ok(Event::Added(key)) => {
+                    event = Some(format!(
+                        "added {} to the room",
+                        roster.name_of(&key).unwrap_or("?")
+                    ));
+                }
+                Ok(Event::Removed(key)) => {
+                    event = Some(format!(
+                        "removed {} from the room",
+                        roster.name_of(&key).unwrap_or("?")
+                    ));
+                }
+                Err(e) => {
+                    findings.push(e);
+                    forged = true;
+                }
+            }
+        }
+        let status = roster.status(&env.from, &env.ts, env.seq);
+        match status {
+            Status::Unknown => findings.push("sender is not in the room's roster".into()),
+            Status::Removed => {
+                findings.push("sender had been removed from the room when this was written".into())
+            }
+            Status::Owner | Status::Member => {}
+        }
+        if let Some(epoch) = roster.rotated_out(&opened.recipient, &env.ts) {
+            findings.push(format!(
+                "written under a room key that was rotated out (epoch {epoch} had begun)"
+            ));
+        }
+        (Some(status), findings, forged, event)
+    }
+}

@@ -1,0 +1,164 @@
+//! Following a room: one poll at a time, each returning the messages that arrived, in a
+//! form a caller can print, hand to a hook or collect.
+//!
+//! A [`Watcher`] keeps the connection, the reader (signatures, chains, roster) and the
+//! read cursors between polls. Resuming from saved cursors skips roster records already
+//! read, so before the first poll it replays the owner's feed once, without output, so
+//! that senders are judged against the whole roster. A failed poll drops the connection
+//! and leaves every cursor where it was, so the next poll repeats it: no gap, no
+//! duplicate. Backoff between failed polls is the caller's choice.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Session;
+use super::feed::Cursor;
+use super::reader::{Message, Reader};
+use crate::error::Result;
+use crate::protocol::keys::RoomKey;
+use std::path::PathBuf;
+
+/// What one poll brought.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// New messages, ordered by their timestamps.
+    pub messages: Vec<Message>,
+    /// Findings to show: skipped lines, rewritten feeds, chain and roster findings.
+    pub warnings: Vec<String>,
+    /// Cursors of the feeds read, to save once the messages are handled.
+    pub advanced: BTreeMap<String, Cursor>,
+    /// Records that could not be opened or verified.
+    pub failed: usize,
+    /// This poll opened a new connection.
+    pub connected: bool,
+}
+
+/// Follows one room on one relay.
+#[derive(Debug)]
+pub struct Watcher {
+    session: Session,
+    reader: Reader,
+    cursors: BTreeMap<String, Cursor>,
+    owner_feed: Option<String>,
+    replay: Option<Vec<PathBuf>>,
+    reported: BTreeSet<String>,
+    keep_empty: bool,
+}
+
+impl Watcher {
+    /// A watcher starting from `cursors` (empty: from the beginning). `replay_keys` are
+    /// the room key files for the one-time roster replay (needed only when resuming a
+    /// room with an owner). `keep_empty` keeps records without a body (roster changes) in
+    /// [`Batch::messages`].
+    pub fn new(
+        session: Session,
+        mut reader: Reader,
+        cursors: BTreeMap<String, Cursor>,
+        replay_keys: Vec<PathBuf>,
+        keep_empty: bool,
+    ) -> Self {
+        let owner_feed = reader.owner_feed();
+        let replay = (owner_feed.is_some() && !cursors.is_empty()).then_some(replay_keys);
+        for (feed, c) in &cursors {
+            if c.seq > 0 {
+                reader.chain_mut().seed(feed, c.seq, &c.hash);
+            }
+        }
+        Watcher {
+            session,
+            reader,
+            cursors,
+            owner_feed,
+            replay,
+            reported: BTreeSet::new(),
+            keep_empty,
+        }
+    }
+
+    /// The reader (for learned keys and the roster).
+    pub fn reader_mut(&mut self) -> &mut Reader {
+        &mut self.reader
+    }
+
+    /// The session (to fetch attachments the messages announce).
+    pub fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Polls once: connects if needed, reads what grew, verifies it.
+    ///
+    /// # Errors
+    ///
+    /// Relay errors; nothing advanced then, and the next poll reconnects.
+    pub fn poll(&mut self) -> Result<Batch> {
+        let mut batch = Batch {
+            connected: !self.session.is_connected(),
+            ..Batch::default()
+        };
+        self.session.connect()?;
+        if let (Some(keys), Some(of)) = (&self.replay, &self.owner_feed) {
+            let f = self.session.read_feed(of)?;
+            let device = self.reader.device().cloned();
+            let keys = keys
+                .iter()
+                .map(|p| RoomKey::load(p))
+                .collect::<Result<Vec<_>>>()?;
+            let mut side = Reader::new(keys, None, false).with_device(device);
+            for line in &f.lines {
+                side.read(line, "");
+            }
+            self.reader.adopt(side.take_learned());
+            if let Some(r) = side.complete_roster() {
+                self.reader.set_roster(r);
+            }
+            self.replay = None;
+        }
+        let mut fetched = self.session.poll(&self.cursors, &mut batch.warnings)?;
+        // The roster first, so it is known before the messages it vouches for.
+        fetched.sort_by_key(|(f, _)| Some(f) != self.owner_feed.as_ref());
+        let mut readable = Vec::new();
+        for (feed, f) in fetched {
+            if let Some(why) = f.rewritten {
+                if self.reported.insert(feed.clone()) {
+                    batch.warnings.push(why);
+                }
+                continue;
+            }
+            batch.warnings.extend(f.skipped.iter().cloned());
+            readable.push((feed, f));
+        }
+        let lines = readable.iter().flat_map(|(feed, f)| {
+            f.lines
+                .iter()
+                .map(move |l| (&l[..], format!("feed {feed}")))
+        });
+        for outcome in self.reader.read_all(lines) {
+            batch.warnings.extend(outcome.warnings);
+            batch.failed += usize::from(outcome.failed);
+            if let Some(m) = outcome.message
+                && (m.body.is_some() || self.keep_empty)
+            {
+                batch.messages.push(m);
+            }
+        }
+        for (feed, f) in readable {
+            // The chain seed kept in the cursor comes from verified records only.
+            let mut cursor = f.cursor;
+            let (seq, hash) = match self.reader.chain().head(&feed) {
+                Some((seq, hash)) => (seq, hash.to_string()),
+                None => (0, String::new()),
+            };
+            cursor.seq = seq;
+            cursor.hash = hash;
+            batch.advanced.insert(feed.clone(), cursor.clone());
+            self.cursors.insert(feed, cursor);
+        }
+        // Feeds interleave by time only across files; order each batch by timestamp.
+        batch.messages.sort_by(|a, b| a.ts.cmp(&b.ts));
+        Ok(batch)
+    }
+
+    /// Ends the session politely.
+    pub fn close(self) {
+        self.session.close();
+    }
+}

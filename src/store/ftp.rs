@@ -1,0 +1,887 @@
+//! The FTP client: one control connection with timeouts, capability detection and
+//! fallbacks, over suppaftp.
+//!
+//! Why each choice:
+//! - The TCP stream is opened here with read/write timeouts before suppaftp sees it, and
+//!   data sockets get the same timeouts through a passive stream builder: suppaftp's own
+//!   `connect_timeout` does not bound the greeting and data sockets have none.
+//! - `TYPE I` right after login: suppaftp defaults to ASCII (which rewrites LF), and some
+//!   servers (pyftpdlib) refuse SIZE in ASCII mode.
+//! - EPSV when FEAT lists it, else PASV with the reply's address replaced by the control
+//!   peer (as curl does), so a server behind NAT, or a hostile one, cannot send our data
+//!   connection elsewhere.
+//! - One rustls `ClientConfig` per connection, shared by control and data channels, keeps
+//!   TLS session resumption working (vsftpd's `require_ssl_reuse`); FTPS never falls back
+//!   to plain FTP.
+//! - Paths are relative to the login directory, as in curl's ftp:// URLs.
+
+use std::io::Read;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+
+use suppaftp::rustls::{self, ClientConfig, RootCertStore};
+use suppaftp::types::FileType;
+use suppaftp::{FtpError, Mode, RustlsConnector, RustlsFtpStream, Status};
+
+use super::{Capabilities, Endpoint, Entry, Store, Support, TlsOptions, join};
+use crate::error::{Error, Result};
+use crate::store::url::Scheme;
+
+#[derive(Debug, Default)]
+struct Caps {
+    feat: bool,
+    size: Support,
+    rest: Support,
+    mlsd: bool,
+    stat_dir: Support,
+    appe: Support,
+}
+
+/// A logged-in control connection.
+pub struct Connection {
+    ftp: RustlsFtpStream,
+    host: String,
+    caps: Caps,
+    commands: u64,
+    endpoint: Endpoint,
+    epsv: bool,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
+}
+
+fn reply_code(resp: &suppaftp::types::Response) -> u32 {
+    match resp.status.code() {
+        0 => std::str::from_utf8(resp.body.get(..3).unwrap_or_default())
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        c => c,
+    }
+}
+
+/// The server's last reply line, with its code (e.g. "452 Insufficient storage space").
+fn reply_text(resp: &suppaftp::types::Response) -> String {
+    let text = String::from_utf8_lossy(&resp.body);
+    let line = crate::protocol::text::sanitize(text.lines().last().unwrap_or_default().trim());
+    if line.starts_with(|c: char| c.is_ascii_digit()) {
+        line
+    } else {
+        format!("{} {line}", reply_code(resp))
+    }
+}
+
+impl Connection {
+    /// Connects, secures (for `ftps://`), logs in, switches to binary and reads FEAT.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Relay`] for network trouble and timeouts, [`Error::Auth`] for a refused
+    /// login, [`Error::Refused`] for a TLS or protocol refusal.
+    pub fn open(ep: &Endpoint) -> Result<Self> {
+        let host = ep.url.authority();
+        let relay_err = |what: &str, reason: String, timeout: bool| Error::Relay {
+            host: host.clone(),
+            what: what.to_string(),
+            reason,
+            timeout,
+        };
+        let addrs: Vec<_> = (ep.url.host.as_str(), ep.url.port)
+            .to_socket_addrs()
+            .map_err(|e| relay_err("resolve", e.to_string(), false))?
+            .collect();
+        let mut last = None;
+        let mut stream = None;
+        for addr in &addrs {
+            match TcpStream::connect_timeout(addr, ep.timeouts.connect) {
+                Ok(s) => {
+                    stream = Some(s);
+                    break;
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        let stream = stream.ok_or_else(|| {
+            let e = last.map_or_else(|| "no address".to_string(), |e| e.to_string());
+            relay_err("connect", e, false)
+        })?;
+        let io_timeout = ep.timeouts.io;
+        let connect_timeout = ep.timeouts.connect;
+        let setup = move |s: &TcpStream| -> std::io::Result<()> {
+            s.set_read_timeout(Some(io_timeout))?;
+            s.set_write_timeout(Some(io_timeout))?;
+            s.set_nodelay(true)
+        };
+        setup(&stream).map_err(|e| relay_err("connect", e.to_string(), false))?;
+        let mut conn = Connection {
+            ftp: RustlsFtpStream::connect_with_stream(stream)
+                .map_err(|e| map_ftp(&host, "greeting", e))?
+                .passive_stream_builder(move |addr| {
+                    let s = TcpStream::connect_timeout(&addr, connect_timeout)
+                        .map_err(FtpError::ConnectionError)?;
+                    setup(&s).map_err(FtpError::ConnectionError)?;
+                    Ok(s)
+                }),
+            host: host.clone(),
+            caps: Caps::default(),
+            commands: 0,
+            endpoint: ep.clone(),
+            epsv: false,
+        };
+        conn.ftp.set_passive_nat_workaround(true);
+        if ep.url.scheme == Scheme::Ftps {
+            let config = tls_config(&ep.tls)?;
+            let server_name = ep.url.host.clone();
+            conn.ftp = conn
+                .ftp
+                .into_secure(RustlsConnector::from(Arc::new(config)), &server_name)
+                .map_err(|e| match e {
+                    FtpError::SecureError(reason) => Error::Refused {
+                        host: host.clone(),
+                        what: "TLS handshake".into(),
+                        reply: reason,
+                    },
+                    other => map_ftp(&host, "AUTH TLS", other),
+                })?;
+        }
+        conn.commands += 1;
+        conn.ftp
+            .login(ep.url.user.as_str(), ep.password.expose())
+            .map_err(|e| match e {
+                FtpError::UnexpectedResponse(r) if matches!(reply_code(&r), 530 | 331 | 332) => {
+                    Error::Auth {
+                        host: host.clone(),
+                        user: ep.url.user.clone(),
+                        reply: reply_text(&r),
+                    }
+                }
+                other => map_ftp(&host, "login", other),
+            })?;
+        conn.commands += 1;
+        conn.ftp
+            .transfer_type(FileType::Binary)
+            .map_err(|e| map_ftp(&host, "TYPE I", e))?;
+        conn.read_features();
+        Ok(conn)
+    }
+
+    fn read_features(&mut self) {
+        self.commands += 1;
+        let Ok(features) = self.ftp.feat() else {
+            return;
+        };
+        self.caps.feat = true;
+        let has = |k: &str| features.keys().any(|f| f.eq_ignore_ascii_case(k));
+        if has("SIZE") {
+            self.caps.size = Support::Yes;
+        }
+        if has("REST") {
+            self.caps.rest = Support::Yes;
+        }
+        self.caps.mlsd = has("MLST");
+        if has("EPSV") {
+            self.ftp.set_mode(Mode::ExtendedPassive);
+            self.epsv = true;
+        }
+    }
+
+    /// Replaces this connection with a fresh one to the same relay.
+    ///
+    /// vsftpd with `require_ssl_reuse` accepts a data connection only when it resumes the
+    /// control connection's TLS session; with TLS 1.3 each session ticket is good for one
+    /// resumption and OpenSSL hands out two, so the third upload on one connection is
+    /// refused with 522 and the session dropped. Nothing was transferred then, so the
+    /// upload is repeated once on a new connection.
+    fn reconnect(&mut self) -> Result<()> {
+        let fresh = Connection::open(&self.endpoint)?;
+        let commands = self.commands + fresh.commands;
+        let old = std::mem::replace(self, fresh);
+        self.commands = commands;
+        drop(old);
+        Ok(())
+    }
+
+    /// A data command refused as not understood while in EPSV mode: EPSV itself may be
+    /// what the server refused (FEAT can overstate), so fall back to PASV for the rest of
+    /// the connection and let the caller repeat the command once.
+    fn epsv_refused<T>(&mut self, r: &std::result::Result<T, FtpError>) -> bool {
+        let refused = matches!(r, Err(FtpError::UnexpectedResponse(resp)) if matches!(reply_code(resp), 500 | 501 | 502 | 522));
+        if refused && self.epsv {
+            self.epsv = false;
+            self.ftp.set_mode(Mode::Passive);
+            return true;
+        }
+        false
+    }
+
+    fn err(&self, what: &str, e: FtpError) -> Error {
+        map_ftp(&self.host, what, e)
+    }
+
+    /// `STAT <dir>`: the entries, and whether every line of the reply looked like part
+    /// of a listing (`None` when the server refuses the command).
+    fn stat_list(&mut self, dir: &str) -> Result<Option<(Vec<Entry>, bool)>> {
+        self.commands += 1;
+        let target = if dir.is_empty() {
+            ".".to_string()
+        } else {
+            dir.to_string()
+        };
+        // Status::System must not be among the expected codes: suppaftp then treats a
+        // "ddd-" opener as a complete reply (its FEAT special case) and leaves the rest of
+        // a multi-line reply unread. 211 and 200 replies arrive as errors and are read here.
+        let reply = match self
+            .ftp
+            .custom_command(format!("STAT {target}"), &[Status::Directory, Status::File])
+        {
+            Ok(resp) => resp,
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 200 | 211) => r,
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => {
+                return Ok(Some((Vec::new(), true)));
+            }
+            Err(FtpError::UnexpectedResponse(_)) => return Ok(None),
+            Err(e) => return Err(self.err("STAT", e)),
+        };
+        let text = String::from_utf8_lossy(&reply.body);
+        // Servers differ: vsftpd wraps the listing in "213-Status follows:" / "213 End",
+        // libunftp prefixes every listing line with the code. Strip a code prefix, then
+        // keep whatever parses as a listing line.
+        let lines: Vec<&str> = text
+            .lines()
+            .map(|l| match l.as_bytes() {
+                [a, b, c, b'-' | b' ', ..] if [a, b, c].iter().all(|d| d.is_ascii_digit()) => {
+                    &l[4..]
+                }
+                _ => l,
+            })
+            .map(str::trim_start)
+            .collect();
+        // A multi-line reply may open and close with its own words ("Status follows",
+        // "End of status"); everything between must look like a listing.
+        let inner = if lines.len() > 2 {
+            &lines[1..lines.len() - 1]
+        } else {
+            &[][..]
+        };
+        let clean = inner.iter().all(|l| l.is_empty() || listing_shaped(l));
+        Ok(Some((
+            lines.iter().filter_map(|l| parse_list_line(l)).collect(),
+            clean,
+        )))
+    }
+
+    fn data_list(&mut self, dir: &str) -> Result<Vec<Entry>> {
+        let target = if dir.is_empty() { None } else { Some(dir) };
+        self.commands += 1;
+        if self.caps.mlsd {
+            let mut result = self.ftp.mlsd(target);
+            if self.epsv_refused(&result) {
+                result = self.ftp.mlsd(target);
+            }
+            match result {
+                Ok(lines) => return Ok(lines.iter().filter_map(|l| parse_mlsd_line(l)).collect()),
+                Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => {
+                    return Ok(Vec::new());
+                }
+                Err(FtpError::UnexpectedResponse(_)) => self.caps.mlsd = false,
+                Err(e) => return Err(self.err("MLSD", e)),
+            }
+            self.commands += 1;
+        }
+        let mut result = self.ftp.list(target);
+        if self.epsv_refused(&result) {
+            result = self.ftp.list(target);
+        }
+        match result {
+            Ok(lines) => Ok(lines.iter().filter_map(|l| parse_list_line(l)).collect()),
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 550 | 450) => {
+                Ok(Vec::new())
+            }
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502) => {
+                self.commands += 1;
+                let names = self.ftp.nlst(target).map_err(|e| self.err("NLST", e))?;
+                Ok(names
+                    .into_iter()
+                    .map(|n| Entry {
+                        name: n.rsplit('/').next().unwrap_or_default().to_string(),
+                        size: None,
+                    })
+                    .collect())
+            }
+            Err(e) => Err(self.err("LIST", e)),
+        }
+    }
+}
+
+impl Store for Connection {
+    /// Commands sent on this connection so far (for measurements).
+    fn requests(&self) -> u64 {
+        self.commands
+    }
+
+    /// The relay's `host:port`.
+    fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Creates `dir` and its parents where missing (errors for existing ones are ignored;
+    /// a directory that still does not exist shows up at the first use).
+    fn mkdir_all(&mut self, dir: &str) {
+        let mut prefix = String::new();
+        for part in dir.split('/').filter(|p| !p.is_empty()) {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            self.commands += 1;
+            let _ = self.ftp.mkdir(&prefix);
+        }
+    }
+
+    /// Size of a file, `None` when it does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    fn size(&mut self, dir: &str, name: &str) -> Result<Option<u64>> {
+        if self.caps.size != Support::No {
+            self.commands += 1;
+            match self.ftp.size(join(dir, name)) {
+                Ok(n) => {
+                    self.caps.size = Support::Yes;
+                    return Ok(Some(n as u64));
+                }
+                Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => return Ok(None),
+                Err(FtpError::UnexpectedResponse(r))
+                    if matches!(reply_code(&r), 500 | 502 | 504) =>
+                {
+                    self.caps.size = Support::No;
+                }
+                Err(e) => return Err(self.err(&format!("SIZE {name}"), e)),
+            }
+        }
+        let entries = self.list(dir)?;
+        Ok(entries
+            .into_iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.size))
+    }
+
+    /// Lists a directory. Prefers `STAT <dir>` (one command, no data connection) once a
+    /// first comparison with a real listing showed the server supports it; else MLSD,
+    /// else LIST. A missing directory lists as empty.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    fn list(&mut self, dir: &str) -> Result<Vec<Entry>> {
+        if self.caps.stat_dir == Support::Yes {
+            if let Some((entries, _)) = self.stat_list(dir)? {
+                return Ok(entries);
+            }
+            self.caps.stat_dir = Support::No;
+        }
+        let listed = self.data_list(dir)?;
+        if self.caps.stat_dir == Support::Unknown {
+            // Some servers answer STAT <dir> with general status and ignore the path;
+            // trust STAT only when it agrees with a real listing, and for an empty room
+            // only when its reply holds nothing but listing lines (general status has
+            // text lines), so an idle poll of an empty room is one command too.
+            self.caps.stat_dir = match self.stat_list(dir) {
+                Ok(Some((stat, _))) if !listed.is_empty() && same_names(&stat, &listed) => {
+                    Support::Yes
+                }
+                Ok(Some((stat, true))) if listed.is_empty() && stat.is_empty() => Support::Yes,
+                Ok(Some((_, false))) if listed.is_empty() => Support::Unknown,
+                _ => Support::No,
+            };
+        }
+        Ok(listed)
+    }
+
+    /// Downloads a file from `offset` to its end (REST + RETR where the server has REST;
+    /// otherwise the whole file, skipping `offset` bytes here).
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors; a missing file is `Ok(None)`.
+    fn read(&mut self, dir: &str, name: &str, offset: u64, limit: u64) -> Result<Option<Vec<u8>>> {
+        let path = join(dir, name);
+        let mut skip = 0;
+        if offset > 0 {
+            if self.caps.rest == Support::No {
+                skip = offset;
+            } else {
+                let _ = self.ftp.resume_transfer(offset as usize);
+                self.commands += 1;
+            }
+        }
+        self.commands += 1;
+        let read_all = |r: &mut dyn Read| -> std::result::Result<Vec<u8>, FtpError> {
+            let mut buf = Vec::new();
+            r.take(limit + 1)
+                .read_to_end(&mut buf)
+                .map_err(FtpError::ConnectionError)?;
+            if buf.len() as u64 > limit {
+                return Err(FtpError::ConnectionError(std::io::Error::other(format!(
+                    "file is larger than the {limit}-byte download limit"
+                ))));
+            }
+            Ok(buf)
+        };
+        let mut result = self.ftp.retr(&path, |r| read_all(r));
+        if self.epsv_refused(&result) {
+            if offset > 0 && skip == 0 {
+                let _ = self.ftp.resume_transfer(offset as usize);
+            }
+            result = self.ftp.retr(&path, |r| read_all(r));
+        }
+        match result {
+            Ok(mut buf) => {
+                if offset > 0 && self.caps.rest == Support::Unknown {
+                    self.caps.rest = Support::Yes;
+                }
+                buf.drain(..(skip as usize).min(buf.len()));
+                Ok(Some(buf))
+            }
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(None),
+            Err(FtpError::UnexpectedResponse(r))
+                if offset > 0
+                    && self.caps.rest != Support::No
+                    && matches!(reply_code(&r), 500 | 502 | 504 | 554) =>
+            {
+                self.caps.rest = Support::No;
+                self.read(dir, name, offset, limit)
+            }
+            Err(e) => Err(self.err(&format!("RETR {name}"), e)),
+        }
+    }
+
+    /// Appends bytes with APPE. `Ok(false)` when the server has no APPE (the caller then
+    /// rewrites the file).
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    fn append(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<bool> {
+        if self.caps.appe == Support::No {
+            return Ok(false);
+        }
+        self.commands += 1;
+        let mut result = self.ftp.append_file(&join(dir, name), &mut &bytes[..]);
+        if is_reuse_refusal(&result) {
+            self.reconnect()?;
+            result = self.ftp.append_file(&join(dir, name), &mut &bytes[..]);
+        }
+        match result {
+            Ok(_) => {
+                self.caps.appe = Support::Yes;
+                Ok(true)
+            }
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+                self.caps.appe = Support::No;
+                Ok(false)
+            }
+            Err(e) => Err(self.err(&format!("APPE {name}"), e)),
+        }
+    }
+
+    /// Stores a whole file with STOR.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    fn put(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<()> {
+        self.commands += 1;
+        let mut result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
+        if is_reuse_refusal(&result) {
+            self.reconnect()?;
+            result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
+        }
+        result
+            .map(|_| ())
+            .map_err(|e| self.err(&format!("STOR {name}"), e))
+    }
+
+    /// Renames within a directory; `Ok(false)` when the server has no RNFR/RNTO.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    fn rename(&mut self, dir: &str, from: &str, to: &str) -> Result<bool> {
+        self.commands += 2;
+        match self.ftp.rename(join(dir, from), join(dir, to)) {
+            Ok(()) => Ok(true),
+            // No RNFR/RNTO, or no renaming over an existing file: the caller falls back.
+            Err(FtpError::UnexpectedResponse(r)) if (500..600).contains(&reply_code(&r)) => {
+                Ok(false)
+            }
+            Err(e) => Err(self.err("RNFR/RNTO", e)),
+        }
+    }
+
+    /// Deletes a file, ignoring a missing one.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    fn delete(&mut self, dir: &str, name: &str) -> Result<()> {
+        self.commands += 1;
+        match self.ftp.rm(join(dir, name)) {
+            Ok(()) => Ok(()),
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(()),
+            Err(e) => Err(self.err(&format!("DELE {name}"), e)),
+        }
+    }
+
+    /// A cheap command to check the connection is alive.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    fn keepalive(&mut self) -> Result<()> {
+        self.commands += 1;
+        self.ftp.noop().map_err(|e| self.err("NOOP", e))
+    }
+
+    /// Says goodbye (errors ignored: the connection is being dropped anyway).
+    fn close(mut self: Box<Self>) {
+        let _ = self.ftp.quit();
+    }
+
+    fn append_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<bool> {
+        if self.caps.appe == Support::No {
+            return Ok(false);
+        }
+        self.commands += 1;
+        match self.ftp.append_file(&join(dir, name), &mut { data }) {
+            Ok(_) => {
+                self.caps.appe = Support::Yes;
+                Ok(true)
+            }
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+                self.caps.appe = Support::No;
+                Ok(false)
+            }
+            Err(e) => Err(self.err(&format!("APPE {name}"), e)),
+        }
+    }
+
+    fn put_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<()> {
+        self.commands += 1;
+        self.ftp
+            .put_file(join(dir, name), &mut { data })
+            .map(|_| ())
+            .map_err(|e| self.err(&format!("STOR {name}"), e))
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            append: self.caps.appe,
+            ranged_read: self.caps.rest,
+            size: self.caps.size,
+            cheap_list: self.caps.stat_dir,
+        }
+    }
+}
+
+/// A data connection refused because the TLS session was not resumed (vsftpd's 522).
+fn is_reuse_refusal<T>(r: &std::result::Result<T, FtpError>) -> bool {
+    match r {
+        Err(FtpError::UnexpectedResponse(resp)) => {
+            reply_code(resp) == 522 || String::from_utf8_lossy(&resp.body).contains("session reuse")
+        }
+        _ => false,
+    }
+}
+
+fn same_names(a: &[Entry], b: &[Entry]) -> bool {
+    let mut x: Vec<&str> = a.iter().map(|e| e.name.as_str()).collect();
+    let mut y: Vec<&str> = b.iter().map(|e| e.name.as_str()).collect();
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
+}
+
+/// Maps a suppaftp error to ours.
+fn map_ftp(host: &str, what: &str, e: FtpError) -> Error {
+    match e {
+        FtpError::ConnectionError(io) => Error::Relay {
+            host: host.to_string(),
+            what: what.to_string(),
+            timeout: matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            reason: match io.kind() {
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+                    "timed out".to_string()
+                }
+                _ => io.to_string(),
+            },
+        },
+        FtpError::UnexpectedResponse(r) => {
+            let code = reply_code(&r);
+            if (400..500).contains(&code) {
+                Error::Relay {
+                    host: host.to_string(),
+                    what: what.to_string(),
+                    reason: reply_text(&r),
+                    timeout: false,
+                }
+            } else {
+                Error::Refused {
+                    host: host.to_string(),
+                    what: what.to_string(),
+                    reply: reply_text(&r),
+                }
+            }
+        }
+        FtpError::SecureError(reason) => Error::Relay {
+            host: host.to_string(),
+            what: what.to_string(),
+            reason: format!("TLS: {reason}"),
+            timeout: false,
+        },
+        other => Error::Relay {
+            host: host.to_string(),
+            what: what.to_string(),
+            reason: other.to_string(),
+            timeout: false,
+        },
+    }
+}
+
+/// Whether a line has the shape of a Unix or DOS listing line (directories included).
+fn listing_shaped(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let unix = first.len() >= 10
+        && first.starts_with(['-', 'd', 'l', 'c', 'b', 'p', 's'])
+        // Bytes, not a str slice: a hostile reply may put a multi-byte character there.
+        && first.as_bytes().get(1..10).is_some_and(|m| m.iter().all(|b| b"rwxsStTl-".contains(b)));
+    unix || parse_list_line(line).is_some()
+        || line.eq_ignore_ascii_case("total 0")
+        || line.starts_with("total ")
+}
+
+/// Parses one LIST line (Unix or DOS style) into a file entry; directories and lines that
+/// fit neither style are skipped.
+pub fn parse_list_line(line: &str) -> Option<Entry> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let first = fields.first()?;
+    if first.len() >= 10 && first.starts_with('-') {
+        // Unix style, with or without a group column and with ACL marks (`+`, `@`) after
+        // the mode: the size is the number right before the month.
+        let month = fields
+            .iter()
+            .position(|f| MONTHS.contains(&f.to_ascii_lowercase().as_str()))
+            .filter(|&m| m >= 2 && fields.len() > m + 3)?;
+        return Some(Entry {
+            name: fields[m_name(month)..].join(" "),
+            size: fields[month - 1].parse().ok(),
+        });
+    }
+    if first.as_bytes().first()?.is_ascii_digit() && fields.len() >= 4 && first.contains('-') {
+        // DOS: 11-22-26  02:30AM  1234 name
+        if fields[2].eq_ignore_ascii_case("<DIR>") {
+            return None;
+        }
+        return Some(Entry {
+            name: fields[3..].join(" "),
+            size: fields[2].parse().ok(),
+        });
+    }
+    None
+}
+
+/// Where the name starts in a Unix LIST line: after month, day and time-or-year.
+fn m_name(month: usize) -> usize {
+    month + 3
+}
+
+/// Parses one MLSD line (`fact=value;... name`) into a file entry.
+pub fn parse_mlsd_line(line: &str) -> Option<Entry> {
+    let (facts, name) = line.split_once(' ')?;
+    let mut size = None;
+    let mut is_file = false;
+    for fact in facts.split(';') {
+        let (k, v) = fact.split_once('=').unwrap_or((fact, ""));
+        match k.to_ascii_lowercase().as_str() {
+            "type" => is_file = v.eq_ignore_ascii_case("file"),
+            "size" => size = v.parse().ok(),
+            _ => {}
+        }
+    }
+    is_file.then(|| Entry {
+        name: name.to_string(),
+        size,
+    })
+}
+
+fn tls_config(opts: &TlsOptions) -> Result<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Usage(format!("TLS setup: {e}")))?;
+    if opts.insecure {
+        return Ok(builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(insecure::NoVerify(provider)))
+            .with_no_client_auth());
+    }
+    let mut roots = RootCertStore::empty();
+    match &opts.ca_file {
+        Some(path) => {
+            use rustls::pki_types::CertificateDer;
+            use rustls::pki_types::pem::PemObject;
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| Error::BadKey {
+                    what: path.display().to_string(),
+                    reason: format!("cannot read CA file: {e}"),
+                })?
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| Error::BadKey {
+                    what: path.display().to_string(),
+                    reason: format!("bad PEM: {e}"),
+                })?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(Error::BadKey {
+                    what: path.display().to_string(),
+                    reason: "no usable certificate in the CA file".into(),
+                });
+            }
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(found.certs);
+        }
+    }
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+mod insecure {
+    //! `--insecure`: accept any certificate, still checking the handshake signatures.
+
+    use std::sync::Arc;
+
+    use suppaftp::rustls::client::danger::{
+        HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
+    };
+    use suppaftp::rustls::crypto::{
+        CryptoProvider, verify_tls12_signature, verify_tls13_signature,
+    };
+    use suppaftp::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use suppaftp::rustls::{DigitallySignedStruct, Error, SignatureScheme};
+
+    #[derive(Debug)]
+    pub struct NoVerify(pub Arc<CryptoProvider>);
+
+    impl ServerCertVerifier for NoVerify {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> Result<ServerCertVerified, Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_formats() {
+        assert_eq!(
+            parse_list_line("-rw-r--r--    1 1000     1000         1234 Nov 22 02:30 abc.log"),
+            Some(Entry {
+                name: "abc.log".into(),
+                size: Some(1234)
+            })
+        );
+        assert_eq!(
+            parse_list_line("drwxr-xr-x 2 u g 4096 Nov 22 02:30 blobs"),
+            None
+        );
+        assert_eq!(
+            parse_list_line("11-22-26  02:30AM                 77 x.log"),
+            Some(Entry {
+                name: "x.log".into(),
+                size: Some(77)
+            })
+        );
+        assert_eq!(
+            parse_list_line("11-22-26  02:30AM       <DIR>          d"),
+            None
+        );
+        assert_eq!(parse_list_line("total 8"), None);
+        // Found by fuzzing: a multi-byte character at byte 10 of a STAT reply line.
+        // (That one still parses as a listing line by its other fields; what matters is
+        // that it does not panic.)
+        let _ = listing_shaped("-rwxrwxrw\u{e9} 1 u g 1 Nov 22 02:30 x.log");
+        assert!(!listing_shaped("-rwxrwxrw\u{fffd}"));
+        assert!(listing_shaped("-rw-r--r-- 1 u g 1 Nov 22 02:30 x.log"));
+        assert_eq!(
+            parse_list_line("-rw-r--r--+ 1 ftp 77 Nov 22  2025 acl.log"),
+            Some(Entry {
+                name: "acl.log".into(),
+                size: Some(77)
+            })
+        );
+        assert_eq!(parse_list_line(""), None);
+        assert_eq!(
+            parse_mlsd_line("type=file;size=12;modify=20261122023000; a b.log"),
+            Some(Entry {
+                name: "a b.log".into(),
+                size: Some(12)
+            })
+        );
+        assert_eq!(parse_mlsd_line("type=dir; x"), None);
+        assert_eq!(parse_mlsd_line("garbage"), None);
+    }
+}
