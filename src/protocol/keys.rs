@@ -338,6 +338,21 @@ impl RoomKey {
         s
     }
 
+    /// Writes the key to a new file, mode 0600 (an existing file is never replaced).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Exists`] when the file exists; write errors.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(Error::Exists {
+                path: path.to_path_buf(),
+            });
+        }
+        let created = crate::protocol::record::now_rfc3339();
+        paths::write_private(path, self.to_file_contents(&created).as_bytes(), false)
+    }
+
     /// Parses an age identity file (comments and blank lines allowed).
     ///
     /// # Errors

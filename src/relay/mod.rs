@@ -40,6 +40,28 @@ pub struct RelayConfig {
     pub tls_required: bool,
 }
 
+impl RelayConfig {
+    /// A plain-FTP relay on a free loopback port serving `root` (created when missing)
+    /// to one user: what tests and examples start.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when `root` cannot be created.
+    pub fn local(root: impl Into<PathBuf>, user: &str, password: &str) -> Result<Self> {
+        let root = root.into();
+        std::fs::create_dir_all(&root).map_err(|e| Error::io("cannot create", &root, e))?;
+        Ok(RelayConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            root,
+            user: user.to_string(),
+            password: Secret::new(password),
+            passive_ports: 40000..=49999,
+            tls: None,
+            tls_required: false,
+        })
+    }
+}
+
 #[derive(Debug)]
 struct PasswordAuth {
     user: String,

@@ -1,15 +1,23 @@
-//! What `verify` needs from the relay in one consistent pass: the descriptor, every feed
-//! from the start, and a re-check of every byte this device's saved cursors have read,
-//! so a same-size rewrite behind a cursor is caught too.
+//! Auditing a room: what `verify` and [`Room::verify`](super::Room::verify) report.
+//!
+//! One consistent pass over the relay ([`snapshot`]): the descriptor, every feed from
+//! the start, and a re-check of every byte this device's saved cursors have read, so a
+//! same-size rewrite behind a cursor is caught too. Then every record is opened and
+//! checked ([`verify_feeds`]): signature, chain, roster status. Every irregularity is a
+//! [`Finding`]; the caller decides how to show them.
 
 use std::collections::BTreeMap;
+
+use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
 
 use super::delivery::with_retries;
 use super::feed::{self, Fetched};
+use super::reader::Reader;
 use super::{RelayTarget, Warn};
 use crate::error::Result;
+use crate::protocol::keys::RoomKey;
 use crate::protocol::roster;
 use crate::store::MAX_DOWNLOAD;
 
@@ -53,4 +61,175 @@ pub fn snapshot(
         }
         Ok(snap)
     })
+}
+
+/// One thing that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Where: `listing`, `history`, `descriptor`, `roster`, `feed <pseudonym>`, `line <n>`.
+    pub scope: String,
+    /// What, in one sentence (untrusted parts not yet sanitised).
+    pub finding: String,
+}
+
+impl Finding {
+    fn new(scope: impl Into<String>, finding: impl Into<String>) -> Self {
+        Finding {
+            scope: scope.into(),
+            finding: finding.into(),
+        }
+    }
+}
+
+/// One feed's tally.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FeedSummary {
+    /// The feed pseudonym (`legacy` for legacy lines).
+    pub feed: String,
+    /// The sender's display name, as its first readable record says.
+    pub name: String,
+    /// The roster status of its last readable record (empty when unknown).
+    pub roster: String,
+    /// Records read.
+    pub records: usize,
+    /// Records whose signature and chain hold.
+    pub verified: usize,
+    /// Records that could not be opened or verified.
+    pub failed: usize,
+}
+
+/// The result of an audit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Everything that does not hold; empty when the room checks out.
+    pub findings: Vec<Finding>,
+    /// Per feed, owner first.
+    pub feeds: Vec<FeedSummary>,
+}
+
+/// Findings about the relay's view as a whole: non-feed listing entries, history
+/// rewritten behind saved cursors, the descriptor. Returns the feeds' lines, in file
+/// order, for [`verify_feeds`].
+pub fn check_snapshot(
+    snap: Snapshot,
+    room_key: &RoomKey,
+    findings: &mut Vec<Finding>,
+) -> Vec<(String, Vec<Vec<u8>>)> {
+    for w in snap.warnings {
+        findings.push(Finding::new("listing", w));
+    }
+    for r in snap.rewritten {
+        findings.push(Finding::new("history", r));
+    }
+    match snap.descriptor {
+        None if room_key.owner().is_some() => {
+            findings.push(Finding::new("descriptor", "room.age is missing"));
+        }
+        None => {}
+        Some(bytes) => match roster::open_descriptor(&bytes, room_key) {
+            Ok(d) if d.current != room_key.current_recipient().to_string() => {
+                let held = room_key
+                    .recipients()
+                    .iter()
+                    .any(|r| r.to_string() == d.current);
+                findings.push(Finding::new(
+                    "descriptor",
+                    if held {
+                        format!(
+                            "names epoch {}, older than the key this device holds: stale or rolled back",
+                            d.epoch
+                        )
+                    } else {
+                        format!("names epoch {} with a key this device does not hold", d.epoch)
+                    },
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => findings.push(Finding::new("descriptor", e)),
+        },
+    }
+    let mut feeds = Vec::new();
+    for (feed, f) in snap.feeds {
+        // A cut-off append repeated whole is the writer's repair working, not a finding.
+        for s in f
+            .skipped
+            .into_iter()
+            .filter(|s| !s.contains("cut off and then repeated whole"))
+        {
+            findings.push(Finding::new(format!("feed {feed}"), s));
+        }
+        feeds.push((feed, f.lines));
+    }
+    feeds
+}
+
+/// Opens and checks every record of `feeds` (the owner's feed first, so the roster is
+/// known before the records it vouches for), adding what does not hold to `findings`.
+pub fn verify_feeds(
+    reader: &mut Reader,
+    mut feeds: Vec<(String, Vec<Vec<u8>>)>,
+    findings: &mut Vec<Finding>,
+) -> Vec<FeedSummary> {
+    let owner_feed = reader.owner_feed();
+    feeds.sort_by_key(|(f, _)| (Some(f) != owner_feed.as_ref(), f.clone()));
+    let mut summaries = Vec::new();
+    let flat = feeds
+        .iter()
+        .flat_map(|(feed, lines)| lines.iter().map(move |l| (&l[..], format!("feed {feed}"))));
+    let mut outcomes = reader.read_all(flat).into_iter();
+    for (feed, lines) in &feeds {
+        let mut s = FeedSummary {
+            feed: feed.clone(),
+            ..FeedSummary::default()
+        };
+        for outcome in outcomes.by_ref().take(lines.len()) {
+            s.records += 1;
+            for w in outcome.warnings {
+                findings.push(Finding::new(format!("feed {feed}"), w));
+            }
+            if let Some(m) = &outcome.message {
+                if s.name.is_empty() {
+                    s.name = m.name.clone().unwrap_or_default();
+                }
+                if let Some(r) = m.roster {
+                    s.roster = r.to_string();
+                }
+            }
+            if outcome.failed {
+                s.failed += 1;
+            } else {
+                s.verified += 1;
+            }
+        }
+        summaries.push(s);
+    }
+    if reader.roster_incomplete() {
+        findings.push(Finding::new(
+            "roster",
+            "the room owner's feed is missing or does not start at its first record: \
+             the roster could not be read, so no sender could be checked against it",
+        ));
+    }
+    summaries
+}
+
+/// Audits the room at `target` as a whole: [`snapshot`], [`check_snapshot`] and
+/// [`verify_feeds`] in one call.
+///
+/// # Errors
+///
+/// Relay errors after the retries. Findings are not errors: they are in the report.
+pub fn audit(
+    target: &RelayTarget,
+    state: &Path,
+    reader: &mut Reader,
+    room_key: &RoomKey,
+    deadline: Option<Instant>,
+    warn: Warn<'_>,
+) -> Result<Report> {
+    let mut findings = Vec::new();
+    let snap = snapshot(target, state, deadline, warn)?;
+    let feeds = check_snapshot(snap, room_key, &mut findings);
+    let feeds = verify_feeds(reader, feeds, &mut findings);
+    Ok(Report { findings, feeds })
 }

@@ -13,7 +13,7 @@ use super::feed::{self, PushLock};
 use super::journal::Journal;
 use super::{RelayTarget, Session, Warn};
 use crate::error::{Error, Result};
-use crate::protocol::keys::RoomId;
+use crate::protocol::keys::{DeviceIdentity, RoomId, feed_pseudonym};
 use crate::protocol::record;
 use crate::signals;
 use crate::store::Store;
@@ -111,6 +111,37 @@ pub fn deliver(
     }
     with_retries(target, deadline, warn, |conn| {
         deliver_on(conn, state, target, own, given)
+    })
+}
+
+/// Delivers this device's own feed in `room` (everything journaled and not yet on the
+/// relay, in order): what `send` does after journaling a record.
+///
+/// # Errors
+///
+/// [`Error::Queued`], with the number of records still pending, when delivery failed;
+/// they stay journaled for the next `send`, `push` or `outbox flush`.
+pub fn deliver_own(
+    state: &std::path::Path,
+    target: &RelayTarget,
+    room: &RoomId,
+    identity: &DeviceIdentity,
+    deadline: Option<Instant>,
+    warn: Warn<'_>,
+) -> Result<Report> {
+    let feed = feed_pseudonym(room, &identity.signing_key().verifying_key());
+    let journal = Journal::new(state, room, &feed);
+    deliver(
+        state,
+        target,
+        std::slice::from_ref(&journal),
+        &Feeds::new(),
+        deadline,
+        warn,
+    )
+    .map_err(|e| Error::Queued {
+        count: pending(&journal, &target.key).unwrap_or(1),
+        source: Box::new(e),
     })
 }
 

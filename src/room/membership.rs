@@ -4,14 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::delivery::{self, Feeds, with_retries};
-use super::journal::{Journal, record};
+use super::delivery::{self, with_retries};
+use super::journal::record;
 use super::reader::Reader;
 use super::{RelayTarget, Session, Warn};
 use crate::error::{Error, Result};
 use crate::paths::write_private;
 use crate::protocol::encoding::b64;
-use crate::protocol::keys::{DeviceIdentity, RoomKey, feed_pseudonym};
+use crate::protocol::keys::{DeviceIdentity, RoomKey};
 use crate::protocol::record::now_rfc3339;
 use crate::protocol::roster::{self, Descriptor};
 
@@ -97,24 +97,15 @@ impl Membership {
             kind,
             body,
         )?;
-        let feed = feed_pseudonym(
-            self.key.room_id(),
-            &self.identity.signing_key().verifying_key(),
-        );
-        let journal = Journal::new(state, self.key.room_id(), &feed);
-        delivery::deliver(
+        delivery::deliver_own(
             state,
             &self.target,
-            std::slice::from_ref(&journal),
-            &Feeds::new(),
+            self.key.room_id(),
+            &self.identity,
             deadline,
             warn,
         )
         .map(|_| ())
-        .map_err(|e| Error::Queued {
-            count: delivery::pending(&journal, &self.target.key).unwrap_or(1),
-            source: Box::new(e),
-        })
     }
 
     /// Signs and uploads the room's descriptor for key epoch `epoch`.

@@ -9,15 +9,21 @@
 pub mod attachment;
 pub mod audit;
 pub mod delivery;
+mod facade;
 pub mod feed;
 pub mod journal;
 pub mod legacy;
 pub mod membership;
+pub mod outbox;
 pub mod reader;
 pub mod watch;
 
+pub use facade::{Room, RoomConfig, Sent, Watch};
+
 use crate::error::Result;
-use crate::store::{self, Endpoint, Store};
+use crate::secret::Secret;
+use crate::store::url::RelayUrl;
+use crate::store::{self, Endpoint, Store, Timeouts, TlsOptions};
 
 /// Where a caller wants warnings that come up while work goes on (a retry, a skipped
 /// line): one plain sentence each, not yet sanitised.
@@ -37,6 +43,42 @@ pub struct RelayTarget {
 }
 
 impl RelayTarget {
+    /// The room at `url` (`ftp://user@host[:port]/path/to/room`, or `ftps://`), logging
+    /// in with `password`; default TLS verification (system roots) and timeouts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`](crate::Error::Usage) for a malformed URL or room path.
+    pub fn from_url(url: &str, password: &str) -> Result<Self> {
+        let url = RelayUrl::parse(url)?;
+        let dir = url.room_dir(None)?;
+        Ok(RelayTarget {
+            key: url.key_for(&dir),
+            dir: dir.trim_start_matches('/').to_string(),
+            endpoint: Endpoint {
+                url,
+                password: Secret::new(password),
+                tls: TlsOptions::default(),
+                timeouts: Timeouts::default(),
+            },
+            legacy: false,
+        })
+    }
+
+    /// Trusts the certificates in this PEM file for `ftps://` instead of the system roots.
+    #[must_use]
+    pub fn with_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.endpoint.tls.ca_file = Some(path.into());
+        self
+    }
+
+    /// Sets the connect and per-step I/O timeouts.
+    #[must_use]
+    pub fn with_timeouts(mut self, connect: std::time::Duration, io: std::time::Duration) -> Self {
+        self.endpoint.timeouts = Timeouts { connect, io };
+        self
+    }
+
     /// Opens a session with the relay.
     ///
     /// # Errors

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::cli::Io;
 use crate::cli::args::{FlushArgs, OutboxAction, OutboxArgs, RelayArgs};
 use crate::cli::commands::Context;
@@ -12,54 +10,7 @@ use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
 use crate::room::delivery::{self, Feeds};
 use crate::room::journal::Journal;
-
-#[derive(Debug, Serialize)]
-struct Row {
-    room: String,
-    feed: String,
-    records: usize,
-    relay: Option<String>,
-    pending: usize,
-}
-
-fn rows(ctx: &Context<'_>) -> Result<Vec<Row>> {
-    let mut out = Vec::new();
-    for (room, feed) in Journal::all(&ctx.dirs.state) {
-        let j = Journal::new(&ctx.dirs.state, &room, &feed);
-        let locked = j.lock()?;
-        let lines = locked.lines()?;
-        let marks = locked.all_delivered();
-        if marks.is_empty() {
-            out.push(Row {
-                room: room.to_string(),
-                feed: feed.clone(),
-                records: lines.len(),
-                relay: None,
-                pending: lines.len(),
-            });
-        }
-        for (relay, seq) in marks {
-            let pending = locked.after(seq)?.len();
-            out.push(Row {
-                room: room.to_string(),
-                feed: feed.clone(),
-                records: lines.len(),
-                relay: Some(relay),
-                pending,
-            });
-        }
-    }
-    for (relay, pending) in crate::room::legacy::all_pending(&ctx.dirs.state) {
-        out.push(Row {
-            room: "legacy".into(),
-            feed: "(chat file)".into(),
-            records: pending,
-            relay: Some(relay),
-            pending,
-        });
-    }
-    Ok(out)
-}
+use crate::room::outbox;
 
 /// Runs `outbox`.
 ///
@@ -75,7 +26,7 @@ pub fn run(args: &OutboxArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
 
 fn list(json: bool, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let w = |e| Error::io("cannot write", "stdout", e);
-    let rows = rows(ctx)?;
+    let rows = outbox::entries(&ctx.dirs.state)?;
     if json {
         for r in &rows {
             serde_json::to_writer(&mut *io.stdout, r).map_err(|e| w(e.into()))?;

@@ -6,10 +6,9 @@ use crate::cli::commands::{Context, Target, read_text};
 use crate::cli::output::warner;
 use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
-use crate::protocol::keys::feed_pseudonym;
 use crate::protocol::record::{self, MAX_BODY};
-use crate::room::delivery::{self, Feeds};
-use crate::room::journal::{self, Journal};
+use crate::room::delivery;
+use crate::room::journal;
 use crate::room::{RelayTarget, Session, attachment, membership};
 
 /// Runs `send`.
@@ -117,22 +116,15 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if let Some(p) = &prepared {
         attachment::done(p);
     }
-    let feed = feed_pseudonym(&room.id, &identity.signing_key().verifying_key());
-    let journal = Journal::new(&ctx.dirs.state, &room.id, &feed);
-    match delivery::deliver(
+    delivery::deliver_own(
         &ctx.dirs.state,
         &relay,
-        std::slice::from_ref(&journal),
-        &Feeds::new(),
+        &room.id,
+        &identity,
         None,
         &mut warner(io.stderr),
-    ) {
-        Ok(_) => Ok(()),
-        Err(e) => Err(Error::Queued {
-            count: delivery::pending(&journal, &relay.key)?,
-            source: Box::new(e),
-        }),
-    }
+    )
+    .map(|_| ())
 }
 
 /// The room key file `send` uses, when it uses one.

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::cli::Io;
 use crate::cli::args::VerifyArgs;
 use crate::cli::commands::Context;
@@ -12,26 +10,9 @@ use crate::cli::output::warner;
 use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
 use crate::protocol::record;
-use crate::protocol::roster;
-use crate::room::audit;
+use crate::room::audit::{self, Finding};
 use crate::room::membership::save_learned;
 use crate::room::reader::Reader;
-
-#[derive(Debug, Serialize)]
-struct Finding {
-    scope: String,
-    finding: String,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct FeedSummary {
-    feed: String,
-    name: String,
-    roster: String,
-    records: usize,
-    verified: usize,
-    failed: usize,
-}
 
 /// Runs `verify`.
 ///
@@ -73,150 +54,47 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     }
 
     // Lines per feed, in file order.
-    let mut feeds: Vec<(String, Vec<Vec<u8>>)> = Vec::new();
-    if let Some(t) = &target {
-        let audit::Snapshot {
-            descriptor,
-            feeds: fetched,
-            rewritten,
-            warnings,
-        } = audit::snapshot(
-            &t.target,
-            &ctx.dirs.state,
-            ctx.deadline,
-            &mut warner(io.stderr),
-        )?;
-        for w in warnings {
-            findings.push(Finding {
-                scope: "listing".into(),
-                finding: w,
-            });
+    let feeds: Vec<(String, Vec<Vec<u8>>)> = match &target {
+        Some(t) => {
+            let snap = audit::snapshot(
+                &t.target,
+                &ctx.dirs.state,
+                ctx.deadline,
+                &mut warner(io.stderr),
+            )?;
+            audit::check_snapshot(snap, &room_key, &mut findings)
         }
-        for r in rewritten {
-            findings.push(Finding {
-                scope: "history".into(),
-                finding: r,
-            });
-        }
-        match descriptor {
-            None if room_key.owner().is_some() => findings.push(Finding {
-                scope: "descriptor".into(),
-                finding: "room.age is missing".into(),
-            }),
-            None => {}
-            Some(bytes) => match roster::open_descriptor(&bytes, &room_key) {
-                Ok(d) if d.current != room_key.current_recipient().to_string() => {
-                    let held = room_key
-                        .recipients()
-                        .iter()
-                        .any(|r| r.to_string() == d.current);
-                    findings.push(Finding {
-                        scope: "descriptor".into(),
-                        finding: if held {
-                            format!(
-                                "names epoch {}, older than the key this device holds: stale or rolled back",
-                                d.epoch
-                            )
-                        } else {
-                            format!("names epoch {} with a key this device does not hold", d.epoch)
-                        },
-                    })
-                }
-                Ok(_) => {}
-                Err(e) => findings.push(Finding {
-                    scope: "descriptor".into(),
-                    finding: e,
-                }),
-            },
-        }
-        for (feed, f) in fetched {
-            // A cut-off append repeated whole is the writer's repair working, not a finding.
-            for s in f
-                .skipped
-                .into_iter()
-                .filter(|s| !s.contains("cut off and then repeated whole"))
-            {
-                findings.push(Finding {
-                    scope: format!("feed {feed}"),
-                    finding: s,
-                });
+        None => {
+            let mut by_feed: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
+            let mut buf = Vec::new();
+            let mut n = 0;
+            while read_line_bounded(io.stdin, &mut buf)? > 0 {
+                n += 1;
+                let feed = match record::classify(&buf) {
+                    Ok(record::LineKind::Native(r)) => r.feed.to_string(),
+                    Ok(record::LineKind::Blank) => {
+                        buf.clear();
+                        continue;
+                    }
+                    Ok(record::LineKind::Legacy(_)) => "legacy".to_string(),
+                    Err(e) => {
+                        findings.push(Finding {
+                            scope: format!("line {n}"),
+                            finding: e.to_string(),
+                        });
+                        buf.clear();
+                        continue;
+                    }
+                };
+                by_feed
+                    .entry(feed)
+                    .or_default()
+                    .push(std::mem::take(&mut buf));
             }
-            feeds.push((feed, f.lines));
+            by_feed.into_iter().collect()
         }
-    } else {
-        let mut by_feed: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
-        let mut buf = Vec::new();
-        let mut n = 0;
-        while read_line_bounded(io.stdin, &mut buf)? > 0 {
-            n += 1;
-            let feed = match record::classify(&buf) {
-                Ok(record::LineKind::Native(r)) => r.feed.to_string(),
-                Ok(record::LineKind::Blank) => {
-                    buf.clear();
-                    continue;
-                }
-                Ok(record::LineKind::Legacy(_)) => "legacy".to_string(),
-                Err(e) => {
-                    findings.push(Finding {
-                        scope: format!("line {n}"),
-                        finding: e.to_string(),
-                    });
-                    buf.clear();
-                    continue;
-                }
-            };
-            by_feed
-                .entry(feed)
-                .or_default()
-                .push(std::mem::take(&mut buf));
-        }
-        feeds = by_feed.into_iter().collect();
-    }
-    let owner_feed = reader.owner_feed();
-    feeds.sort_by_key(|(f, _)| (Some(f) != owner_feed.as_ref(), f.clone()));
-
-    let mut summaries = Vec::new();
-    let flat = feeds
-        .iter()
-        .flat_map(|(feed, lines)| lines.iter().map(move |l| (&l[..], format!("feed {feed}"))));
-    let mut outcomes = reader.read_all(flat).into_iter();
-    for (feed, lines) in &feeds {
-        let mut s = FeedSummary {
-            feed: feed.clone(),
-            ..FeedSummary::default()
-        };
-        for outcome in outcomes.by_ref().take(lines.len()) {
-            s.records += 1;
-            for w in outcome.warnings {
-                findings.push(Finding {
-                    scope: format!("feed {feed}"),
-                    finding: w,
-                });
-            }
-            if let Some(m) = &outcome.message {
-                if s.name.is_empty() {
-                    s.name = m.name.clone().unwrap_or_default();
-                }
-                if let Some(r) = m.roster {
-                    s.roster = r.to_string();
-                }
-            }
-            if outcome.failed {
-                s.failed += 1;
-            } else {
-                s.verified += 1;
-            }
-        }
-        summaries.push(s);
-    }
-    if reader.roster_incomplete() {
-        findings.push(Finding {
-            scope: "roster".into(),
-            finding: "the room owner's feed is missing or does not start at its first record: \
-                      the roster could not be read, so no sender could be checked against it"
-                .into(),
-        });
-    }
+    };
+    let summaries = audit::verify_feeds(&mut reader, feeds, &mut findings);
     if let Some(p) = key_files.first() {
         save_learned(p, &mut reader)?;
     }

@@ -1,0 +1,452 @@
+//! The library facade: one room for a program, with no clap and no terminal.
+//!
+//! A [`Room`] is built from a [`RoomConfig`] (where the relay is, which key files to use,
+//! where to keep state) and offers what the commands offer: [`Room::send`],
+//! [`Room::send_file`], [`Room::poll`], a blocking [`Room::watch`] iterator,
+//! [`Room::members`], [`Room::verify`] and [`Room::outbox`]. It is the same machinery the
+//! `ftpchat` binary uses (journal, delivery with retries, cursors, verification), so a
+//! bot and the CLI sharing a state directory see one outbox and one set of cursors.
+//!
+//! Warnings that come up along the way (a retry, a skipped line, a chain finding) are
+//! collected; [`Room::take_warnings`] hands them over.
+//!
+//! ```
+//! use ftpchat::relay::{RelayConfig, RunningRelay};
+//! use ftpchat::room::{RelayTarget, Room, RoomConfig};
+//!
+//! # fn main() -> ftpchat::Result<()> {
+//! let tmp = tempfile::tempdir().expect("temp dir");
+//! // An embedded relay on a free loopback port, for the example.
+//! let relay = RunningRelay::start(RelayConfig::local(tmp.path().join("relay"), "chat", "pw")?)?;
+//! let url = format!("ftp://chat@{}/lobby", relay.addr());
+//!
+//! // Keys: a room key shared by the members, an identity per device.
+//! let key_file = tmp.path().join("room.key");
+//! ftpchat::protocol::keys::RoomKey::generate().save(&key_file)?;
+//! let mut alice = Room::open(
+//!     RoomConfig::new(
+//!         RelayTarget::from_url(&url, "pw")?,
+//!         &key_file,
+//!         tmp.path().join("alice"),
+//!     )
+//!     .name("alice"),
+//! )?;
+//! let mut bob = Room::open(
+//!     RoomConfig::new(RelayTarget::from_url(&url, "pw")?, &key_file, tmp.path().join("bob"))
+//!         .name("bob"),
+//! )?;
+//!
+//! let sent = alice.send("hello, bob")?;
+//! assert_eq!(sent.seq, 1);
+//! let got = bob.poll()?;
+//! assert_eq!(got.len(), 1);
+//! assert_eq!(got[0].body.as_deref(), Some("hello, bob"));
+//! assert_eq!(got[0].name.as_deref(), Some("alice"));
+//! assert!(got[0].verified);
+//! assert!(bob.poll()?.is_empty(), "a second poll has nothing new");
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::audit::{self, Report};
+use super::delivery::{self, backoff, retry_session};
+use super::feed::RelayState;
+use super::journal;
+use super::membership::{self, Membership};
+use super::outbox;
+use super::reader::{Message, Reader};
+use super::watch::Watcher;
+use super::{RelayTarget, Session, attachment};
+use crate::error::{Error, Result};
+use crate::paths::{ensure_private_dir, write_private};
+use crate::protocol::attachment::Attachment;
+use crate::protocol::keys::{DeviceIdentity, RoomKey};
+use crate::protocol::record::{self, MAX_BODY, now_rfc3339};
+use crate::protocol::roster::Member;
+use crate::signals;
+
+/// How a program reaches a room.
+#[derive(Debug, Clone)]
+pub struct RoomConfig {
+    /// The room on its relay.
+    pub relay: RelayTarget,
+    /// The room key file (learned rotated keys are added to it).
+    pub key_file: PathBuf,
+    /// The device identity file; created (mode 0600) when missing.
+    pub identity_file: PathBuf,
+    /// Where journals, cursors and the outbox live (created when missing).
+    pub state_dir: PathBuf,
+    /// The display name on records sent.
+    pub name: String,
+    /// The name of the cursor set [`Room::poll`] advances (the CLI's is `default`).
+    pub cursor: String,
+    /// Shortest and longest wait between polls in [`Room::watch`].
+    pub poll_interval: (Duration, Duration),
+    /// Attachments larger than this are refused.
+    pub max_attachment: u64,
+}
+
+impl RoomConfig {
+    /// A configuration with defaults: the identity in `state_dir/identity`, the name
+    /// `ftpchat`, cursor set `library`, polls between 0.5 s and 5 s, 100 MiB attachments.
+    pub fn new(relay: RelayTarget, key_file: impl AsRef<Path>, state_dir: impl AsRef<Path>) -> Self {
+        let state_dir = state_dir.as_ref().to_path_buf();
+        RoomConfig {
+            relay,
+            key_file: key_file.as_ref().to_path_buf(),
+            identity_file: state_dir.join("identity"),
+            state_dir,
+            name: "ftpchat".into(),
+            cursor: "library".into(),
+            poll_interval: (Duration::from_millis(500), Duration::from_secs(5)),
+            max_attachment: crate::protocol::attachment::DEFAULT_MAX,
+        }
+    }
+
+    /// Sets the display name.
+    #[must_use]
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = name.to_string();
+        self
+    }
+
+    /// Uses this identity file instead of `state_dir/identity`.
+    #[must_use]
+    pub fn identity_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.identity_file = path.as_ref().to_path_buf();
+        self
+    }
+
+    /// Uses another cursor set (two programs sharing a state directory each want their own).
+    #[must_use]
+    pub fn cursor(mut self, name: &str) -> Self {
+        self.cursor = name.to_string();
+        self
+    }
+
+    /// Sets the shortest and longest wait between polls in [`Room::watch`].
+    #[must_use]
+    pub fn poll_interval(mut self, min: Duration, max: Duration) -> Self {
+        self.poll_interval = (min, max.max(min));
+        self
+    }
+}
+
+/// What [`Room::send`] delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// This device's feed pseudonym in the room.
+    pub feed: String,
+    /// The record's sequence number in that feed.
+    pub seq: u64,
+    /// The record line as it went to the relay.
+    pub line: String,
+}
+
+/// One room, for a program.
+#[derive(Debug)]
+pub struct Room {
+    config: RoomConfig,
+    identity: DeviceIdentity,
+    watcher: Option<Watcher>,
+    warnings: Vec<String>,
+}
+
+impl Room {
+    /// Opens a room: loads the room key and the identity (creating the identity when
+    /// missing). Nothing is sent or read until asked.
+    ///
+    /// # Errors
+    ///
+    /// Key files that are missing, malformed or readable by others; an unusable state
+    /// directory.
+    pub fn open(config: RoomConfig) -> Result<Self> {
+        ensure_private_dir(&config.state_dir)?;
+        record::check_name(&config.name)?;
+        RoomKey::load(&config.key_file)?;
+        if !config.identity_file.exists() {
+            let contents = DeviceIdentity::generate().to_file_contents(&now_rfc3339());
+            write_private(&config.identity_file, contents.as_bytes(), false)?;
+        }
+        let identity = DeviceIdentity::load(&config.identity_file)?;
+        Ok(Room {
+            config,
+            identity,
+            watcher: None,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &RoomConfig {
+        &self.config
+    }
+
+    /// Warnings collected since the last call (retries, skipped lines, findings).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// Sends a text message. Returns once it is on the relay.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Queued`] when the relay could not be reached (the message stays in the
+    /// outbox and goes first next time); [`Error::MessageTooLarge`]; a rotated room key
+    /// this device was not given.
+    pub fn send(&mut self, text: &str) -> Result<Sent> {
+        if text.len() > MAX_BODY {
+            return Err(Error::MessageTooLarge {
+                size: text.len(),
+                limit: MAX_BODY,
+            });
+        }
+        self.post("message", text)
+    }
+
+    /// Sends a file as an attachment, with `text` beside it. The file is encrypted to a
+    /// key of its own, uploaded (resuming an earlier partial upload), then announced.
+    ///
+    /// # Errors
+    ///
+    /// As [`Room::send`], plus unreadable or oversized files.
+    pub fn send_file(&mut self, path: &Path, text: &str) -> Result<Sent> {
+        let prepared = attachment::prepare(&self.config.state_dir, path, self.config.max_attachment)?;
+        let mut session = Session::new(self.config.relay.clone());
+        let warnings = &mut self.warnings;
+        retry_session(&mut session, None, &mut |w| warnings.push(w.to_string()), |s| {
+            s.upload(&prepared, &|_| {})
+        })?;
+        session.close();
+        let meta = Attachment {
+            text: text.to_string(),
+            ..prepared.meta.clone()
+        };
+        let body = serde_json::to_string(&meta).expect("an attachment record serialises");
+        let sent = self.post(crate::protocol::attachment::KIND, &body);
+        if sent.is_ok() {
+            attachment::done(&prepared);
+        }
+        sent
+    }
+
+    fn post(&mut self, kind: &str, body: &str) -> Result<Sent> {
+        let key = RoomKey::load(&self.config.key_file)?;
+        let warnings = &mut self.warnings;
+        let warn = &mut |w: &str| warnings.push(w.to_string());
+        if key.owner().is_some() {
+            // A room with a roster: learn a rotated key before writing.
+            let mut session = Session::new(self.config.relay.clone());
+            retry_session(&mut session, None, warn, |s| {
+                membership::sync_before_send(s, &self.config.key_file, &self.identity)
+            })?;
+            session.close();
+        }
+        let room = RoomKey::load(&self.config.key_file)?.to_recipient();
+        let line = journal::record(
+            &self.config.state_dir,
+            &self.identity,
+            &room,
+            &self.config.name,
+            kind,
+            body,
+        )?;
+        delivery::deliver_own(
+            &self.config.state_dir,
+            &self.config.relay,
+            &room.id,
+            &self.identity,
+            None,
+            warn,
+        )?;
+        let parsed = record::parse_line(&line).map_err(|e| Error::Usage(e.to_string()))?;
+        Ok(Sent {
+            feed: parsed.feed.to_string(),
+            seq: parsed.seq,
+            line: line.clone(),
+        })
+    }
+
+    /// Reads what arrived since the last poll (the first poll reads the whole history),
+    /// verified, ordered by time, and advances the cursor set.
+    ///
+    /// # Errors
+    ///
+    /// Relay errors (nothing is skipped: the next poll reads the same records again).
+    pub fn poll(&mut self) -> Result<Vec<Message>> {
+        if self.watcher.is_none() {
+            let cursors = RelayState::open(
+                &self.config.state_dir,
+                &self.config.relay.key,
+                &self.config.cursor,
+            )?
+            .data
+            .cursors;
+            let key = RoomKey::load(&self.config.key_file)?;
+            let reader = Reader::new(vec![key], None, false)
+                .with_device(Some(self.identity.x25519().clone()));
+            self.watcher = Some(Watcher::new(
+                Session::new(self.config.relay.clone()),
+                reader,
+                cursors,
+                vec![self.config.key_file.clone()],
+                false,
+            ));
+        }
+        let watcher = self.watcher.as_mut().expect("the watcher was just made");
+        let batch = watcher.poll()?;
+        self.warnings.extend(batch.warnings);
+        RelayState::merge(
+            &self.config.state_dir,
+            &self.config.relay.key,
+            &self.config.cursor,
+            batch.advanced,
+        )?;
+        membership::save_learned(&self.config.key_file, watcher.reader_mut())?;
+        Ok(batch.messages)
+    }
+
+    /// Follows the room: an iterator that blocks until the next message arrives. It polls
+    /// quickly after activity and backs off to the longest interval when idle, reconnects
+    /// after network trouble with backoff, and ends after Ctrl-C or SIGTERM (once
+    /// [`signals::install`](crate::signals::install) was called) or at `deadline`.
+    /// A permanent error (a refused login) is yielded once, then the iterator ends.
+    pub fn watch(&mut self, deadline: Option<Instant>) -> Watch<'_> {
+        Watch {
+            interval: self.config.poll_interval.0,
+            room: self,
+            pending: VecDeque::new(),
+            failures: 0,
+            deadline,
+            done: false,
+        }
+    }
+
+    /// The room's members as the owner's signed roster says (replaying it from the relay).
+    ///
+    /// # Errors
+    ///
+    /// Relay errors; [`Error::Usage`] for a room without a pinned owner (no roster).
+    pub fn members(&mut self) -> Result<Vec<Member>> {
+        let mut m = self.membership()?;
+        let warnings = &mut self.warnings;
+        let reader = m.replay(&mut |w| warnings.push(w.to_string()))?;
+        let roster = reader.roster().ok_or_else(|| {
+            Error::Usage("this room key has no owner pinned, so the room has no roster".into())
+        })?;
+        Ok(roster.members().cloned().collect())
+    }
+
+    /// Audits the whole room: every record's signature and chain, senders against the
+    /// roster, the descriptor, and history rewritten behind this device's cursors.
+    ///
+    /// # Errors
+    ///
+    /// Relay and key errors. Findings are not errors: they are in the report.
+    pub fn verify(&mut self) -> Result<Report> {
+        let key = RoomKey::load(&self.config.key_file)?;
+        let mut reader = Reader::new(vec![RoomKey::load(&self.config.key_file)?], None, true)
+            .with_device(Some(self.identity.x25519().clone()));
+        let warnings = &mut self.warnings;
+        let report = audit::audit(
+            &self.config.relay,
+            &self.config.state_dir,
+            &mut reader,
+            &key,
+            None,
+            &mut |w| warnings.push(w.to_string()),
+        )?;
+        membership::save_learned(&self.config.key_file, &mut reader)?;
+        Ok(report)
+    }
+
+    /// This device's outbox: journals and what each relay still lacks.
+    ///
+    /// # Errors
+    ///
+    /// Journal read errors.
+    pub fn outbox(&self) -> Result<Vec<outbox::Entry>> {
+        outbox::entries(&self.config.state_dir)
+    }
+
+    fn membership(&self) -> Result<Membership> {
+        Ok(Membership {
+            target: self.config.relay.clone(),
+            key_path: self.config.key_file.clone(),
+            key: RoomKey::load(&self.config.key_file)?,
+            identity: DeviceIdentity::load(&self.config.identity_file)?,
+        })
+    }
+}
+
+/// The iterator of [`Room::watch`].
+#[derive(Debug)]
+pub struct Watch<'a> {
+    room: &'a mut Room,
+    pending: VecDeque<Message>,
+    interval: Duration,
+    failures: u32,
+    deadline: Option<Instant>,
+    done: bool,
+}
+
+impl Watch<'_> {
+    /// Sleeps up to `wait` (less at the deadline); false when it is time to stop.
+    fn sleep(&self, wait: Duration) -> bool {
+        let wait = match self.deadline {
+            Some(d) => wait.min(d.saturating_duration_since(Instant::now())),
+            None => wait,
+        };
+        signals::sleep(wait) && self.deadline.is_none_or(|d| Instant::now() < d)
+    }
+}
+
+impl Iterator for Watch<'_> {
+    type Item = Result<Message>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (min, max) = self.room.config.poll_interval;
+        loop {
+            if let Some(m) = self.pending.pop_front() {
+                return Some(Ok(m));
+            }
+            if self.done || signals::interrupted() {
+                return None;
+            }
+            match self.room.poll() {
+                Ok(messages) if messages.is_empty() => {
+                    self.failures = 0;
+                    self.interval = self.interval.mul_f64(1.5).min(max);
+                }
+                Ok(messages) => {
+                    self.failures = 0;
+                    self.interval = min;
+                    self.pending.extend(messages);
+                    continue;
+                }
+                Err(e) if e.is_transient() => {
+                    self.failures += 1;
+                    let wait = backoff(self.failures);
+                    self.room
+                        .warnings
+                        .push(format!("{e}; reconnecting in {:.1}s", wait.as_secs_f64()));
+                    if !self.sleep(wait) {
+                        return None;
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+            if !self.sleep(self.interval) {
+                return None;
+            }
+        }
+    }
+}
