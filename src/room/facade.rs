@@ -64,7 +64,7 @@ use super::{RelayTarget, Session, attachment};
 use crate::error::{Error, Result};
 use crate::paths::{ensure_private_dir, write_private};
 use crate::protocol::attachment::Attachment;
-use crate::protocol::keys::{DeviceIdentity, RoomKey};
+use crate::protocol::keys::{DeviceIdentity, PublicIdentity, RoomKey};
 use crate::protocol::record::{self, MAX_BODY, now_rfc3339};
 use crate::protocol::roster::Member;
 use crate::signals;
@@ -93,7 +93,11 @@ pub struct RoomConfig {
 impl RoomConfig {
     /// A configuration with defaults: the identity in `state_dir/identity`, the name
     /// `ftpchat`, cursor set `library`, polls between 0.5 s and 5 s, 100 MiB attachments.
-    pub fn new(relay: RelayTarget, key_file: impl AsRef<Path>, state_dir: impl AsRef<Path>) -> Self {
+    pub fn new(
+        relay: RelayTarget,
+        key_file: impl AsRef<Path>,
+        state_dir: impl AsRef<Path>,
+    ) -> Self {
         let state_dir = state_dir.as_ref().to_path_buf();
         RoomConfig {
             relay,
@@ -153,6 +157,9 @@ pub struct Room {
     config: RoomConfig,
     identity: DeviceIdentity,
     watcher: Option<Watcher>,
+    /// Messages polled by a [`Watch`] and not yet handed out: kept here, so dropping
+    /// the iterator early loses none of them.
+    inbox: VecDeque<Message>,
     warnings: Vec<String>,
 }
 
@@ -165,9 +172,13 @@ impl Room {
     /// Key files that are missing, malformed or readable by others; an unusable state
     /// directory.
     pub fn open(config: RoomConfig) -> Result<Self> {
+        RoomKey::load(&config.key_file)?;
+        Room::open_without_key(config)
+    }
+
+    fn open_without_key(config: RoomConfig) -> Result<Self> {
         ensure_private_dir(&config.state_dir)?;
         record::check_name(&config.name)?;
-        RoomKey::load(&config.key_file)?;
         if !config.identity_file.exists() {
             let contents = DeviceIdentity::generate().to_file_contents(&now_rfc3339());
             write_private(&config.identity_file, contents.as_bytes(), false)?;
@@ -177,8 +188,111 @@ impl Room {
             config,
             identity,
             watcher: None,
+            inbox: VecDeque::new(),
             warnings: Vec::new(),
         })
+    }
+
+    /// Creates a new room with a signed roster, owned by this device: a fresh room key
+    /// is written to the config's `key_file` (which must not exist), the signed
+    /// descriptor and the owner's roster entry go to the relay.
+    ///
+    /// ```
+    /// # use ftpchat::relay::{RelayConfig, RunningRelay};
+    /// # use ftpchat::room::{RelayTarget, Room, RoomConfig};
+    /// # fn main() -> ftpchat::Result<()> {
+    /// # let tmp = tempfile::tempdir().expect("temp dir");
+    /// # let relay = RunningRelay::start(RelayConfig::local(tmp.path().join("relay"), "u", "pw")?)?;
+    /// # let url = format!("ftp://u@{}/ops", relay.addr());
+    /// let key_file = tmp.path().join("ops.key");
+    /// let mut owner = Room::create(
+    ///     RoomConfig::new(RelayTarget::from_url(&url, "pw")?, &key_file, tmp.path().join("o"))
+    ///         .name("olga"),
+    /// )?;
+    /// // A second device joins with a copy of the key file and is added by the owner.
+    /// let bot_key = tmp.path().join("bot.key");
+    /// std::fs::copy(&key_file, &bot_key).expect("copy");
+    /// # #[cfg(unix)] { use std::os::unix::fs::PermissionsExt;
+    /// # std::fs::set_permissions(&bot_key, std::fs::Permissions::from_mode(0o600)).expect("chmod"); }
+    /// let mut bot = Room::open(
+    ///     RoomConfig::new(RelayTarget::from_url(&url, "pw")?, &bot_key, tmp.path().join("b"))
+    ///         .name("bot"),
+    /// )?;
+    /// owner.add_member(&bot.public_identity(), "bot")?;
+    /// let mut names: Vec<String> = bot.members()?.into_iter().map(|m| m.name).collect();
+    /// names.sort();
+    /// assert_eq!(names, ["bot", "olga"]);
+    ///
+    /// bot.send("deploy finished")?;
+    /// let report = owner.verify()?;
+    /// assert!(report.findings.is_empty(), "{:?}", report.findings);
+    /// assert!(report.feeds.iter().any(|f| f.name == "bot" && f.roster == "member"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Exists`] when the key file exists; relay errors (nothing is saved
+    /// locally until the relay has the room).
+    pub fn create(config: RoomConfig) -> Result<Self> {
+        let mut room = Room::open_without_key(config)?;
+        let mut key = RoomKey::generate();
+        key.set_owner(&crate::protocol::encoding::b64(
+            room.identity.signing_key().verifying_key().as_bytes(),
+        ));
+        let founding = Membership {
+            target: room.config.relay.clone(),
+            key_path: room.config.key_file.clone(),
+            key,
+            identity: DeviceIdentity::load(&room.config.identity_file)?,
+        };
+        let warnings = &mut room.warnings;
+        founding.found(
+            &room.config.state_dir,
+            None,
+            &mut |w| warnings.push(w.to_string()),
+            &room.config.name,
+        )?;
+        Ok(room)
+    }
+
+    /// This device's feed pseudonym in the room (the `feed` of messages it sent).
+    ///
+    /// # Errors
+    ///
+    /// Key file errors.
+    pub fn feed(&self) -> Result<String> {
+        let key = RoomKey::load(&self.config.key_file)?;
+        Ok(crate::protocol::keys::feed_pseudonym(
+            key.room_id(),
+            &self.identity.signing_key().verifying_key(),
+        ))
+    }
+
+    /// This device's public identity: what a member gives the owner to be added.
+    pub fn public_identity(&self) -> PublicIdentity {
+        self.identity.public()
+    }
+
+    /// Adds a member to the roster (the owner only) under `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when this device is not the owner; [`Error::Queued`] when the
+    /// relay could not be reached.
+    pub fn add_member(&mut self, member: &PublicIdentity, name: &str) -> Result<()> {
+        let m = self.membership()?;
+        m.require_owner()?;
+        let warnings = &mut self.warnings;
+        m.add_member(
+            &self.config.state_dir,
+            None,
+            &mut |w| warnings.push(w.to_string()),
+            member,
+            name,
+            &self.config.name,
+        )
     }
 
     /// The configuration in use.
@@ -210,17 +324,48 @@ impl Room {
 
     /// Sends a file as an attachment, with `text` beside it. The file is encrypted to a
     /// key of its own, uploaded (resuming an earlier partial upload), then announced.
+    /// Readers fetch it with [`Room::save_attachment`].
+    ///
+    /// ```
+    /// # use ftpchat::relay::{RelayConfig, RunningRelay};
+    /// # use ftpchat::room::{RelayTarget, Room, RoomConfig};
+    /// # fn main() -> ftpchat::Result<()> {
+    /// # let tmp = tempfile::tempdir().expect("temp dir");
+    /// # let relay = RunningRelay::start(RelayConfig::local(tmp.path().join("relay"), "u", "pw")?)?;
+    /// # let url = format!("ftp://u@{}/lobby", relay.addr());
+    /// # let key_file = tmp.path().join("room.key");
+    /// # ftpchat::protocol::keys::RoomKey::generate().save(&key_file)?;
+    /// # let config = |who: &str| -> ftpchat::Result<RoomConfig> {
+    /// #     Ok(RoomConfig::new(RelayTarget::from_url(&url, "pw")?, &key_file, tmp.path().join(who)).name(who))
+    /// # };
+    /// let report = tmp.path().join("report.txt");
+    /// std::fs::write(&report, "all green").expect("write");
+    /// let mut alice = Room::open(config("alice")?)?;
+    /// alice.send_file(&report, "tonight's report")?;
+    ///
+    /// let mut bob = Room::open(config("bob")?)?;
+    /// let got = bob.poll()?;
+    /// let saved = bob.save_attachment(&got[0], &tmp.path().join("downloads"))?;
+    /// let saved = saved.expect("the message announces a file");
+    /// assert_eq!(std::fs::read_to_string(saved).expect("read"), "all green");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     ///
     /// As [`Room::send`], plus unreadable or oversized files.
     pub fn send_file(&mut self, path: &Path, text: &str) -> Result<Sent> {
-        let prepared = attachment::prepare(&self.config.state_dir, path, self.config.max_attachment)?;
+        let prepared =
+            attachment::prepare(&self.config.state_dir, path, self.config.max_attachment)?;
         let mut session = Session::new(self.config.relay.clone());
         let warnings = &mut self.warnings;
-        retry_session(&mut session, None, &mut |w| warnings.push(w.to_string()), |s| {
-            s.upload(&prepared, &|_| {})
-        })?;
+        retry_session(
+            &mut session,
+            None,
+            &mut |w| warnings.push(w.to_string()),
+            |s| s.upload(&prepared, &|_| {}),
+        )?;
         session.close();
         let meta = Attachment {
             text: text.to_string(),
@@ -272,7 +417,8 @@ impl Room {
     }
 
     /// Reads what arrived since the last poll (the first poll reads the whole history),
-    /// verified, ordered by time, and advances the cursor set.
+    /// verified, ordered by time, and advances the cursor set. Messages a [`Watch`]
+    /// polled but did not hand out come first.
     ///
     /// # Errors
     ///
@@ -297,6 +443,9 @@ impl Room {
                 false,
             ));
         }
+        if !self.inbox.is_empty() {
+            return Ok(self.inbox.drain(..).collect());
+        }
         let watcher = self.watcher.as_mut().expect("the watcher was just made");
         let batch = watcher.poll()?;
         self.warnings.extend(batch.warnings);
@@ -310,7 +459,35 @@ impl Room {
         Ok(batch.messages)
     }
 
-    /// Follows the room: an iterator that blocks until the next message arrives. It polls
+    /// Follows the room: an iterator that blocks until the next message arrives.
+    ///
+    /// ```
+    /// # use ftpchat::relay::{RelayConfig, RunningRelay};
+    /// # use ftpchat::room::{RelayTarget, Room, RoomConfig};
+    /// # fn main() -> ftpchat::Result<()> {
+    /// # let tmp = tempfile::tempdir().expect("temp dir");
+    /// # let relay = RunningRelay::start(RelayConfig::local(tmp.path().join("relay"), "u", "pw")?)?;
+    /// # let url = format!("ftp://u@{}/lobby", relay.addr());
+    /// # let key_file = tmp.path().join("room.key");
+    /// # ftpchat::protocol::keys::RoomKey::generate().save(&key_file)?;
+    /// # let config = |who: &str| -> ftpchat::Result<RoomConfig> {
+    /// #     Ok(RoomConfig::new(RelayTarget::from_url(&url, "pw")?, &key_file, tmp.path().join(who)).name(who))
+    /// # };
+    /// let mut alice = Room::open(config("alice")?)?;
+    /// alice.send("one")?;
+    /// alice.send("two")?;
+    /// let mut bob = Room::open(config("bob")?)?;
+    /// let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    /// let bodies: Vec<String> = bob
+    ///     .watch(Some(deadline))
+    ///     .take(2)
+    ///     .map(|m| m.map(|m| m.body.unwrap_or_default()))
+    ///     .collect::<ftpchat::Result<_>>()?;
+    /// assert_eq!(bodies, ["one", "two"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    /// It polls
     /// quickly after activity and backs off to the longest interval when idle, reconnects
     /// after network trouble with backoff, and ends after Ctrl-C or SIGTERM (once
     /// [`signals::install`](crate::signals::install) was called) or at `deadline`.
@@ -319,7 +496,6 @@ impl Room {
         Watch {
             interval: self.config.poll_interval.0,
             room: self,
-            pending: VecDeque::new(),
             failures: 0,
             deadline,
             done: false,
@@ -366,11 +542,49 @@ impl Room {
 
     /// This device's outbox: journals and what each relay still lacks.
     ///
+    /// ```
+    /// # use ftpchat::relay::{RelayConfig, RunningRelay};
+    /// # use ftpchat::room::{RelayTarget, Room, RoomConfig};
+    /// # fn main() -> ftpchat::Result<()> {
+    /// # let tmp = tempfile::tempdir().expect("temp dir");
+    /// # let relay = RunningRelay::start(RelayConfig::local(tmp.path().join("relay"), "u", "pw")?)?;
+    /// # let url = format!("ftp://u@{}/lobby", relay.addr());
+    /// # let key_file = tmp.path().join("room.key");
+    /// # ftpchat::protocol::keys::RoomKey::generate().save(&key_file)?;
+    /// # let config = |who: &str| -> ftpchat::Result<RoomConfig> {
+    /// #     Ok(RoomConfig::new(RelayTarget::from_url(&url, "pw")?, &key_file, tmp.path().join(who)).name(who))
+    /// # };
+    /// let mut alice = Room::open(config("alice")?)?;
+    /// alice.send("delivered")?;
+    /// relay.stop();
+    /// let err = alice.send("queued").expect_err("the relay is down");
+    /// assert!(matches!(err, ftpchat::Error::Queued { count: 1, .. }));
+    /// let pending: usize = alice.outbox()?.iter().map(|e| e.pending).sum();
+    /// assert_eq!(pending, 1, "kept for the next send");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     ///
     /// Journal read errors.
     pub fn outbox(&self) -> Result<Vec<outbox::Entry>> {
         outbox::entries(&self.config.state_dir)
+    }
+
+    /// Downloads the file a message announces into `dir` (under a sanitised name that
+    /// stays inside it), after checking it against the hashes the record signed.
+    /// `Ok(None)` when the message is not a verified attachment.
+    ///
+    /// # Errors
+    ///
+    /// A blob that is missing or altered, a sender the roster does not vouch for, relay
+    /// and write errors.
+    pub fn save_attachment(&mut self, message: &Message, dir: &Path) -> Result<Option<PathBuf>> {
+        let mut session = Session::new(self.config.relay.clone());
+        let saved = session.save_attachment(message, dir);
+        session.close();
+        saved
     }
 
     fn membership(&self) -> Result<Membership> {
@@ -387,7 +601,6 @@ impl Room {
 #[derive(Debug)]
 pub struct Watch<'a> {
     room: &'a mut Room,
-    pending: VecDeque<Message>,
     interval: Duration,
     failures: u32,
     deadline: Option<Instant>,
@@ -411,7 +624,7 @@ impl Iterator for Watch<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let (min, max) = self.room.config.poll_interval;
         loop {
-            if let Some(m) = self.pending.pop_front() {
+            if let Some(m) = self.room.inbox.pop_front() {
                 return Some(Ok(m));
             }
             if self.done || signals::interrupted() {
@@ -425,7 +638,7 @@ impl Iterator for Watch<'_> {
                 Ok(messages) => {
                     self.failures = 0;
                     self.interval = min;
-                    self.pending.extend(messages);
+                    self.room.inbox.extend(messages);
                     continue;
                 }
                 Err(e) if e.is_transient() => {

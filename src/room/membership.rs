@@ -11,9 +11,9 @@ use super::{RelayTarget, Session, Warn};
 use crate::error::{Error, Result};
 use crate::paths::write_private;
 use crate::protocol::encoding::b64;
-use crate::protocol::keys::{DeviceIdentity, RoomKey};
+use crate::protocol::keys::{DeviceIdentity, PublicIdentity, RoomKey};
 use crate::protocol::record::now_rfc3339;
-use crate::protocol::roster::{self, Descriptor};
+use crate::protocol::roster::{self, AddBody, Descriptor};
 
 /// A room as this device knows it: where, which key file, who we are.
 #[derive(Debug)]
@@ -106,6 +106,59 @@ impl Membership {
             warn,
         )
         .map(|_| ())
+    }
+
+    /// Founds the room this membership describes (its key generated with this device
+    /// pinned as owner): the signed descriptor goes to the relay first, then the key file
+    /// is written, then the owner's own roster entry is published under `name`. Nothing
+    /// is saved locally until the relay has the room.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Exists`] when the key file exists; relay and write errors.
+    pub fn found(
+        &self,
+        state: &Path,
+        deadline: Option<std::time::Instant>,
+        warn: Warn<'_>,
+        name: &str,
+    ) -> Result<()> {
+        if self.key_path.exists() {
+            return Err(Error::Exists {
+                path: self.key_path.clone(),
+            });
+        }
+        self.upload_descriptor(warn, 0)?;
+        write_private(
+            &self.key_path,
+            self.key.to_file_contents(&now_rfc3339()).as_bytes(),
+            false,
+        )?;
+        self.add_member(state, deadline, warn, &self.identity.public(), name, name)
+    }
+
+    /// Publishes a roster record adding `member` under `name` (the owner only), signed
+    /// with `my_name` as the sender's display name.
+    ///
+    /// # Errors
+    ///
+    /// As [`Membership::publish`]; a bad display name.
+    pub fn add_member(
+        &self,
+        state: &Path,
+        deadline: Option<std::time::Instant>,
+        warn: Warn<'_>,
+        member: &PublicIdentity,
+        name: &str,
+        my_name: &str,
+    ) -> Result<()> {
+        crate::protocol::record::check_name(name).map_err(|e| Error::Usage(e.to_string()))?;
+        let body = serde_json::to_string(&AddBody {
+            member: member.to_string(),
+            name: name.to_string(),
+        })
+        .expect("a roster record serialises");
+        self.publish(state, deadline, warn, roster::KIND_ADD, &body, my_name)
     }
 
     /// Signs and uploads the room's descriptor for key epoch `epoch`.

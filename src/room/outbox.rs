@@ -66,4 +66,3 @@ pub fn entries(state: &Path) -> Result<Vec<Entry>> {
     }
     Ok(out)
 }
-

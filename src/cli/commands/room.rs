@@ -14,7 +14,7 @@ use crate::protocol::encoding::b64;
 use crate::protocol::invite::Invite;
 use crate::protocol::keys::{DeviceIdentity, PublicIdentity, RoomKey, feed_pseudonym};
 use crate::protocol::record::now_rfc3339;
-use crate::protocol::roster::{self, AddBody, RemoveBody, RotateBody};
+use crate::protocol::roster::{self, RemoveBody, RotateBody};
 use crate::room::membership::Membership;
 
 /// Runs `room`.
@@ -106,9 +106,6 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             .join("rooms")
             .join(format!("{}.key", key.room_id()))
     });
-    if key_path.exists() {
-        return Err(Error::Exists { path: key_path });
-    }
     let name = ctx.display_name(a.name.as_deref());
     let session = Membership {
         target: resolved.target,
@@ -116,19 +113,7 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
         key,
         identity,
     };
-    // Nothing is saved locally until the relay has the room.
-    session.upload_descriptor(&mut warner(io.stderr), 0)?;
-    write_private(
-        &key_path,
-        session.key.to_file_contents(&now_rfc3339()).as_bytes(),
-        false,
-    )?;
-    let body = serde_json::to_string(&AddBody {
-        member: session.identity.public().to_string(),
-        name: name.clone(),
-    })
-    .expect("json");
-    publish(&session, ctx, io, roster::KIND_ADD, &body, &name)?;
+    session.found(&ctx.dirs.state, ctx.deadline, &mut warner(io.stderr), &name)?;
     let mut profiles = Profiles::load(ctx)?;
     let old = profiles
         .profiles
@@ -295,14 +280,15 @@ fn add(a: &RoomAddArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let (s, profile) = open(&a.common, ctx, io)?;
     s.require_owner()?;
     let member: PublicIdentity = a.member.parse()?;
-    crate::protocol::record::check_name(&a.name).map_err(|e| Error::Usage(e.to_string()))?;
-    let body = serde_json::to_string(&AddBody {
-        member: member.to_string(),
-        name: a.name.clone(),
-    })
-    .expect("json");
     let me = ctx.display_name(profile.as_ref().and_then(|p| p.name.as_deref()));
-    publish(&s, ctx, io, roster::KIND_ADD, &body, &me)?;
+    s.add_member(
+        &ctx.dirs.state,
+        ctx.deadline,
+        &mut warner(io.stderr),
+        &member,
+        &a.name,
+        &me,
+    )?;
     note(io.stderr, &format!("added {} to the roster", a.name));
     Ok(())
 }
