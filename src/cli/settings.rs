@@ -104,6 +104,19 @@ impl Profiles {
         paths::write_private(&Self::path(ctx), text.as_bytes(), true)
     }
 
+    /// Sets profile `name`, makes it the default when there is none, and saves.
+    ///
+    /// # Errors
+    ///
+    /// Write errors.
+    pub fn set_and_save(&mut self, ctx: &Context<'_>, name: &str, profile: Profile) -> Result<()> {
+        self.profiles.insert(name.to_string(), profile);
+        if self.default.is_none() {
+            self.default = Some(name.to_string());
+        }
+        self.save(ctx)
+    }
+
     /// The profile named, or the default one.
     ///
     /// # Errors

@@ -219,6 +219,21 @@ impl Connection {
         false
     }
 
+    /// What an APPE's reply says: appended, or not supported (learned for next time).
+    fn appended(&mut self, name: &str, result: std::result::Result<u64, FtpError>) -> Result<bool> {
+        match result {
+            Ok(_) => {
+                self.caps.appe = Support::Yes;
+                Ok(true)
+            }
+            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
+                self.caps.appe = Support::No;
+                Ok(false)
+            }
+            Err(e) => Err(self.err(&format!("APPE {name}"), e)),
+        }
+    }
+
     fn err(&self, what: &str, e: FtpError) -> Error {
         map_ftp(&self.host, what, e)
     }
@@ -478,17 +493,7 @@ impl Store for Connection {
             self.reconnect()?;
             result = self.ftp.append_file(&join(dir, name), &mut &bytes[..]);
         }
-        match result {
-            Ok(_) => {
-                self.caps.appe = Support::Yes;
-                Ok(true)
-            }
-            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
-                self.caps.appe = Support::No;
-                Ok(false)
-            }
-            Err(e) => Err(self.err(&format!("APPE {name}"), e)),
-        }
+        self.appended(name, result)
     }
 
     /// Stores a whole file with STOR.
@@ -559,17 +564,8 @@ impl Store for Connection {
             return Ok(false);
         }
         self.commands += 1;
-        match self.ftp.append_file(&join(dir, name), &mut { data }) {
-            Ok(_) => {
-                self.caps.appe = Support::Yes;
-                Ok(true)
-            }
-            Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502 | 504) => {
-                self.caps.appe = Support::No;
-                Ok(false)
-            }
-            Err(e) => Err(self.err(&format!("APPE {name}"), e)),
-        }
+        let result = self.ftp.append_file(&join(dir, name), &mut { data });
+        self.appended(name, result)
     }
 
     fn put_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<()> {

@@ -129,6 +129,24 @@ impl Context<'_> {
         Ok(Some(LegacyKey::derive(&passphrase)))
     }
 
+    /// The legacy key from the flags, the environment, or the profile's passphrase file.
+    ///
+    /// # Errors
+    ///
+    /// As [`Context::legacy_key`].
+    pub fn legacy_key_or_profile(
+        &self,
+        args: &LegacyArgs,
+        profile: &crate::cli::settings::Profile,
+    ) -> Result<Option<LegacyKey>> {
+        self.legacy_key(&LegacyArgs {
+            legacy_passphrase_file: args
+                .legacy_passphrase_file
+                .clone()
+                .or(profile.legacy_passphrase_file.clone()),
+        })
+    }
+
     /// The display name: `--name`, `FTPCHAT_NAME`, `$USER`, or "anonymous".
     pub fn display_name(&self, given: Option<&str>) -> String {
         given

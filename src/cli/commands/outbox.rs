@@ -59,6 +59,18 @@ fn list(json: bool, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     Ok(())
 }
 
+/// The relay settings for flushing to `relay` (a relay-and-room key, which is a URL).
+fn flush_target(relay: &str, args: &FlushArgs, legacy: bool) -> RelayArgs {
+    RelayArgs {
+        relay: Some(relay.to_string()),
+        room: None,
+        ca_file: args.ca_file.clone(),
+        insecure: false,
+        timeouts: args.timeouts.clone(),
+        legacy,
+    }
+}
+
 fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let mut by_relay: BTreeMap<String, Vec<Journal>> = BTreeMap::new();
     for (room, feed) in Journal::all(&ctx.dirs.state) {
@@ -78,14 +90,7 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let mut first_error = None;
     let mut queued = 0;
     for (relay, pending) in legacy {
-        let relay_args = RelayArgs {
-            relay: Some(relay.clone()),
-            room: None,
-            ca_file: args.ca_file.clone(),
-            insecure: false,
-            timeouts: args.timeouts.clone(),
-            legacy: true,
-        };
+        let relay_args = flush_target(&relay, args, true);
         let result = Resolved::resolve(&relay_args, ctx, io.stderr).and_then(|r| {
             crate::room::legacy::deliver(
                 &ctx.dirs.state,
@@ -108,14 +113,7 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         }
     }
     for (relay, journals) in by_relay {
-        let relay_args = RelayArgs {
-            relay: Some(relay.clone()),
-            room: None,
-            ca_file: args.ca_file.clone(),
-            insecure: false,
-            timeouts: args.timeouts.clone(),
-            legacy: false,
-        };
+        let relay_args = flush_target(&relay, args, false);
         let result = Resolved::resolve(&relay_args, ctx, io.stderr).and_then(|r| {
             delivery::deliver(
                 &ctx.dirs.state,

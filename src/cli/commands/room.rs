@@ -121,8 +121,9 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
         .cloned()
         .unwrap_or_default();
     let url = session.target.endpoint.url.to_string();
-    profiles.profiles.insert(
-        profile_name.clone(),
+    profiles.set_and_save(
+        ctx,
+        &profile_name,
         Profile {
             relay: Some(
                 url.trim_end_matches(&session.target.endpoint.url.path)
@@ -134,11 +135,7 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             name: Some(name),
             ..old
         },
-    );
-    if profiles.default.is_none() {
-        profiles.default = Some(profile_name.clone());
-    }
-    profiles.save(ctx)?;
+    )?;
     note(
         io.stderr,
         &format!(
@@ -250,8 +247,9 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .get(&profile_name)
         .cloned()
         .unwrap_or_default();
-    profiles.profiles.insert(
-        profile_name.clone(),
+    profiles.set_and_save(
+        ctx,
+        &profile_name,
         Profile {
             relay: Some(inv.relay),
             room: Some(inv.room),
@@ -260,11 +258,7 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             name: a.name.clone().or(old.name.clone()),
             ..old
         },
-    );
-    if profiles.default.is_none() {
-        profiles.default = Some(profile_name.clone());
-    }
-    profiles.save(ctx)?;
+    )?;
     note(
         io.stderr,
         &format!("joined room {} as profile {profile_name}", key.room_id()),

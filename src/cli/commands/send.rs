@@ -57,14 +57,7 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         ));
     }
     if relay.legacy {
-        let legacy_args = crate::cli::args::LegacyArgs {
-            legacy_passphrase_file: args
-                .legacy_args
-                .legacy_passphrase_file
-                .clone()
-                .or(profile.legacy_passphrase_file.clone()),
-        };
-        let key = ctx.legacy_key(&legacy_args)?.ok_or_else(|| {
+        let key = ctx.legacy_key_or_profile(&args.legacy_args, &profile)?.ok_or_else(|| {
             Error::Usage("a legacy room needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
         })?;
         let now = chrono::Local::now().naive_local();

@@ -39,14 +39,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if key_files.is_empty() && ctx.dirs.room_key_file().exists() {
         key_files.push(ctx.dirs.room_key_file());
     }
-    let legacy_args = crate::cli::args::LegacyArgs {
-        legacy_passphrase_file: args
-            .legacy
-            .legacy_passphrase_file
-            .clone()
-            .or(profile.legacy_passphrase_file.clone()),
-    };
-    let legacy = ctx.legacy_key(&legacy_args)?;
+    let legacy = ctx.legacy_key_or_profile(&args.legacy, &profile)?;
     if target.legacy && legacy.is_none() {
         return Err(Error::Usage(
             "a legacy room needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into(),
