@@ -1136,7 +1136,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__pull)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --all --since --no-advance --cursor --attachments --room-key --quiet --timeout --help --version"
+            opts="-f -i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --all --since --no-advance --follow --poll-max --cursor --attachments --room-key --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1163,6 +1163,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-max)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -96,6 +96,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ca-file -d 'Tru
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l poll-max -d 'With --follow: the longest wait between polls when the room is idle (polls are fast right after activity)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l cursor -d 'Name of the cursor to use, so several readers can keep their own places' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l attachments -d 'Download the attachments of the records pulled into DIR (checked against their signed hashes; names are sanitised so nothing is written outside DIR). Needs the room key' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
@@ -104,6 +105,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l insecure -d 'Do
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l all -d 'Everything in the room, not just what is new'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l no-advance -d 'Do not move the cursor (peek)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s f -l follow -d 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s V -l version -d 'Print version'

@@ -20,12 +20,12 @@ fn main() -> ExitCode {
         stderr.is_terminal(),
     );
     // Not locked for the whole run: prompts (dialoguer) read stdin themselves.
-    let mut input = io::BufReader::new(stdin);
+    let input = io::BufReader::new(stdin);
     let mut output = io::LineWriter::new(stdout.lock());
     // Not locked for the whole run: the --timeout watchdog must be able to write too.
     let mut errors = stderr;
     let mut streams = ftpchat::cli::Io {
-        stdin: &mut input,
+        stdin: Box::new(input),
         stdout: &mut output,
         stderr: &mut errors,
         stdin_tty,

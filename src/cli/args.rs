@@ -396,6 +396,7 @@ reported as rewritten history (exit status 1) and not read again.
 
 Examples:
   ftpchat pull | ftpchat decrypt
+  ftpchat pull --follow --relay a | ftpchat push --relay b     # mirror a room live
   ftpchat pull --all --room ops | ftpchat decrypt --verify")]
 pub struct PullArgs {
     #[command(flatten)]
@@ -410,6 +411,14 @@ pub struct PullArgs {
     /// Do not move the cursor (peek).
     #[arg(long)]
     pub no_advance: bool,
+    /// Keep going: print new record lines as they appear, until interrupted (like
+    /// `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live.
+    #[arg(long, short = 'f', conflicts_with_all = ["since", "attachments"])]
+    pub follow: bool,
+    /// With --follow: the longest wait between polls when the room is idle (polls are
+    /// fast right after activity).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, requires = "follow")]
+    pub poll_max: f64,
     /// Name of the cursor to use, so several readers can keep their own places.
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub cursor: String,

@@ -63,8 +63,8 @@ impl Env {
 
 /// The standard streams a command uses, and whether each is a terminal.
 pub struct Io<'a> {
-    /// Input data.
-    pub stdin: &'a mut dyn BufRead,
+    /// Input data (owned, so a command may hand it to a reader thread).
+    pub stdin: Box<dyn BufRead + Send>,
     /// Output data.
     pub stdout: &'a mut dyn Write,
     /// Diagnostics.
@@ -95,8 +95,9 @@ pub fn run(cli: args::Cli, env: &Env, io: &mut Io<'_>) -> crate::Result<()> {
     };
     if matches!(
         cli.command,
-        args::Command::Watch(_) | args::Command::Relay(_)
-    ) {
+        args::Command::Watch(_) | args::Command::Relay(_) | args::Command::Push(_)
+    ) || matches!(&cli.command, args::Command::Pull(p) if p.follow)
+    {
         // Long-running commands stop at a safe point with their state saved.
         crate::signals::install();
     }
@@ -104,7 +105,7 @@ pub fn run(cli: args::Cli, env: &Env, io: &mut Io<'_>) -> crate::Result<()> {
         // Only errors, which the caller prints, remain.
         let mut sink = std::io::sink();
         let mut quiet = Io {
-            stdin: &mut *io.stdin,
+            stdin: std::mem::replace(&mut io.stdin, Box::new(std::io::empty())),
             stdout: &mut *io.stdout,
             stderr: &mut sink,
             stdin_tty: io.stdin_tty,

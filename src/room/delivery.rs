@@ -19,7 +19,7 @@ use crate::signals;
 use crate::store::Store;
 
 /// Connection attempts per delivery before giving up (the records stay queued).
-const ATTEMPTS: u32 = 3;
+pub const ATTEMPTS: u32 = 3;
 
 /// Lines to deliver, grouped by feed and ordered by seq.
 pub type Feeds = BTreeMap<String, BTreeMap<u64, String>>;
@@ -40,7 +40,20 @@ pub fn group_lines<'a>(
     warnings: &mut Vec<String>,
 ) -> Feeds {
     let mut feeds = Feeds::new();
+    add_lines(&mut feeds, 0, lines, warnings);
+    feeds
+}
+
+/// [`group_lines`] into an existing set; `first` is the input line number of the first
+/// line minus one (for warnings).
+pub fn add_lines<'a>(
+    feeds: &mut Feeds,
+    first: usize,
+    lines: impl IntoIterator<Item = &'a str>,
+    warnings: &mut Vec<String>,
+) {
     for (n, line) in lines.into_iter().enumerate() {
+        let n = n + first;
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -64,7 +77,6 @@ pub fn group_lines<'a>(
             Err(e) => warnings.push(format!("line {}: skipped: {e}", n + 1)),
         }
     }
-    feeds
 }
 
 /// Finds local journals for feeds, across all rooms.
@@ -101,17 +113,38 @@ pub fn deliver(
     deadline: Option<Instant>,
     warn: Warn<'_>,
 ) -> Result<Report> {
+    remember_target(own, target)?;
+    with_retries(target, deadline, warn, |conn| {
+        deliver_on(conn, state, target, own, given)
+    })
+}
+
+/// Like [`deliver`], once, over a kept [`Session`] (a streaming `push`): no retries here;
+/// after a failure the session reconnects on the next call.
+///
+/// # Errors
+///
+/// Relay errors; nothing is lost (own records stay journaled, `given` is the caller's).
+pub fn deliver_over(
+    session: &mut Session,
+    state: &std::path::Path,
+    own: &[Journal],
+    given: &Feeds,
+) -> Result<Report> {
+    remember_target(own, session.target())?;
+    session.with(|conn, target| deliver_on(conn, state, target, own, given))
+}
+
+/// Remembers where each journal is meant to go, so `outbox flush` can finish the job if
+/// this attempt fails.
+fn remember_target(own: &[Journal], target: &RelayTarget) -> Result<()> {
     for j in own {
-        // Remember where this journal is meant to go, so `outbox flush` can finish the
-        // job if this attempt fails.
         let locked = j.lock()?;
         if !locked.all_delivered().contains_key(&target.key) {
             locked.set_delivered(&target.key, 0)?;
         }
     }
-    with_retries(target, deadline, warn, |conn| {
-        deliver_on(conn, state, target, own, given)
-    })
+    Ok(())
 }
 
 /// Delivers this device's own feed in `room` (everything journaled and not yet on the

@@ -451,7 +451,7 @@ impl RelayState {
     }
 }
 
-fn relay_dir(state_dir: &Path, relay_key: &str) -> Result<PathBuf> {
+pub(super) fn relay_dir(state_dir: &Path, relay_key: &str) -> Result<PathBuf> {
     let dir = state_dir
         .join("relays")
         .join(base32(&sha256(&[relay_key.as_bytes()])[..10]));
@@ -459,7 +459,7 @@ fn relay_dir(state_dir: &Path, relay_key: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn lock_file(path: &Path) -> Result<File> {
+pub(super) fn lock_file(path: &Path) -> Result<File> {
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)

@@ -16,6 +16,8 @@ pub mod legacy;
 pub mod membership;
 pub mod outbox;
 pub mod reader;
+pub mod spool;
+pub mod stream;
 pub mod watch;
 
 pub use facade::{Room, RoomConfig, Sent, Watch};

@@ -41,7 +41,7 @@ pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         let mut all = Vec::new();
         loop {
             let mut line = Vec::new();
-            if read_line_bounded(io.stdin, &mut line)? == 0 {
+            if read_line_bounded(&mut *io.stdin, &mut line)? == 0 {
                 break;
             }
             all.push((all.len() + 1, line));
@@ -62,7 +62,7 @@ pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         let mut n = 0;
         loop {
             buf.clear();
-            if read_line_bounded(io.stdin, &mut buf)? == 0 {
+            if read_line_bounded(&mut *io.stdin, &mut buf)? == 0 {
                 break;
             }
             n += 1;

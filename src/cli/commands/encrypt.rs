@@ -51,7 +51,7 @@ pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         let (mut n, mut made) = (0, 0);
         loop {
             buf.clear();
-            if crate::cli::commands::decrypt::read_line_bounded(io.stdin, &mut buf)? == 0 {
+            if crate::cli::commands::decrypt::read_line_bounded(&mut *io.stdin, &mut buf)? == 0 {
                 break;
             }
             n += 1;

@@ -203,7 +203,7 @@ impl Target {
 /// [`Error::MessageTooLarge`] past the limit, [`Error::Usage`] for invalid UTF-8.
 pub fn read_text(io: &mut Io<'_>, limit: usize) -> Result<String> {
     let mut buf = Vec::new();
-    io.stdin
+    (&mut io.stdin)
         .take(limit as u64 + 3)
         .read_to_end(&mut buf)
         .map_err(|e| Error::io("cannot read", "stdin", e))?;

@@ -1,6 +1,7 @@
 //! `ftpchat pull`: new record lines from a relay to stdout, advancing the read cursor.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use crate::cli::Io;
 use crate::cli::args::PullArgs;
@@ -8,9 +9,11 @@ use crate::cli::commands::Context;
 use crate::cli::output::warn;
 use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
-use crate::room::Session;
-use crate::room::feed::RelayState;
+use crate::room::delivery::backoff;
+use crate::room::feed::{Cursor, RelayState};
 use crate::room::reader::Reader;
+use crate::room::{RelayTarget, Session};
+use crate::signals;
 
 /// Runs `pull`.
 ///
@@ -38,6 +41,9 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .data
             .cursors
     };
+    if args.follow {
+        return follow(args, target, cursors, ctx, io);
+    }
     let mut session = Session::new(target.clone());
     session.connect()?;
     let mut warnings = Vec::new();
@@ -103,6 +109,85 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         return Err(Error::Rewritten { feeds: rewritten });
     }
     Ok(())
+}
+
+/// `--follow`: poll, print new lines, save the cursor, sleep (fast after activity, up
+/// to `--poll-max` when idle); reconnect with backoff after network trouble; stop at a
+/// signal with everything printed accounted for in the cursor.
+fn follow(
+    args: &PullArgs,
+    target: RelayTarget,
+    mut cursors: BTreeMap<String, Cursor>,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let advance = !args.no_advance;
+    let poll_min = Duration::from_millis(200);
+    let poll_max = Duration::from_secs_f64(args.poll_max.max(0.2));
+    let mut interval = poll_min;
+    let mut session = Session::new(target.clone());
+    let mut failures = 0u32;
+    let mut reported = BTreeSet::new();
+    while !signals::interrupted() {
+        let mut warnings = Vec::new();
+        let fetched = match session.poll(&cursors, &mut warnings) {
+            Ok(f) => f,
+            Err(e) if e.is_transient() => {
+                failures += 1;
+                let wait = backoff(failures);
+                warn(
+                    io.stderr,
+                    false,
+                    &format!("{e}; reconnecting in {:.1}s", wait.as_secs_f64()),
+                );
+                if !signals::sleep(wait) {
+                    break;
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        failures = 0;
+        let mut advanced = BTreeMap::new();
+        let mut printed = 0;
+        for (feed, f) in fetched {
+            if let Some(why) = f.rewritten {
+                if reported.insert(feed.clone()) {
+                    warnings.push(why);
+                }
+                continue;
+            }
+            warnings.extend(f.skipped.iter().cloned());
+            for line in &f.lines {
+                io.stdout
+                    .write_all(line)
+                    .and_then(|()| io.stdout.write_all(b"\n"))
+                    .map_err(|e| Error::io("cannot write", "stdout", e))?;
+                printed += 1;
+            }
+            advanced.insert(feed.clone(), f.cursor.clone());
+            cursors.insert(feed, f.cursor);
+        }
+        io.stdout
+            .flush()
+            .map_err(|e| Error::io("cannot write", "stdout", e))?;
+        if advance {
+            RelayState::merge(&ctx.dirs.state, &target.key, &args.cursor, advanced)?;
+        }
+        for w in &warnings {
+            warn(io.stderr, false, w);
+        }
+        interval = if printed > 0 {
+            poll_min
+        } else {
+            interval.mul_f64(1.5).min(poll_max)
+        };
+        if !signals::sleep(interval) {
+            break;
+        }
+    }
+    session.close();
+    Err(Error::Interrupted)
 }
 
 fn progress_bar(stderr_tty: bool) -> Option<indicatif::ProgressBar> {

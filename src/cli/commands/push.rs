@@ -1,16 +1,21 @@
 //! `ftpchat push`: record lines (and this device's pending outbox) to a relay.
 
-use std::io::BufRead;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use crate::cli::Io;
 use crate::cli::args::PushArgs;
 use crate::cli::commands::Context;
+use crate::cli::commands::decrypt::read_line_bounded;
 use crate::cli::output::{note, warn, warner};
 use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
 use crate::protocol::keys::RoomKey;
-use crate::room::delivery::{self, Feeds};
+use crate::room::RelayTarget;
+use crate::room::delivery::{self, ATTEMPTS, Feeds, Report};
 use crate::room::journal::Journal;
+use crate::room::stream::{MAX_PENDING, Pusher};
+use crate::signals;
 
 /// Runs `push`.
 ///
@@ -19,57 +24,45 @@ use crate::room::journal::Journal;
 /// [`Error::Queued`] when this device's records could not be delivered; relay errors.
 pub fn run(args: &PushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let target = Resolved::resolve(&args.relay, ctx, io.stderr)?.target;
-    let state = &ctx.dirs.state;
-    let mut warnings = Vec::new();
-    let given = if args.outbox || io.stdin_tty {
-        Feeds::new()
-    } else {
-        let mut lines = Vec::new();
-        for line in io.stdin.lines() {
-            lines.push(line.map_err(|e| Error::io("cannot read", "stdin", e))?);
-        }
-        delivery::group_lines(lines.iter().map(String::as_str), &mut warnings)
-    };
-    let mut own: Vec<Journal> = given
-        .keys()
-        .filter_map(|feed| delivery::journal_for(state, feed))
-        .collect();
-    if given.is_empty() {
-        // Outbox mode: journals meant for this relay, plus this room's journals.
-        let room = args
-            .room_key
-            .clone()
-            .or_else(|| Some(ctx.dirs.room_key_file()).filter(|p| p.exists()))
-            .map(|p| RoomKey::load(&p))
-            .transpose()?;
-        for (r, feed) in Journal::all(state) {
-            let j = Journal::new(state, &r, &feed);
-            let meant = j.lock()?.all_delivered().contains_key(&target.key);
-            if meant || room.as_ref().is_some_and(|k| k.room_id() == &r) {
-                own.push(j);
-            }
-        }
+    if args.outbox || io.stdin_tty {
+        return push_outbox(args, &target, ctx, io);
     }
-    for w in &warnings {
-        warn(io.stderr, false, w);
+    stream(target, ctx, io)
+}
+
+/// Outbox mode: journals meant for this relay, plus this room's journals.
+fn push_outbox(
+    args: &PushArgs,
+    target: &RelayTarget,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let state = &ctx.dirs.state;
+    let room = args
+        .room_key
+        .clone()
+        .or_else(|| Some(ctx.dirs.room_key_file()).filter(|p| p.exists()))
+        .map(|p| RoomKey::load(&p))
+        .transpose()?;
+    let mut own = Vec::new();
+    for (r, feed) in Journal::all(state) {
+        let j = Journal::new(state, &r, &feed);
+        let meant = j.lock()?.all_delivered().contains_key(&target.key);
+        if meant || room.as_ref().is_some_and(|k| k.room_id() == &r) {
+            own.push(j);
+        }
     }
     let delivered = delivery::deliver(
         state,
-        &target,
+        target,
         &own,
-        &given,
+        &Feeds::new(),
         ctx.deadline,
         &mut warner(io.stderr),
     );
     match delivered {
         Ok(report) => {
-            note(
-                io.stderr,
-                &format!(
-                    "pushed {} record(s) in {} feed(s) to {}",
-                    report.appended, report.feeds, target.key
-                ),
-            );
+            pushed(io, report, target);
             Ok(())
         }
         Err(e) => {
@@ -85,6 +78,149 @@ pub fn run(args: &PushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             } else {
                 Err(e)
             }
+        }
+    }
+}
+
+fn pushed(io: &mut Io<'_>, report: Report, target: &RelayTarget) {
+    note(
+        io.stderr,
+        &format!(
+            "pushed {} record(s) in {} feed(s) to {}",
+            report.appended, report.feeds, target.key
+        ),
+    );
+}
+
+/// What the stdin reader hands over.
+enum Input {
+    Line(Vec<u8>),
+    End,
+    Failed(Error),
+}
+
+/// Stream mode: each line goes to the relay as it arrives (see [`crate::room::stream`]);
+/// a thread reads stdin so that a slow writer never delays what was already read.
+fn stream(target: RelayTarget, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let mut warnings = Vec::new();
+    let mut pusher = Pusher::new(&ctx.dirs.state, target.clone(), &mut warnings)?;
+    let (tx, rx) = mpsc::sync_channel::<Input>(1024);
+    let mut stdin = std::mem::replace(&mut io.stdin, Box::new(std::io::empty()));
+    // Not joined: after an error or a signal it may still be blocked reading a pipe that
+    // never ends; it goes away with the process.
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let item = match read_line_bounded(&mut *stdin, &mut buf) {
+                Ok(0) => Input::End,
+                Ok(_) => Input::Line(buf.clone()),
+                Err(e) => Input::Failed(e),
+            };
+            let last = !matches!(item, Input::Line(_));
+            if tx.send(item).is_err() || last {
+                return;
+            }
+        }
+    });
+    drive(&mut pusher, &rx, ctx, io, &mut warnings)?;
+    pushed(io, pusher.delivered(), &target);
+    pusher.close();
+    Ok(())
+}
+
+/// Reads what is available, delivers when due, until end of input with nothing left.
+fn drive(
+    pusher: &mut Pusher,
+    rx: &mpsc::Receiver<Input>,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let mut ended = false;
+    loop {
+        if signals::interrupted() {
+            return Err(Error::Interrupted);
+        }
+        let mut batch = Vec::new();
+        if !ended && pusher.pending() < MAX_PENDING {
+            // Block for input only when nothing waits; else take what is there.
+            let wait = match pusher.due() {
+                None => Some(Duration::from_millis(250)),
+                Some(due) => Some(due.saturating_duration_since(Instant::now())),
+            };
+            let first = match wait {
+                Some(w) if w > Duration::ZERO => rx.recv_timeout(w).ok(),
+                _ => rx.try_recv().ok(),
+            };
+            let mut next = first;
+            while let Some(item) = next.take() {
+                match item {
+                    // Not UTF-8: an empty stand-in keeps the numbering of later lines;
+                    // a record line is ASCII, so nothing deliverable is lost.
+                    Input::Line(l) => batch.push(match std::str::from_utf8(&l) {
+                        Ok(s) => s.trim_end_matches(['\n', '\r']).to_string(),
+                        Err(_) => {
+                            warnings.push(format!(
+                                "line {}: skipped: not valid UTF-8",
+                                pusher.lines() + batch.len() + 1
+                            ));
+                            String::new()
+                        }
+                    }),
+                    Input::End => ended = true,
+                    Input::Failed(e) => return Err(e),
+                }
+                if ended || batch.len() >= 10_000 {
+                    break;
+                }
+                next = rx.try_recv().ok();
+            }
+        } else if ended && pusher.due().is_none() {
+            return Ok(());
+        }
+        pusher.add(&batch, warnings)?;
+        for w in warnings.drain(..) {
+            warn(io.stderr, false, &w);
+        }
+        let Some(due) = pusher.due() else {
+            if ended {
+                return Ok(());
+            }
+            continue;
+        };
+        if Instant::now() < due {
+            if ended {
+                std::thread::sleep(
+                    due.saturating_duration_since(Instant::now())
+                        .min(Duration::from_millis(250)),
+                );
+            }
+            continue;
+        }
+        if let Err(e) = pusher.deliver() {
+            let out_of_time = ctx.deadline.is_some_and(|d| Instant::now() >= d);
+            if !e.is_transient() || out_of_time || (ended && pusher.failures() >= ATTEMPTS) {
+                let count = pusher.queued_own()?;
+                return Err(if count > 0 {
+                    Error::Queued {
+                        count,
+                        source: Box::new(e),
+                    }
+                } else {
+                    e
+                });
+            }
+            warn(
+                io.stderr,
+                false,
+                &format!(
+                    "{e}; retrying in {:.1}s",
+                    pusher.due().map_or(0.0, |d| d
+                        .saturating_duration_since(Instant::now())
+                        .as_secs_f64())
+                ),
+            );
         }
     }
 }

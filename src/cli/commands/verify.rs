@@ -68,7 +68,7 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             let mut by_feed: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
             let mut buf = Vec::new();
             let mut n = 0;
-            while read_line_bounded(io.stdin, &mut buf)? > 0 {
+            while read_line_bounded(&mut *io.stdin, &mut buf)? > 0 {
                 n += 1;
                 let feed = match record::classify(&buf) {
                     Ok(record::LineKind::Native(r)) => r.feed.to_string(),
