@@ -1045,7 +1045,7 @@ mod tests {
                 shared.without_append()
             };
             let (l1, l2, l3) = (rec(A, 1), rec(A, 2), rec(A, 3));
-            let mut bytes = file(&[l1.clone()]);
+            let mut bytes = file(std::slice::from_ref(&l1));
             bytes.extend_from_slice(&l2.as_bytes()[..30]);
             shared.set_file(&path(A), &bytes);
             let head = remote_head(&mut s, DIR, A, None, &all).expect("head");

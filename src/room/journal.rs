@@ -285,3 +285,173 @@ pub fn record(
     locked.append(&line)?;
     Ok(line)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::keys::RoomKey;
+    use crate::protocol::record::{open, parse_line};
+
+    fn opened(line: &str, room: &RoomKey) -> Envelope {
+        let rec = parse_line(line).expect("record line");
+        open(&rec, std::slice::from_ref(room))
+            .expect("opens")
+            .envelope
+    }
+
+    #[test]
+    fn record_numbers_from_one_and_chains_each_record_to_the_last() {
+        let state = tempfile::tempdir().expect("tempdir");
+        let room = RoomKey::generate();
+        let me = DeviceIdentity::generate();
+        let lines: Vec<String> = (0..3)
+            .map(|i| {
+                record(
+                    state.path(),
+                    &me,
+                    &room.to_recipient(),
+                    "me",
+                    "message",
+                    &format!("m{i}"),
+                )
+                .expect("record")
+            })
+            .collect();
+        let envs: Vec<Envelope> = lines.iter().map(|l| opened(l, &room)).collect();
+        assert_eq!(
+            envs.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(envs[0].prev, None);
+        assert_eq!(envs[1].prev, Some(line_hash(&lines[0])));
+        assert_eq!(envs[2].prev, Some(line_hash(&lines[1])));
+        assert_eq!(envs[2].body, "m2");
+
+        let feed = feed_pseudonym(room.room_id(), &me.signing_key().verifying_key());
+        let j = Journal::new(state.path(), room.room_id(), &feed);
+        let locked = j.lock().expect("lock");
+        assert_eq!(locked.lines().expect("lines"), lines);
+        assert_eq!(
+            locked.head().expect("head"),
+            Some((3, line_hash(&lines[2])))
+        );
+        assert_eq!(locked.after(1).expect("after"), lines[1..].to_vec());
+        drop(locked);
+        assert_eq!(
+            Journal::all(state.path()),
+            vec![(room.room_id().clone(), feed)]
+        );
+    }
+
+    #[test]
+    fn two_identities_in_one_room_have_separate_feeds_and_seqs() {
+        let state = tempfile::tempdir().expect("tempdir");
+        let room = RoomKey::generate();
+        let (a, b) = (DeviceIdentity::generate(), DeviceIdentity::generate());
+        let r = room.to_recipient();
+        record(state.path(), &a, &r, "a", "message", "1").expect("record");
+        record(state.path(), &a, &r, "a", "message", "2").expect("record");
+        let first_of_b = record(state.path(), &b, &r, "b", "message", "1").expect("record");
+        assert_eq!(opened(&first_of_b, &room).seq, 1);
+        assert_eq!(Journal::all(state.path()).len(), 2);
+    }
+
+    #[test]
+    fn a_stale_head_file_is_rebuilt_from_the_log() {
+        let state = tempfile::tempdir().expect("tempdir");
+        let room = RoomKey::generate();
+        let me = DeviceIdentity::generate();
+        let r = room.to_recipient();
+        record(state.path(), &me, &r, "me", "message", "one").expect("record");
+        let feed = feed_pseudonym(room.room_id(), &me.signing_key().verifying_key());
+        let j = Journal::new(state.path(), room.room_id(), &feed);
+        let head_file = j.path("head");
+        let stale = fs::read(&head_file).expect("head file");
+        let l2 = record(state.path(), &me, &r, "me", "message", "two").expect("record");
+        // A crash between the log write and the head write leaves the old head.
+        fs::write(&head_file, &stale).expect("write");
+        assert_eq!(
+            j.lock().expect("lock").head().expect("head"),
+            Some((2, line_hash(&l2)))
+        );
+        fs::remove_file(&head_file).expect("remove");
+        let l3 = record(state.path(), &me, &r, "me", "message", "three").expect("record");
+        let env = opened(&l3, &room);
+        assert_eq!((env.seq, env.prev), (3, Some(line_hash(&l2))));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_skipped_and_ended_before_the_next_record() {
+        let state = tempfile::tempdir().expect("tempdir");
+        let room = RoomKey::generate();
+        let me = DeviceIdentity::generate();
+        let r = room.to_recipient();
+        let l1 = record(state.path(), &me, &r, "me", "message", "one").expect("record");
+        let feed = feed_pseudonym(room.room_id(), &me.signing_key().verifying_key());
+        let j = Journal::new(state.path(), room.room_id(), &feed);
+        // A crash mid-write: half a line at the end.
+        let mut log = OpenOptions::new()
+            .append(true)
+            .open(j.path("log"))
+            .expect("open");
+        log.write_all(&l1.as_bytes()[..20]).expect("write");
+        drop(log);
+        assert_eq!(
+            j.lock().expect("lock").lines().expect("lines"),
+            vec![l1.clone()]
+        );
+        let l2 = record(state.path(), &me, &r, "me", "message", "two").expect("record");
+        assert_eq!(opened(&l2, &room).seq, 2, "the torn line took no seq");
+        assert_eq!(
+            j.lock().expect("lock").lines().expect("lines"),
+            vec![l1, l2]
+        );
+    }
+
+    #[test]
+    fn delivered_marks_are_kept_per_relay() {
+        let state = tempfile::tempdir().expect("tempdir");
+        let room = RoomKey::generate();
+        let j = Journal::new(state.path(), room.room_id(), "aaaaaaaaaaaaaaaa");
+        let locked = j.lock().expect("lock");
+        assert_eq!(locked.delivered("relay-1"), 0, "never delivered");
+        assert!(locked.all_delivered().is_empty());
+        locked.set_delivered("relay-1", 4).expect("mark");
+        locked.set_delivered("relay-2", 0).expect("mark");
+        locked.set_delivered("relay-1", 6).expect("mark");
+        assert_eq!(locked.delivered("relay-1"), 6);
+        assert_eq!(locked.delivered("relay-2"), 0);
+        assert_eq!(
+            locked.all_delivered(),
+            [("relay-1".to_string(), 6), ("relay-2".to_string(), 0)]
+                .into_iter()
+                .collect()
+        );
+    }
+
+    #[test]
+    fn only_record_lines_enter_a_journal() {
+        let state = tempfile::tempdir().expect("tempdir");
+        let room = RoomKey::generate();
+        let j = Journal::new(state.path(), room.room_id(), "aaaaaaaaaaaaaaaa");
+        let locked = j.lock().expect("lock");
+        assert!(locked.append("hello").is_err());
+        assert_eq!(locked.head().expect("head"), None);
+        assert!(locked.lines().expect("lines").is_empty());
+    }
+
+    #[test]
+    fn an_oversized_body_is_refused_and_takes_no_seq() {
+        let state = tempfile::tempdir().expect("tempdir");
+        let room = RoomKey::generate();
+        let me = DeviceIdentity::generate();
+        let r = room.to_recipient();
+        let big = "x".repeat(record::MAX_BODY + 1);
+        assert!(matches!(
+            record(state.path(), &me, &r, "me", "message", &big),
+            Err(Error::MessageTooLarge { .. })
+        ));
+        let l = record(state.path(), &me, &r, "me", "message", "ok").expect("record");
+        assert_eq!(opened(&l, &room).seq, 1);
+    }
+}
