@@ -608,6 +608,18 @@ mod tests {
         }
     }
 
+    /// A room where bob was added (seq 2 at T1) and removed (seq 3 at `at`).
+    fn bob_removed(at: &str, last_seq: Option<u64>) -> (Room, String) {
+        let mut r = room();
+        let bob = DeviceIdentity::generate();
+        let bkey = key_of(&bob);
+        r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob"))
+            .expect("add");
+        r.owner_does(KIND_REMOVE, 3, at, remove_body(&bkey, last_seq))
+            .expect("remove");
+        (r, bkey)
+    }
+
     const T1: &str = "2026-01-01T00:00:00Z";
     const T2: &str = "2026-01-02T00:00:00Z";
     const T3: &str = "2026-01-03T00:00:00Z";
@@ -616,13 +628,7 @@ mod tests {
 
     #[test]
     fn removal_without_last_seq_goes_by_time() {
-        let mut r = room();
-        let bob = DeviceIdentity::generate();
-        let bkey = key_of(&bob);
-        r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob"))
-            .expect("add");
-        r.owner_does(KIND_REMOVE, 3, T3, remove_body(&bkey, None))
-            .expect("remove");
+        let (r, bkey) = bob_removed(T3, None);
         assert_eq!(
             r.roster.status(&bkey, T2, 99),
             Status::Member,
@@ -648,13 +654,7 @@ mod tests {
 
     #[test]
     fn removal_with_last_seq_goes_by_seq_whatever_the_time() {
-        let mut r = room();
-        let bob = DeviceIdentity::generate();
-        let bkey = key_of(&bob);
-        r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob"))
-            .expect("add");
-        r.owner_does(KIND_REMOVE, 3, T3, remove_body(&bkey, Some(4)))
-            .expect("remove");
+        let (r, bkey) = bob_removed(T3, Some(4));
         // Written late but within what the owner had seen: still a member's record.
         assert_eq!(r.roster.status(&bkey, T5, 4), Status::Member);
         // Backdated but past the last seq: removed.

@@ -643,20 +643,23 @@ pub fn check_cursor(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::memory::MemoryStore;
 
-    const A: &str = "aaaaaaaaaaaaaaaa";
-    const B: &str = "bbbbbbbbbbbbbbbb";
+    /// Two feed pseudonyms.
+    pub(crate) const A: &str = "aaaaaaaaaaaaaaaa";
+    pub(crate) const B: &str = "bbbbbbbbbbbbbbbb";
     const DIR: &str = "room";
 
-    /// A line shaped like a record of `feed` (the feed layer never decrypts).
-    fn rec(feed: &str, seq: u64) -> String {
+    /// A line shaped like a record of `feed` (feeds and delivery never decrypt); its
+    /// ciphertext starts with `Zm9v`, which tests replace to forge a same-length line.
+    pub(crate) fn rec(feed: &str, seq: u64) -> String {
         format!("fc1.{feed}.{seq}.Zm9vYmFy{seq}x{}", "Q".repeat(20))
     }
 
-    fn file(lines: &[String]) -> Vec<u8> {
+    /// The bytes of a feed file holding `lines`.
+    pub(crate) fn file(lines: &[String]) -> Vec<u8> {
         lines
             .iter()
             .flat_map(|l| format!("{l}\n").into_bytes())

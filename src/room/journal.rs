@@ -292,32 +292,50 @@ mod tests {
     use crate::protocol::keys::RoomKey;
     use crate::protocol::record::{open, parse_line};
 
-    fn opened(line: &str, room: &RoomKey) -> Envelope {
-        let rec = parse_line(line).expect("record line");
-        open(&rec, std::slice::from_ref(room))
-            .expect("opens")
-            .envelope
+    /// A state directory, a room and this device's identity.
+    struct Fixture {
+        state: tempfile::TempDir,
+        room: RoomKey,
+        me: DeviceIdentity,
+    }
+
+    fn fixture() -> Fixture {
+        Fixture {
+            state: tempfile::tempdir().expect("tempdir"),
+            room: RoomKey::generate(),
+            me: DeviceIdentity::generate(),
+        }
+    }
+
+    impl Fixture {
+        fn send_as(&self, who: &DeviceIdentity, body: &str) -> String {
+            let to = self.room.to_recipient();
+            record(self.state.path(), who, &to, "me", "message", body).expect("record")
+        }
+
+        fn send(&self, body: &str) -> String {
+            self.send_as(&self.me, body)
+        }
+
+        fn journal(&self) -> Journal {
+            let key = self.me.signing_key().verifying_key();
+            let feed = feed_pseudonym(self.room.room_id(), &key);
+            Journal::new(self.state.path(), self.room.room_id(), &feed)
+        }
+
+        fn opened(&self, line: &str) -> Envelope {
+            let rec = parse_line(line).expect("record line");
+            open(&rec, std::slice::from_ref(&self.room))
+                .expect("opens")
+                .envelope
+        }
     }
 
     #[test]
     fn record_numbers_from_one_and_chains_each_record_to_the_last() {
-        let state = tempfile::tempdir().expect("tempdir");
-        let room = RoomKey::generate();
-        let me = DeviceIdentity::generate();
-        let lines: Vec<String> = (0..3)
-            .map(|i| {
-                record(
-                    state.path(),
-                    &me,
-                    &room.to_recipient(),
-                    "me",
-                    "message",
-                    &format!("m{i}"),
-                )
-                .expect("record")
-            })
-            .collect();
-        let envs: Vec<Envelope> = lines.iter().map(|l| opened(l, &room)).collect();
+        let fx = fixture();
+        let lines: Vec<String> = (0..3).map(|i| fx.send(&format!("m{i}"))).collect();
+        let envs: Vec<Envelope> = lines.iter().map(|l| fx.opened(l)).collect();
         assert_eq!(
             envs.iter().map(|e| e.seq).collect::<Vec<_>>(),
             vec![1, 2, 3]
@@ -327,8 +345,7 @@ mod tests {
         assert_eq!(envs[2].prev, Some(line_hash(&lines[1])));
         assert_eq!(envs[2].body, "m2");
 
-        let feed = feed_pseudonym(room.room_id(), &me.signing_key().verifying_key());
-        let j = Journal::new(state.path(), room.room_id(), &feed);
+        let j = fx.journal();
         let locked = j.lock().expect("lock");
         assert_eq!(locked.lines().expect("lines"), lines);
         assert_eq!(
@@ -338,57 +355,45 @@ mod tests {
         assert_eq!(locked.after(1).expect("after"), lines[1..].to_vec());
         drop(locked);
         assert_eq!(
-            Journal::all(state.path()),
-            vec![(room.room_id().clone(), feed)]
+            Journal::all(fx.state.path()),
+            vec![(fx.room.room_id().clone(), j.feed().to_string())]
         );
     }
 
     #[test]
     fn two_identities_in_one_room_have_separate_feeds_and_seqs() {
-        let state = tempfile::tempdir().expect("tempdir");
-        let room = RoomKey::generate();
-        let (a, b) = (DeviceIdentity::generate(), DeviceIdentity::generate());
-        let r = room.to_recipient();
-        record(state.path(), &a, &r, "a", "message", "1").expect("record");
-        record(state.path(), &a, &r, "a", "message", "2").expect("record");
-        let first_of_b = record(state.path(), &b, &r, "b", "message", "1").expect("record");
-        assert_eq!(opened(&first_of_b, &room).seq, 1);
-        assert_eq!(Journal::all(state.path()).len(), 2);
+        let fx = fixture();
+        fx.send("1");
+        fx.send("2");
+        let other = DeviceIdentity::generate();
+        let first_of_other = fx.send_as(&other, "1");
+        assert_eq!(fx.opened(&first_of_other).seq, 1);
+        assert_eq!(Journal::all(fx.state.path()).len(), 2);
     }
 
     #[test]
     fn a_stale_head_file_is_rebuilt_from_the_log() {
-        let state = tempfile::tempdir().expect("tempdir");
-        let room = RoomKey::generate();
-        let me = DeviceIdentity::generate();
-        let r = room.to_recipient();
-        record(state.path(), &me, &r, "me", "message", "one").expect("record");
-        let feed = feed_pseudonym(room.room_id(), &me.signing_key().verifying_key());
-        let j = Journal::new(state.path(), room.room_id(), &feed);
-        let head_file = j.path("head");
+        let fx = fixture();
+        fx.send("one");
+        let head_file = fx.journal().path("head");
         let stale = fs::read(&head_file).expect("head file");
-        let l2 = record(state.path(), &me, &r, "me", "message", "two").expect("record");
+        let l2 = fx.send("two");
         // A crash between the log write and the head write leaves the old head.
         fs::write(&head_file, &stale).expect("write");
         assert_eq!(
-            j.lock().expect("lock").head().expect("head"),
+            fx.journal().lock().expect("lock").head().expect("head"),
             Some((2, line_hash(&l2)))
         );
         fs::remove_file(&head_file).expect("remove");
-        let l3 = record(state.path(), &me, &r, "me", "message", "three").expect("record");
-        let env = opened(&l3, &room);
+        let env = fx.opened(&fx.send("three"));
         assert_eq!((env.seq, env.prev), (3, Some(line_hash(&l2))));
     }
 
     #[test]
     fn a_torn_last_line_is_skipped_and_ended_before_the_next_record() {
-        let state = tempfile::tempdir().expect("tempdir");
-        let room = RoomKey::generate();
-        let me = DeviceIdentity::generate();
-        let r = room.to_recipient();
-        let l1 = record(state.path(), &me, &r, "me", "message", "one").expect("record");
-        let feed = feed_pseudonym(room.room_id(), &me.signing_key().verifying_key());
-        let j = Journal::new(state.path(), room.room_id(), &feed);
+        let fx = fixture();
+        let l1 = fx.send("one");
+        let j = fx.journal();
         // A crash mid-write: half a line at the end.
         let mut log = OpenOptions::new()
             .append(true)
@@ -400,8 +405,8 @@ mod tests {
             j.lock().expect("lock").lines().expect("lines"),
             vec![l1.clone()]
         );
-        let l2 = record(state.path(), &me, &r, "me", "message", "two").expect("record");
-        assert_eq!(opened(&l2, &room).seq, 2, "the torn line took no seq");
+        let l2 = fx.send("two");
+        assert_eq!(fx.opened(&l2).seq, 2, "the torn line took no seq");
         assert_eq!(
             j.lock().expect("lock").lines().expect("lines"),
             vec![l1, l2]
@@ -410,9 +415,8 @@ mod tests {
 
     #[test]
     fn delivered_marks_are_kept_per_relay() {
-        let state = tempfile::tempdir().expect("tempdir");
-        let room = RoomKey::generate();
-        let j = Journal::new(state.path(), room.room_id(), "aaaaaaaaaaaaaaaa");
+        let fx = fixture();
+        let j = fx.journal();
         let locked = j.lock().expect("lock");
         assert_eq!(locked.delivered("relay-1"), 0, "never delivered");
         assert!(locked.all_delivered().is_empty());
@@ -431,9 +435,8 @@ mod tests {
 
     #[test]
     fn only_record_lines_enter_a_journal() {
-        let state = tempfile::tempdir().expect("tempdir");
-        let room = RoomKey::generate();
-        let j = Journal::new(state.path(), room.room_id(), "aaaaaaaaaaaaaaaa");
+        let fx = fixture();
+        let j = fx.journal();
         let locked = j.lock().expect("lock");
         assert!(locked.append("hello").is_err());
         assert_eq!(locked.head().expect("head"), None);
@@ -442,16 +445,13 @@ mod tests {
 
     #[test]
     fn an_oversized_body_is_refused_and_takes_no_seq() {
-        let state = tempfile::tempdir().expect("tempdir");
-        let room = RoomKey::generate();
-        let me = DeviceIdentity::generate();
-        let r = room.to_recipient();
+        let fx = fixture();
         let big = "x".repeat(record::MAX_BODY + 1);
+        let to = fx.room.to_recipient();
         assert!(matches!(
-            record(state.path(), &me, &r, "me", "message", &big),
+            record(fx.state.path(), &fx.me, &to, "me", "message", &big),
             Err(Error::MessageTooLarge { .. })
         ));
-        let l = record(state.path(), &me, &r, "me", "message", "ok").expect("record");
-        assert_eq!(opened(&l, &room).seq, 1);
+        assert_eq!(fx.opened(&fx.send("ok")).seq, 1);
     }
 }
