@@ -561,4 +561,261 @@ mod tests {
                 .contains("pinned")
         );
     }
+
+    struct Room {
+        owner: String,
+        roster: Roster,
+    }
+
+    fn key_of(id: &DeviceIdentity) -> String {
+        b64(id.signing_key().verifying_key().as_bytes())
+    }
+
+    fn add_body(id: &DeviceIdentity, name: &str) -> String {
+        serde_json::to_string(&AddBody {
+            member: id.public().to_string(),
+            name: name.into(),
+        })
+        .expect("json")
+    }
+
+    fn remove_body(key: &str, last_seq: Option<u64>) -> String {
+        serde_json::to_string(&RemoveBody {
+            member: key.into(),
+            last_seq,
+        })
+        .expect("json")
+    }
+
+    fn room() -> Room {
+        let owner = key_of(&DeviceIdentity::generate());
+        Room {
+            roster: Roster::new(&owner, "age1genesis"),
+            owner,
+        }
+    }
+
+    impl Room {
+        fn owner_does(
+            &mut self,
+            kind: &str,
+            seq: u64,
+            ts: &str,
+            body: String,
+        ) -> Result<Event, String> {
+            let e = env(&self.owner, kind, seq, ts, body);
+            self.roster.apply(&e)
+        }
+    }
+
+    /// A room where bob was added (seq 2 at T1) and removed (seq 3 at `at`).
+    fn bob_removed(at: &str, last_seq: Option<u64>) -> (Room, String) {
+        let mut r = room();
+        let bob = DeviceIdentity::generate();
+        let bkey = key_of(&bob);
+        r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob"))
+            .expect("add");
+        r.owner_does(KIND_REMOVE, 3, at, remove_body(&bkey, last_seq))
+            .expect("remove");
+        (r, bkey)
+    }
+
+    const T1: &str = "2026-01-01T00:00:00Z";
+    const T2: &str = "2026-01-02T00:00:00Z";
+    const T3: &str = "2026-01-03T00:00:00Z";
+    const T4: &str = "2026-01-04T00:00:00Z";
+    const T5: &str = "2026-01-05T00:00:00Z";
+
+    #[test]
+    fn removal_without_last_seq_goes_by_time() {
+        let (r, bkey) = bob_removed(T3, None);
+        assert_eq!(
+            r.roster.status(&bkey, T2, 99),
+            Status::Member,
+            "before the removal"
+        );
+        assert_eq!(
+            r.roster.status(&bkey, T3, 99),
+            Status::Member,
+            "at the removal instant"
+        );
+        assert_eq!(
+            r.roster.status(&bkey, T4, 1),
+            Status::Removed,
+            "after, whatever the seq"
+        );
+        let m = r.roster.members().next().expect("member");
+        assert_eq!(
+            (m.removed_seq, m.removed_at.as_deref()),
+            (Some(3), Some(T3))
+        );
+        assert_eq!(r.roster.current().count(), 0);
+    }
+
+    #[test]
+    fn removal_with_last_seq_goes_by_seq_whatever_the_time() {
+        let (r, bkey) = bob_removed(T3, Some(4));
+        // Written late but within what the owner had seen: still a member's record.
+        assert_eq!(r.roster.status(&bkey, T5, 4), Status::Member);
+        // Backdated but past the last seq: removed.
+        assert_eq!(r.roster.status(&bkey, T2, 5), Status::Removed);
+    }
+
+    #[test]
+    fn re_added_member_keeps_the_gap_between_periods() {
+        let mut r = room();
+        let bob = DeviceIdentity::generate();
+        let bkey = key_of(&bob);
+        r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob"))
+            .expect("add");
+        r.owner_does(KIND_REMOVE, 3, T2, remove_body(&bkey, Some(3)))
+            .expect("remove");
+        r.owner_does(KIND_ADD, 4, T4, add_body(&bob, "bob again"))
+            .expect("re-add");
+        assert_eq!(
+            r.roster.status(&bkey, "2026-01-01T12:00:00Z", 2),
+            Status::Member,
+            "first period"
+        );
+        assert_eq!(r.roster.status(&bkey, T3, 4), Status::Removed, "while out");
+        assert_eq!(
+            r.roster.status(&bkey, T5, 9),
+            Status::Member,
+            "second period"
+        );
+        assert_eq!(r.roster.name_of(&bkey), Some("bob again"));
+        assert_eq!(r.roster.current().count(), 1);
+        let m = r.roster.members().next().expect("member");
+        assert_eq!((m.added_seq, m.removed_at.clone()), (4, None));
+    }
+
+    #[test]
+    fn roster_records_from_anyone_but_the_owner_change_nothing() {
+        let mut r = room();
+        let bob = DeviceIdentity::generate();
+        let mallory = DeviceIdentity::generate();
+        let bkey = key_of(&bob);
+        let mkey = key_of(&mallory);
+        r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob"))
+            .expect("add");
+        for (kind, body) in [
+            (KIND_ADD, add_body(&mallory, "mallory")),
+            (KIND_REMOVE, remove_body(&bkey, None)),
+            (
+                KIND_ROTATE,
+                serde_json::to_string(&RotateBody {
+                    epoch: 1,
+                    recipient: "age1forged".into(),
+                    key: String::new(),
+                })
+                .expect("json"),
+            ),
+        ] {
+            let err = r
+                .roster
+                .apply(&env(&mkey, kind, 1, T2, body))
+                .expect_err("forged");
+            assert!(err.contains("not signed by the room owner"), "{err}");
+        }
+        assert_eq!(r.roster.status(&mkey, T3, 1), Status::Unknown);
+        assert_eq!(r.roster.status(&bkey, T3, 1), Status::Member);
+        assert_eq!(r.roster.epochs().len(), 1);
+        assert_eq!(r.roster.status(&r.owner, T3, 1), Status::Owner);
+    }
+
+    #[test]
+    fn a_roster_record_read_twice_applies_once() {
+        let mut r = room();
+        let bob = DeviceIdentity::generate();
+        let carol = DeviceIdentity::generate();
+        let bkey = key_of(&bob);
+        let first = r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob"));
+        r.owner_does(KIND_REMOVE, 3, T2, remove_body(&bkey, None))
+            .expect("remove");
+        // Seq 2 again (an overlapping replay): the same event, and bob stays removed.
+        assert_eq!(r.owner_does(KIND_ADD, 2, T1, add_body(&bob, "bob")), first);
+        assert_eq!(r.roster.status(&bkey, T3, 1), Status::Removed);
+        // Even another body under an applied seq does not apply.
+        assert_eq!(
+            r.owner_does(KIND_ADD, 2, T1, add_body(&carol, "carol")),
+            first
+        );
+        assert_eq!(r.roster.members().count(), 1);
+    }
+
+    #[test]
+    fn malformed_and_out_of_sequence_roster_records_are_refused() {
+        let mut r = room();
+        let bob = DeviceIdentity::generate();
+        assert!(
+            r.owner_does(KIND_ADD, 2, T1, "{".into())
+                .expect_err("bad json")
+                .contains("malformed roster.add")
+        );
+        assert!(
+            r.owner_does(KIND_ADD, 3, T1, r#"{"member":"nope","name":"x"}"#.into())
+                .is_err()
+        );
+        assert!(
+            r.owner_does(KIND_REMOVE, 4, T1, remove_body(&key_of(&bob), None))
+                .expect_err("not a member")
+                .contains("not a member")
+        );
+        let rot = |epoch| {
+            serde_json::to_string(&RotateBody {
+                epoch,
+                recipient: format!("age1epoch{epoch}"),
+                key: String::new(),
+            })
+            .expect("json")
+        };
+        assert!(
+            r.owner_does(KIND_ROTATE, 5, T2, rot(2))
+                .expect_err("skips epoch 1")
+                .contains("out of sequence")
+        );
+        assert!(r.owner_does("roster.bogus", 6, T2, "{}".into()).is_err());
+        assert_eq!(r.roster.members().count(), 0);
+        assert_eq!(r.roster.epochs().len(), 1);
+        // Refused seqs are not marked applied: a good record can still take them.
+        assert_eq!(
+            r.owner_does(KIND_ROTATE, 5, T2, rot(1)),
+            Ok(Event::Rotated(RotateBody {
+                epoch: 1,
+                recipient: "age1epoch1".into(),
+                key: String::new()
+            }))
+        );
+        assert_eq!(
+            r.roster.epochs(),
+            &[
+                ("age1genesis".to_string(), String::new()),
+                ("age1epoch1".to_string(), T2.to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn rotation_dates_each_epoch() {
+        let mut r = room();
+        for (seq, epoch, ts) in [(2, 1, T2), (3, 2, T4)] {
+            let body = serde_json::to_string(&RotateBody {
+                epoch,
+                recipient: format!("age1e{epoch}"),
+                key: String::new(),
+            })
+            .expect("json");
+            r.owner_does(KIND_ROTATE, seq, ts, body).expect("rotate");
+        }
+        assert_eq!(
+            r.roster.rotated_out("age1genesis", T2),
+            None,
+            "at the rotation instant"
+        );
+        assert_eq!(r.roster.rotated_out("age1genesis", T3), Some(1));
+        assert_eq!(r.roster.rotated_out("age1e1", T3), None);
+        assert_eq!(r.roster.rotated_out("age1e1", T5), Some(2));
+        assert_eq!(r.roster.rotated_out("age1e2", T5), None, "current epoch");
+        assert_eq!(r.roster.rotated_out("age1unknown", T5), None);
+    }
 }

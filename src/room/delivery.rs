@@ -326,3 +326,235 @@ pub fn room_journals(state: &std::path::Path, room: &RoomId) -> Vec<Journal> {
         .map(|(r, f)| Journal::new(state, &r, &f))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::room::feed::tests::{A, B, file, rec};
+    use crate::store::memory::MemoryStore;
+
+    struct Fixture {
+        state: tempfile::TempDir,
+        target: RelayTarget,
+        store: MemoryStore,
+    }
+
+    fn fixture() -> Fixture {
+        Fixture {
+            state: tempfile::tempdir().expect("tempdir"),
+            target: RelayTarget::from_url("ftp://chat@127.0.0.1:2121/lobby", "pw").expect("target"),
+            store: MemoryStore::new(),
+        }
+    }
+
+    impl Fixture {
+        fn path(&self, feed: &str) -> String {
+            crate::store::join(&self.target.dir, &feed::feed_file(feed))
+        }
+
+        fn journal(&self, lines: &[String]) -> Journal {
+            let room = RoomId::from_recipient(&age::x25519::Identity::generate().to_public());
+            let j = Journal::new(self.state.path(), &room, A);
+            let locked = j.lock().expect("lock");
+            for l in lines {
+                locked.append(l).expect("journal");
+            }
+            drop(locked);
+            j
+        }
+
+        fn deliver(&mut self, own: &[Journal], given: &Feeds) -> Report {
+            deliver_on(&mut self.store, self.state.path(), &self.target, own, given)
+                .expect("deliver")
+        }
+    }
+
+    #[test]
+    fn group_lines_drops_duplicates_and_skips_forks_with_a_warning() {
+        let forked = rec(A, 2).replace("Zm9v", "ZZZZ");
+        let input = [
+            rec(A, 2),
+            format!("  {}  ", rec(A, 1)),
+            String::new(),
+            rec(B, 1),
+            rec(A, 2),
+            forked,
+            "junk".to_string(),
+        ];
+        let mut warnings = Vec::new();
+        let feeds = group_lines(input.iter().map(String::as_str), &mut warnings);
+        assert_eq!(feeds.len(), 2);
+        assert_eq!(
+            feeds[A].iter().collect::<Vec<_>>(),
+            vec![(&1, &rec(A, 1)), (&2, &rec(A, 2))],
+            "ordered by seq, trimmed, first of the two seq-2 lines kept"
+        );
+        assert_eq!(feeds[B].len(), 1);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("line 6:") && warnings[0].contains("fork"),
+            "{warnings:?}"
+        );
+        assert!(warnings[1].starts_with("line 7: skipped"), "{warnings:?}");
+    }
+
+    #[test]
+    fn only_what_the_remote_lacks_is_pushed() {
+        let mut fx = fixture();
+        fx.store
+            .set_file(&fx.path(A), &file(&[rec(A, 1), rec(A, 2)]));
+        let mut given = Feeds::new();
+        given.insert(A.into(), (1..=4).map(|s| (s, rec(A, s))).collect());
+        given.insert(B.into(), (1..=2).map(|s| (s, rec(B, s))).collect());
+        let report = fx.deliver(&[], &given);
+        assert_eq!(
+            report,
+            Report {
+                appended: 4,
+                feeds: 2
+            }
+        );
+        assert_eq!(
+            fx.store.file(&fx.path(A)),
+            Some(file(&(1..=4).map(|s| rec(A, s)).collect::<Vec<_>>()))
+        );
+        assert_eq!(
+            fx.store.file(&fx.path(B)),
+            Some(file(&[rec(B, 1), rec(B, 2)]))
+        );
+        // Again: everything is there, nothing is appended (idempotent).
+        assert_eq!(
+            fx.deliver(&[], &given),
+            Report {
+                appended: 0,
+                feeds: 2
+            }
+        );
+        assert_eq!(
+            fx.store.file(&fx.path(A)),
+            Some(file(&(1..=4).map(|s| rec(A, s)).collect::<Vec<_>>()))
+        );
+    }
+
+    #[test]
+    fn the_journal_is_delivered_in_order_and_marked() {
+        let mut fx = fixture();
+        let lines: Vec<String> = (1..=3).map(|s| rec(A, s)).collect();
+        let j = fx.journal(&lines);
+        fx.store.set_file(&fx.path(A), &file(&lines[..1]));
+        assert_eq!(
+            fx.deliver(std::slice::from_ref(&j), &Feeds::new()).appended,
+            2
+        );
+        assert_eq!(fx.store.file(&fx.path(A)), Some(file(&lines)));
+        let locked = j.lock().expect("lock");
+        assert_eq!(locked.delivered(&fx.target.key), 3);
+        drop(locked);
+        assert_eq!(pending(&j, &fx.target.key).expect("pending"), 0);
+        assert_eq!(pending(&j, "another relay").expect("pending"), 3);
+    }
+
+    #[test]
+    fn a_forged_remote_line_does_not_make_us_skip_records() {
+        let mut fx = fixture();
+        let lines: Vec<String> = (1..=3).map(|s| rec(A, s)).collect();
+        let j = fx.journal(&lines);
+        // The relay holds our seq 1, then a seq 3 we never wrote.
+        let forged = rec(A, 3).replace("Zm9v", "Zm9y");
+        fx.store
+            .set_file(&fx.path(A), &file(&[lines[0].clone(), forged.clone()]));
+        let report = fx.deliver(std::slice::from_ref(&j), &Feeds::new());
+        assert_eq!(report.appended, 2, "seq 2 and our seq 3 are still pushed");
+        assert_eq!(
+            fx.store.file(&fx.path(A)),
+            Some(file(&[
+                lines[0].clone(),
+                forged,
+                lines[1].clone(),
+                lines[2].clone()
+            ]))
+        );
+        assert_eq!(j.lock().expect("lock").delivered(&fx.target.key), 3);
+    }
+
+    #[test]
+    fn a_known_head_saves_the_download_when_nothing_changed() {
+        let mut fx = fixture();
+        let j = fx.journal(&[rec(A, 1)]);
+        fx.deliver(std::slice::from_ref(&j), &Feeds::new());
+        let before = fx.store.requests();
+        assert_eq!(
+            fx.deliver(std::slice::from_ref(&j), &Feeds::new()).appended,
+            0
+        );
+        assert_eq!(
+            fx.store.requests() - before,
+            1,
+            "one SIZE, no read, no append"
+        );
+        // The journal grows: only the new record goes, still without a download.
+        j.lock().expect("lock").append(&rec(A, 2)).expect("journal");
+        let before = fx.store.requests();
+        assert_eq!(
+            fx.deliver(std::slice::from_ref(&j), &Feeds::new()).appended,
+            1
+        );
+        assert_eq!(fx.store.requests() - before, 2, "SIZE and APPE");
+        assert_eq!(
+            fx.store.file(&fx.path(A)),
+            Some(file(&[rec(A, 1), rec(A, 2)]))
+        );
+    }
+
+    #[test]
+    fn the_journal_wins_over_given_lines_for_our_own_feed() {
+        let mut fx = fixture();
+        let ours: Vec<String> = (1..=2).map(|s| rec(A, s)).collect();
+        let j = fx.journal(&ours);
+        let mut given = Feeds::new();
+        let other = rec(A, 2).replace("Zm9v", "b3Ro");
+        given.insert(A.into(), [(2, other), (3, rec(A, 3))].into_iter().collect());
+        let report = fx.deliver(std::slice::from_ref(&j), &given);
+        assert_eq!(
+            report,
+            Report {
+                appended: 3,
+                feeds: 1
+            }
+        );
+        assert_eq!(
+            fx.store.file(&fx.path(A)),
+            Some(file(&[ours[0].clone(), ours[1].clone(), rec(A, 3)]))
+        );
+    }
+
+    #[test]
+    fn delivery_works_on_a_store_without_append() {
+        let mut fx = fixture();
+        let shared = fx.store.clone();
+        fx.store = shared.without_append();
+        let lines: Vec<String> = (1..=3).map(|s| rec(A, s)).collect();
+        let j = fx.journal(&lines[..2]);
+        assert_eq!(
+            fx.deliver(std::slice::from_ref(&j), &Feeds::new()).appended,
+            2
+        );
+        j.lock().expect("lock").append(&lines[2]).expect("journal");
+        assert_eq!(
+            fx.deliver(std::slice::from_ref(&j), &Feeds::new()).appended,
+            1
+        );
+        assert_eq!(shared.file(&fx.path(A)), Some(file(&lines)));
+        assert_eq!(j.lock().expect("lock").delivered(&fx.target.key), 3);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let ms = |attempt| backoff(attempt).as_millis();
+        assert!((250..=500).contains(&ms(1)), "{}", ms(1));
+        assert!((500..=1000).contains(&ms(2)), "{}", ms(2));
+        for attempt in [8, 20, u32::MAX] {
+            assert!((15_000..=30_000).contains(&ms(attempt)), "{}", ms(attempt));
+        }
+    }
+}

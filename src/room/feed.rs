@@ -641,3 +641,423 @@ pub fn check_cursor(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::store::memory::MemoryStore;
+
+    /// Two feed pseudonyms.
+    pub(crate) const A: &str = "aaaaaaaaaaaaaaaa";
+    pub(crate) const B: &str = "bbbbbbbbbbbbbbbb";
+    const DIR: &str = "room";
+
+    /// A line shaped like a record of `feed` (feeds and delivery never decrypt); its
+    /// ciphertext starts with `Zm9v`, which tests replace to forge a same-length line.
+    pub(crate) fn rec(feed: &str, seq: u64) -> String {
+        format!("fc1.{feed}.{seq}.Zm9vYmFy{seq}x{}", "Q".repeat(20))
+    }
+
+    /// The bytes of a feed file holding `lines`.
+    pub(crate) fn file(lines: &[String]) -> Vec<u8> {
+        lines
+            .iter()
+            .flat_map(|l| format!("{l}\n").into_bytes())
+            .collect()
+    }
+
+    fn path(feed: &str) -> String {
+        format!("{DIR}/{}", feed_file(feed))
+    }
+
+    fn texts(f: &Fetched) -> Vec<String> {
+        f.lines
+            .iter()
+            .map(|l| String::from_utf8(l.clone()).expect("utf8"))
+            .collect()
+    }
+
+    #[test]
+    fn fetch_reads_only_what_was_added_since_the_cursor() {
+        let mut s = MemoryStore::new();
+        s.set_file(&path(A), &file(&[rec(A, 1), rec(A, 2)]));
+        let first = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        assert_eq!(texts(&first), vec![rec(A, 1), rec(A, 2)]);
+        assert_eq!(
+            first.cursor.offset,
+            file(&[rec(A, 1), rec(A, 2)]).len() as u64
+        );
+        assert_eq!(
+            (first.cursor.seq, first.cursor.hash.clone()),
+            (2, line_hash(&rec(A, 2)))
+        );
+        assert_eq!(first.rewritten, None);
+
+        s.append(DIR, &feed_file(A), format!("{}\n", rec(A, 3)).as_bytes())
+            .expect("append");
+        let second = fetch(&mut s, DIR, A, &first.cursor, None).expect("fetch");
+        assert_eq!(texts(&second), vec![rec(A, 3)]);
+        assert_eq!(second.cursor.seq, 3);
+
+        // Nothing new, size known from a listing: no request at all.
+        let before = s.requests();
+        let size = Some(second.cursor.offset);
+        let idle = fetch(&mut s, DIR, A, &second.cursor, size).expect("fetch");
+        assert!(idle.lines.is_empty() && idle.rewritten.is_none());
+        assert_eq!(idle.cursor, second.cursor);
+        assert_eq!(s.requests(), before);
+    }
+
+    #[test]
+    fn a_partial_last_line_is_left_for_the_next_fetch() {
+        let mut s = MemoryStore::new();
+        let whole = rec(A, 2);
+        let (head, rest) = whole.split_at(20);
+        let mut bytes = file(&[rec(A, 1)]);
+        bytes.extend_from_slice(head.as_bytes());
+        s.set_file(&path(A), &bytes);
+        let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        assert_eq!(texts(&f), vec![rec(A, 1)]);
+        assert_eq!(
+            f.cursor.offset,
+            file(&[rec(A, 1)]).len() as u64,
+            "stops at the line end"
+        );
+        assert_eq!(f.cursor.seq, 1);
+        // The writer finishes the line.
+        s.append(DIR, &feed_file(A), format!("{rest}\n").as_bytes())
+            .expect("append");
+        let g = fetch(&mut s, DIR, A, &f.cursor, None).expect("fetch");
+        assert_eq!(texts(&g), vec![whole]);
+        assert_eq!(g.rewritten, None);
+    }
+
+    #[test]
+    fn a_feed_that_shrank_or_vanished_is_reported_rewritten() {
+        let mut s = MemoryStore::new();
+        s.set_file(&path(A), &file(&[rec(A, 1), rec(A, 2)]));
+        let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        s.set_file(&path(A), &file(&[rec(A, 1)]));
+        let g = fetch(&mut s, DIR, A, &f.cursor, None).expect("fetch");
+        assert!(
+            g.rewritten.as_deref().is_some_and(|w| w.contains("shrank")),
+            "{g:?}"
+        );
+        assert!(g.lines.is_empty());
+        assert_eq!(
+            g.cursor, f.cursor,
+            "the cursor does not move past rewritten history"
+        );
+
+        s.delete(DIR, &feed_file(A)).expect("delete");
+        let h = fetch(&mut s, DIR, A, &f.cursor, None).expect("fetch");
+        assert!(
+            h.rewritten
+                .as_deref()
+                .is_some_and(|w| w.contains("disappeared")),
+            "{h:?}"
+        );
+        // A feed never read that does not exist is simply empty.
+        let n = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        assert_eq!((n.lines.len(), n.rewritten), (0, None));
+    }
+
+    #[test]
+    fn changed_bytes_already_read_are_reported_when_the_feed_grows() {
+        let mut s = MemoryStore::new();
+        s.set_file(&path(A), &file(&[rec(A, 1), rec(A, 2)]));
+        let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        // Seq 2 swapped for another line of the same length, and a new record after it.
+        let forged = rec(A, 2).replace("Zm9v", "ZZZZ");
+        s.set_file(&path(A), &file(&[rec(A, 1), forged, rec(A, 3)]));
+        let g = fetch(&mut s, DIR, A, &f.cursor, None).expect("fetch");
+        assert!(
+            g.rewritten
+                .as_deref()
+                .is_some_and(|w| w.contains("were changed")),
+            "{g:?}"
+        );
+        assert!(g.lines.is_empty(), "nothing after a rewrite is trusted");
+    }
+
+    #[test]
+    fn a_same_size_rewrite_is_invisible_to_fetch_but_found_by_check_cursor() {
+        let mut s = MemoryStore::new();
+        s.set_file(&path(A), &file(&[rec(A, 1), rec(A, 2)]));
+        let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        assert_eq!(
+            check_cursor(&mut s, DIR, A, &f.cursor).expect("check"),
+            None
+        );
+        let forged = rec(A, 2).replace("Zm9v", "ZZZZ");
+        s.set_file(&path(A), &file(&[rec(A, 1), forged]));
+        let g = fetch(&mut s, DIR, A, &f.cursor, None).expect("fetch");
+        assert_eq!(
+            (g.lines.len(), g.rewritten),
+            (0, None),
+            "same size: the poll sees nothing"
+        );
+        let found = check_cursor(&mut s, DIR, A, &f.cursor).expect("check");
+        assert!(found.is_some_and(|w| w.contains("were changed")));
+        s.set_file(&path(A), b"");
+        let shrunk = check_cursor(&mut s, DIR, A, &f.cursor).expect("check");
+        assert!(shrunk.is_some_and(|w| w.contains("shrank")));
+        assert_eq!(
+            check_cursor(&mut s, DIR, A, &Cursor::default()).expect("check"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_torn_append_repeated_whole_is_dropped_with_a_note() {
+        let mut s = MemoryStore::new();
+        let two = rec(A, 2);
+        // What a cut-off append followed by the writer's repaired retry leaves.
+        let bytes = format!("{}\n{}\n{two}\n{}\n", rec(A, 1), &two[..30], rec(A, 3));
+        s.set_file(&path(A), bytes.as_bytes());
+        let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        assert_eq!(texts(&f), vec![rec(A, 1), two, rec(A, 3)]);
+        assert_eq!(f.skipped.len(), 1);
+        assert!(
+            f.skipped[0].contains("cut off and then repeated"),
+            "{:?}",
+            f.skipped
+        );
+        assert_eq!(f.cursor.offset, bytes.len() as u64);
+    }
+
+    #[test]
+    fn lines_of_other_feeds_malformed_and_blank_lines_are_skipped() {
+        let mut s = MemoryStore::new();
+        let bytes = format!(
+            "{}\r\n\n{}\nnot a record\n\u{0}\u{ff}\n{}\n",
+            rec(A, 1),
+            rec(B, 1),
+            rec(A, 2)
+        );
+        let mut raw = bytes.into_bytes();
+        // An invalid UTF-8 byte in the fifth line.
+        let at = raw.iter().position(|&b| b == 0).expect("marker");
+        raw[at] = 0xff;
+        s.set_file(&path(A), &raw);
+        let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        assert_eq!(texts(&f), vec![rec(A, 1), rec(A, 2)], "CR LF is accepted");
+        assert_eq!(f.skipped.len(), 3, "{:?}", f.skipped);
+        assert!(f.skipped[0].contains("another feed"));
+        assert!(f.skipped[1].contains("not a record"));
+        assert!(f.skipped[2].contains("UTF-8"));
+        assert_eq!(
+            f.cursor.offset,
+            raw.len() as u64,
+            "skipped lines are consumed too"
+        );
+        assert_eq!(f.cursor.seq, 2);
+    }
+
+    #[test]
+    fn poll_fetches_grown_feeds_and_warns_about_strange_names() {
+        let mut s = MemoryStore::new();
+        s.set_file(&path(A), &file(&[rec(A, 1)]));
+        s.set_file(&path(B), &file(&[rec(B, 1)]));
+        for other in [
+            "room/room.age",
+            "room/blobs/x.age",
+            "room/x.log.abc.tmp",
+            "room/../evil",
+            "room/README",
+        ] {
+            s.set_file(other, b"x");
+        }
+        let mut warnings = Vec::new();
+        let got = poll(&mut s, DIR, &BTreeMap::new(), &mut warnings).expect("poll");
+        assert_eq!(
+            got.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            vec![A, B]
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("README"), "{warnings:?}");
+
+        // A at its cursor is not downloaded; B vanished after being read.
+        let cursors: BTreeMap<String, Cursor> =
+            got.into_iter().map(|(f, x)| (f, x.cursor)).collect();
+        s.delete(DIR, &feed_file(B)).expect("delete");
+        let before = s.requests();
+        let again = poll(&mut s, DIR, &cursors, &mut Vec::new()).expect("poll");
+        assert_eq!(s.requests() - before, 1, "one listing, no download");
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].0, B);
+        assert!(
+            again[0]
+                .1
+                .rewritten
+                .as_deref()
+                .is_some_and(|w| w.contains("disappeared"))
+        );
+    }
+
+    #[test]
+    fn feed_names_are_exact() {
+        assert_eq!(feed_of(&feed_file(A)), Some(A));
+        for bad in [
+            "AAAAAAAAAAAAAAAA.log",
+            "aaaa.log",
+            "aaaaaaaaaaaaaaaa.txt",
+            "../aaaaaaaaaaaaaaa.log",
+            "aaaaaaaaaaaaaaaa.log.tmp",
+        ] {
+            assert_eq!(feed_of(bad), None, "{bad}");
+        }
+    }
+
+    fn all(_: u64, _: &str) -> bool {
+        true
+    }
+
+    #[test]
+    fn remote_head_reads_the_tail_of_a_feed() {
+        let mut s = MemoryStore::new();
+        assert_eq!(
+            remote_head(&mut s, DIR, A, None, &all).expect("head"),
+            RemoteHead::default(),
+            "missing feed"
+        );
+        let bytes = file(&[rec(A, 1), rec(A, 2), rec(B, 9)]);
+        s.set_file(&path(A), &bytes);
+        let h = remote_head(&mut s, DIR, A, None, &all).expect("head");
+        assert_eq!(
+            h,
+            RemoteHead {
+                size: bytes.len() as u64,
+                seq: 2,
+                exists: true,
+                partial: false
+            },
+            "another feed's line does not count"
+        );
+        let mut torn = bytes.clone();
+        torn.extend_from_slice(&rec(A, 3).as_bytes()[..25]);
+        s.set_file(&path(A), &torn);
+        let h = remote_head(&mut s, DIR, A, None, &all).expect("head");
+        assert_eq!((h.seq, h.partial, h.size), (2, true, torn.len() as u64));
+    }
+
+    #[test]
+    fn remote_head_trusts_a_known_head_only_while_the_size_matches() {
+        let mut s = MemoryStore::new();
+        let bytes = file(&[rec(A, 1), rec(A, 2)]);
+        s.set_file(&path(A), &bytes);
+        let known = RemoteHead {
+            size: bytes.len() as u64,
+            seq: 2,
+            exists: true,
+            partial: false,
+        };
+        let before = s.requests();
+        assert_eq!(
+            remote_head(&mut s, DIR, A, Some(known), &all).expect("head"),
+            known
+        );
+        assert_eq!(s.requests() - before, 1, "a SIZE, no download");
+        // Someone else changed the file: the known head is not used.
+        s.set_file(&path(A), &file(&[rec(A, 1)]));
+        let h = remote_head(&mut s, DIR, A, Some(known), &all).expect("head");
+        assert_eq!(h.seq, 1);
+    }
+
+    #[test]
+    fn remote_head_counts_only_accepted_lines_and_looks_past_the_tail_window() {
+        let mut s = MemoryStore::new();
+        // Seq 1 is ours; then more than a tail window of lines we never wrote.
+        let mut lines = vec![rec(A, 1)];
+        let mut n = 2;
+        while lines.iter().map(|l| l.len() + 1).sum::<usize>() < 2 * TAIL_WINDOW as usize {
+            lines.push(rec(A, n));
+            n += 1;
+        }
+        s.set_file(&path(A), &file(&lines));
+        let ours = |seq: u64, line: &str| seq == 1 && line == rec(A, 1);
+        let h = remote_head(&mut s, DIR, A, None, &ours).expect("head");
+        assert_eq!(h.seq, 1, "forged lines never raise the head");
+        assert_eq!(h.size, file(&lines).len() as u64);
+        let h = remote_head(&mut s, DIR, A, None, &all).expect("head");
+        assert_eq!(h.seq, n - 1);
+    }
+
+    #[test]
+    fn append_creates_and_extends_a_feed() {
+        let mut s = MemoryStore::new();
+        let h0 = remote_head(&mut s, DIR, A, None, &all).expect("head");
+        let (l1, l2, l3) = (rec(A, 1), rec(A, 2), rec(A, 3));
+        let h1 = append(&mut s, DIR, A, h0, &[&l1, &l2]).expect("append");
+        assert_eq!(s.file(&path(A)), Some(file(&[l1.clone(), l2.clone()])));
+        assert_eq!(
+            h1,
+            RemoteHead {
+                size: file(&[l1.clone(), l2.clone()]).len() as u64,
+                seq: 2,
+                exists: true,
+                partial: false
+            }
+        );
+        let h2 = append(&mut s, DIR, A, h1, &[&l3]).expect("append");
+        assert_eq!(s.file(&path(A)), Some(file(&[l1, l2, l3])));
+        assert_eq!(h2.seq, 3);
+        assert_eq!(remote_head(&mut s, DIR, A, None, &all).expect("head"), h2);
+        // Nothing to append: nothing sent.
+        let before = s.requests();
+        assert_eq!(append(&mut s, DIR, A, h2, &[]).expect("append"), h2);
+        assert_eq!(s.requests(), before);
+    }
+
+    #[test]
+    fn append_without_appe_rewrites_through_a_temp_file() {
+        let shared = MemoryStore::new();
+        let mut s = shared.without_append();
+        let (l1, l2) = (rec(A, 1), rec(A, 2));
+        let h1 = append(&mut s, DIR, A, RemoteHead::default(), &[&l1]).expect("append");
+        let h2 = append(&mut s, DIR, A, h1, &[&l2]).expect("append");
+        assert_eq!(shared.file(&path(A)), Some(file(&[l1, l2])));
+        assert_eq!(h2.seq, 2);
+        let names: Vec<String> = s
+            .list(DIR)
+            .expect("list")
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, vec![feed_file(A)], "no temp file left behind");
+        // The rewrite keeps exactly the head it was given: bytes someone added to our feed
+        // after we looked are not carried into the new file.
+        let mut grown = shared.file(&path(A)).expect("feed");
+        grown.extend_from_slice(b"junk\n");
+        shared.set_file(&path(A), &grown);
+        let l3 = rec(A, 3);
+        append(&mut s, DIR, A, h2, &[&l3]).expect("append");
+        assert_eq!(
+            shared.file(&path(A)),
+            Some(file(&[rec(A, 1), rec(A, 2), l3]))
+        );
+    }
+
+    #[test]
+    fn append_after_a_cut_off_line_starts_on_a_new_line() {
+        for appe in [true, false] {
+            let shared = MemoryStore::new();
+            let mut s = if appe {
+                shared.clone()
+            } else {
+                shared.without_append()
+            };
+            let (l1, l2, l3) = (rec(A, 1), rec(A, 2), rec(A, 3));
+            let mut bytes = file(std::slice::from_ref(&l1));
+            bytes.extend_from_slice(&l2.as_bytes()[..30]);
+            shared.set_file(&path(A), &bytes);
+            let head = remote_head(&mut s, DIR, A, None, &all).expect("head");
+            assert_eq!((head.seq, head.partial), (1, true));
+            append(&mut s, DIR, A, head, &[&l2, &l3]).expect("append");
+            // A reader sees every record once, the cut copy dropped.
+            let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+            assert_eq!(texts(&f), vec![l1, l2, l3], "APPE {appe}");
+            assert_eq!(f.skipped.len(), 1, "APPE {appe}: {:?}", f.skipped);
+        }
+    }
+}

@@ -285,3 +285,173 @@ pub fn record(
     locked.append(&line)?;
     Ok(line)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::keys::RoomKey;
+    use crate::protocol::record::{open, parse_line};
+
+    /// A state directory, a room and this device's identity.
+    struct Fixture {
+        state: tempfile::TempDir,
+        room: RoomKey,
+        me: DeviceIdentity,
+    }
+
+    fn fixture() -> Fixture {
+        Fixture {
+            state: tempfile::tempdir().expect("tempdir"),
+            room: RoomKey::generate(),
+            me: DeviceIdentity::generate(),
+        }
+    }
+
+    impl Fixture {
+        fn send_as(&self, who: &DeviceIdentity, body: &str) -> String {
+            let to = self.room.to_recipient();
+            record(self.state.path(), who, &to, "me", "message", body).expect("record")
+        }
+
+        fn send(&self, body: &str) -> String {
+            self.send_as(&self.me, body)
+        }
+
+        fn journal(&self) -> Journal {
+            let key = self.me.signing_key().verifying_key();
+            let feed = feed_pseudonym(self.room.room_id(), &key);
+            Journal::new(self.state.path(), self.room.room_id(), &feed)
+        }
+
+        fn opened(&self, line: &str) -> Envelope {
+            let rec = parse_line(line).expect("record line");
+            open(&rec, std::slice::from_ref(&self.room))
+                .expect("opens")
+                .envelope
+        }
+    }
+
+    #[test]
+    fn record_numbers_from_one_and_chains_each_record_to_the_last() {
+        let fx = fixture();
+        let lines: Vec<String> = (0..3).map(|i| fx.send(&format!("m{i}"))).collect();
+        let envs: Vec<Envelope> = lines.iter().map(|l| fx.opened(l)).collect();
+        assert_eq!(
+            envs.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(envs[0].prev, None);
+        assert_eq!(envs[1].prev, Some(line_hash(&lines[0])));
+        assert_eq!(envs[2].prev, Some(line_hash(&lines[1])));
+        assert_eq!(envs[2].body, "m2");
+
+        let j = fx.journal();
+        let locked = j.lock().expect("lock");
+        assert_eq!(locked.lines().expect("lines"), lines);
+        assert_eq!(
+            locked.head().expect("head"),
+            Some((3, line_hash(&lines[2])))
+        );
+        assert_eq!(locked.after(1).expect("after"), lines[1..].to_vec());
+        drop(locked);
+        assert_eq!(
+            Journal::all(fx.state.path()),
+            vec![(fx.room.room_id().clone(), j.feed().to_string())]
+        );
+    }
+
+    #[test]
+    fn two_identities_in_one_room_have_separate_feeds_and_seqs() {
+        let fx = fixture();
+        fx.send("1");
+        fx.send("2");
+        let other = DeviceIdentity::generate();
+        let first_of_other = fx.send_as(&other, "1");
+        assert_eq!(fx.opened(&first_of_other).seq, 1);
+        assert_eq!(Journal::all(fx.state.path()).len(), 2);
+    }
+
+    #[test]
+    fn a_stale_head_file_is_rebuilt_from_the_log() {
+        let fx = fixture();
+        fx.send("one");
+        let head_file = fx.journal().path("head");
+        let stale = fs::read(&head_file).expect("head file");
+        let l2 = fx.send("two");
+        // A crash between the log write and the head write leaves the old head.
+        fs::write(&head_file, &stale).expect("write");
+        assert_eq!(
+            fx.journal().lock().expect("lock").head().expect("head"),
+            Some((2, line_hash(&l2)))
+        );
+        fs::remove_file(&head_file).expect("remove");
+        let env = fx.opened(&fx.send("three"));
+        assert_eq!((env.seq, env.prev), (3, Some(line_hash(&l2))));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_skipped_and_ended_before_the_next_record() {
+        let fx = fixture();
+        let l1 = fx.send("one");
+        let j = fx.journal();
+        // A crash mid-write: half a line at the end.
+        let mut log = OpenOptions::new()
+            .append(true)
+            .open(j.path("log"))
+            .expect("open");
+        log.write_all(&l1.as_bytes()[..20]).expect("write");
+        drop(log);
+        assert_eq!(
+            j.lock().expect("lock").lines().expect("lines"),
+            vec![l1.clone()]
+        );
+        let l2 = fx.send("two");
+        assert_eq!(fx.opened(&l2).seq, 2, "the torn line took no seq");
+        assert_eq!(
+            j.lock().expect("lock").lines().expect("lines"),
+            vec![l1, l2]
+        );
+    }
+
+    #[test]
+    fn delivered_marks_are_kept_per_relay() {
+        let fx = fixture();
+        let j = fx.journal();
+        let locked = j.lock().expect("lock");
+        assert_eq!(locked.delivered("relay-1"), 0, "never delivered");
+        assert!(locked.all_delivered().is_empty());
+        locked.set_delivered("relay-1", 4).expect("mark");
+        locked.set_delivered("relay-2", 0).expect("mark");
+        locked.set_delivered("relay-1", 6).expect("mark");
+        assert_eq!(locked.delivered("relay-1"), 6);
+        assert_eq!(locked.delivered("relay-2"), 0);
+        assert_eq!(
+            locked.all_delivered(),
+            [("relay-1".to_string(), 6), ("relay-2".to_string(), 0)]
+                .into_iter()
+                .collect()
+        );
+    }
+
+    #[test]
+    fn only_record_lines_enter_a_journal() {
+        let fx = fixture();
+        let j = fx.journal();
+        let locked = j.lock().expect("lock");
+        assert!(locked.append("hello").is_err());
+        assert_eq!(locked.head().expect("head"), None);
+        assert!(locked.lines().expect("lines").is_empty());
+    }
+
+    #[test]
+    fn an_oversized_body_is_refused_and_takes_no_seq() {
+        let fx = fixture();
+        let big = "x".repeat(record::MAX_BODY + 1);
+        let to = fx.room.to_recipient();
+        assert!(matches!(
+            record(fx.state.path(), &fx.me, &to, "me", "message", &big),
+            Err(Error::MessageTooLarge { .. })
+        ));
+        assert_eq!(fx.opened(&fx.send("ok")).seq, 1);
+    }
+}

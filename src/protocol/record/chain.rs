@@ -231,4 +231,127 @@ mod tests {
             vec![Finding::BrokenLink { at: 8 }]
         );
     }
+
+    #[test]
+    fn gap_of_several_records_names_the_range() {
+        let r = run(&[(1, "a", None), (5, "e", Some("d"))]);
+        assert_eq!(r[1], vec![Finding::Gap { from: 2, to: 4 }]);
+        assert_eq!(
+            Finding::Gap { from: 2, to: 4 }.to_string(),
+            "gap: records 2 to 4 are missing"
+        );
+        assert_eq!(
+            Finding::Gap { from: 2, to: 2 }.to_string(),
+            "gap: record 2 is missing"
+        );
+    }
+
+    #[test]
+    fn replayed_old_record_is_a_hidden_duplicate_and_head_stays() {
+        let mut c = ChainChecker::new();
+        c.check("f", 1, "a", None);
+        c.check("f", 2, "b", Some("a"));
+        c.check("f", 3, "c", Some("b"));
+        let replay = c.check("f", 2, "b", Some("a"));
+        assert_eq!(replay.findings, vec![Finding::Duplicate]);
+        assert!(!replay.show, "a replayed record is not shown twice");
+        assert_eq!(c.head("f"), Some((3, "c")));
+    }
+
+    #[test]
+    fn forks_taint_but_duplicates_gaps_and_reorders_do_not() {
+        let mut c = ChainChecker::new();
+        c.check("f", 1, "a", None);
+        c.check("f", 2, "b", Some("a"));
+        let fork = c.check("f", 2, "b2", Some("a"));
+        assert_eq!(fork.findings, vec![Finding::Fork]);
+        assert!(fork.show, "a fork is shown, marked");
+        assert!(Finding::Fork.taints_record());
+        assert!(Finding::BrokenLink { at: 2 }.taints_record());
+        assert!(!Finding::Duplicate.taints_record());
+        assert!(!Finding::Gap { from: 1, to: 1 }.taints_record());
+        assert!(!Finding::OutOfOrder { after: 3 }.taints_record());
+        assert!(!Finding::StartsLate.taints_record());
+        // The first record with that seq stays the chain's: the next link checks against it.
+        assert!(c.check("f", 3, "c", Some("b")).findings.is_empty());
+    }
+
+    #[test]
+    fn feeds_are_checked_independently() {
+        let mut c = ChainChecker::new();
+        assert!(c.check("a", 1, "a1", None).findings.is_empty());
+        assert!(c.check("b", 1, "b1", None).findings.is_empty());
+        assert!(c.check("a", 2, "a2", Some("a1")).findings.is_empty());
+        assert_eq!(
+            c.check("b", 3, "b3", Some("b2")).findings,
+            vec![Finding::Gap { from: 2, to: 2 }]
+        );
+        // A record of feed a replayed into feed b is judged by b's chain, not as a duplicate.
+        assert_eq!(
+            c.check("b", 2, "a2", Some("b1")).findings,
+            vec![
+                Finding::BrokenLink { at: 3 },
+                Finding::OutOfOrder { after: 3 }
+            ]
+        );
+        assert_eq!(c.head("a"), Some((2, "a2")));
+        assert_eq!(c.head("none"), None);
+    }
+
+    #[test]
+    fn reorder_that_fills_a_gap_checks_links_on_both_sides() {
+        // 1, 3, then 2 whose hash is what 3 names as prev: only the reorder is reported.
+        let r = run(&[(1, "a", None), (3, "c", Some("b")), (2, "b", Some("a"))]);
+        assert_eq!(r[2], vec![Finding::OutOfOrder { after: 3 }]);
+        // The same, but 2 is not the record 3 links to.
+        let r = run(&[(1, "a", None), (3, "c", Some("b")), (2, "x", Some("a"))]);
+        assert_eq!(
+            r[2],
+            vec![
+                Finding::BrokenLink { at: 3 },
+                Finding::OutOfOrder { after: 3 }
+            ]
+        );
+    }
+
+    #[test]
+    fn later_record_without_prev_is_a_broken_link() {
+        let r = run(&[(1, "a", None), (2, "b", None)]);
+        assert_eq!(r[1], vec![Finding::BrokenLink { at: 2 }]);
+    }
+
+    #[test]
+    fn seeded_head_catches_replay_fork_and_gap_after_the_cursor() {
+        let mut c = ChainChecker::new();
+        c.seed("f", 7, "h7");
+        assert_eq!(c.head("f"), Some((7, "h7")));
+        let again = c.check("f", 7, "h7", Some("h6"));
+        assert_eq!(
+            (again.findings, again.show),
+            (vec![Finding::Duplicate], false)
+        );
+        assert_eq!(
+            c.check("f", 7, "other", Some("h6")).findings,
+            vec![Finding::Fork]
+        );
+        // Seeded: not "starts late", but a jump past 8 is a gap.
+        assert_eq!(
+            c.check("f", 9, "h9", Some("h8")).findings,
+            vec![Finding::Gap { from: 8, to: 8 }]
+        );
+        // A seeded entry's own prev is unknown, so a record before it is not blamed for it.
+        let mut c = ChainChecker::new();
+        c.seed("f", 7, "h7");
+        assert_eq!(
+            c.check("f", 6, "h6", Some("h5")).findings,
+            vec![Finding::OutOfOrder { after: 7 }]
+        );
+    }
+
+    #[test]
+    fn first_record_seen_late_is_named_once() {
+        let r = run(&[(4, "d", Some("c")), (5, "e", Some("d"))]);
+        assert_eq!(r[0], vec![Finding::StartsLate]);
+        assert!(r[1].is_empty());
+    }
 }
