@@ -503,7 +503,7 @@ pub struct WatchArgs {
     pub cursor: String,
     /// Run CMD (with sh -c) for each message: the message on stdin, its fields in
     /// FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED.
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, value_name = "CMD", env = "FTPCHAT_EXEC")]
     pub exec: Option<String>,
     /// Download attachments into DIR as they arrive.
     #[arg(long, value_name = "DIR")]
