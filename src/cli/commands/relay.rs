@@ -128,9 +128,35 @@ fn setup(
     } else {
         " --relay local".to_string()
     };
+    let program = program_name(ctx);
     let _ = writeln!(
         io.stderr,
-        "\nIn another terminal, try:\n    ftpchat watch{flag}\n    ftpchat send{flag} hello\n"
+        "\nIn another terminal, try:\n    {program} watch{flag}\n    {program} send{flag} hello\n"
     );
+    if program != "ftpchat" {
+        let _ = writeln!(
+            io.stderr,
+            "(ftpchat is not on your PATH yet: scripts/install puts it in ~/.local/bin)\n"
+        );
+    }
     Ok(())
+}
+
+/// How to run this binary from another terminal: `ftpchat` when that name on `PATH` is
+/// this very file, else its full path (after `cargo run`, `ftpchat` is not installed).
+fn program_name(ctx: &Context<'_>) -> String {
+    let Ok(me) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+        return "ftpchat".into();
+    };
+    let on_path = ctx
+        .env
+        .get("PATH")
+        .into_iter()
+        .flat_map(std::env::split_paths)
+        .any(|dir| std::fs::canonicalize(dir.join("ftpchat")).is_ok_and(|p| p == me));
+    if on_path {
+        "ftpchat".into()
+    } else {
+        me.display().to_string()
+    }
 }
