@@ -260,12 +260,20 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__decrypt)
-            opts="-i -q -h -V --room-key --legacy-passphrase-file --json --utc --color --verify --quiet --timeout --help --version"
+            opts="-o -i -q -h -V --output --age --room-key --legacy-passphrase-file --json --utc --color --verify --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --room-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -65,12 +65,14 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-base6
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l age -d 'Do not decrypt: write the one record\'s ciphertext as the age file it is (binary), for `age -d -i ROOMKEY`. Needs exactly one native record in the input'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l json -d 'One JSON object per record on stdout'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l utc -d 'Show times in UTC instead of local time'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l verify -d 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure'
@@ -99,7 +101,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l poll-max -d 'With --follow: the longest wait between polls when the room is idle (polls are fast right after activity)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l cursor -d 'Name of the cursor to use, so several readers can keep their own places' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l attachments -d 'Download the attachments of the records pulled into DIR (checked against their signed hashes; names are sanitised so nothing is written outside DIR). Needs the room key' -r -F
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
@@ -133,7 +135,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l room -d 'Room 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -357,7 +359,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l room -d 'Room
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s i -l room-key -d 'Room key file (age identity file); may be repeated [default: room.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'

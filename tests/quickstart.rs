@@ -35,7 +35,10 @@ fn the_printed_next_steps_run_as_printed() {
     let mut text = String::new();
     loop {
         let mut line = String::new();
-        assert!(err.read_line(&mut line).expect("read") > 0, "relay ended: {text}");
+        assert!(
+            err.read_line(&mut line).expect("read") > 0,
+            "relay ended: {text}"
+        );
         text.push_str(&line);
         if text.contains("In another terminal") && line.trim().is_empty() && !steps.is_empty() {
             break;
@@ -45,14 +48,25 @@ fn the_printed_next_steps_run_as_printed() {
         }
     }
     assert_eq!(steps.len(), 2, "{text}");
-    let me = bin.canonicalize().expect("binary path").display().to_string();
-    assert!(steps[0].starts_with(&me), "not on PATH: the full path is printed: {text}");
+    let me = bin
+        .canonicalize()
+        .expect("binary path")
+        .display()
+        .to_string();
+    assert!(
+        steps[0].starts_with(&me),
+        "not on PATH: the full path is printed: {text}"
+    );
     // `... send hello`, exactly as printed (no shell needed: no quoting in it).
     let send: Vec<&str> = steps[1].split_whitespace().collect();
     let mut c = Command::new(send[0]);
     env(&mut c);
     let out = c.args(&send[1..]).output().expect("send as printed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let watch: Vec<&str> = steps[0].split_whitespace().collect();
     let mut c = Command::new(watch[0]);
     env(&mut c);
@@ -61,7 +75,11 @@ fn the_printed_next_steps_run_as_printed() {
         .args(["--once", "--json"])
         .output()
         .expect("watch as printed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"body\":\"hello\""));
     let _ = Command::new("kill")
         .args(["-TERM", &relay.id().to_string()])

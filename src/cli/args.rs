@@ -610,7 +610,7 @@ pub struct KeygenArgs {
 /// Which room key(s) decrypt.
 #[derive(Debug, Clone, Args)]
 pub struct RoomKeyArgs {
-    /// Room key file (age identity file); may be repeated [default: room.key in the config directory].
+    /// Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory].
     #[arg(
         short = 'i',
         long = "room-key",
@@ -739,8 +739,20 @@ the record. A record that fails is never shown as authentic; the others still ar
 
 Examples:
   ftpchat pull --all | ftpchat decrypt --verify
-  ftpchat decrypt -i room.key --json < records.txt | jq .body")]
+  ftpchat decrypt -i room.key --json records.txt | jq .body
+  pass show room-key | ftpchat decrypt -i - records.txt
+  grep '^fc1.ABC' records.txt | ftpchat decrypt --age -o rec.age && age -d -i room.key rec.age")]
 pub struct DecryptArgs {
+    /// Files of record lines, read in order; `-` (or none) reads stdin.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Write to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Do not decrypt: write the one record's ciphertext as the age file it is (binary),
+    /// for `age -d -i ROOMKEY`. Needs exactly one native record in the input.
+    #[arg(long, conflicts_with = "verify")]
+    pub age: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub keys: RoomKeyArgs,

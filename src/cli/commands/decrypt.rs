@@ -1,5 +1,8 @@
 //! `ftpchat decrypt`: record lines to messages, with every signature and chain checked.
 
+use std::io::{BufRead, Read, Write};
+use std::path::PathBuf;
+
 use crate::cli::Io;
 use crate::cli::args::DecryptArgs;
 use crate::cli::commands::Context;
@@ -8,14 +11,156 @@ use crate::error::{Error, Result};
 use crate::protocol::record::MAX_LINE;
 use crate::room::reader::Reader;
 
-/// Runs `decrypt`.
+/// Runs `decrypt`: picks the input (files or stdin) and output (`-o` or stdout), then
+/// decrypts, or with `--age` extracts a record's age file.
 ///
 /// # Errors
 ///
 /// [`Error::Findings`] when any record failed; key and I/O errors.
 pub fn run(args: &DecryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let key_from_stdin = args.keys.room_key.iter().any(|p| p.as_os_str() == "-");
+    let records_from_stdin =
+        args.inputs.is_empty() || args.inputs.iter().any(|p| p.as_os_str() == "-");
+    if key_from_stdin && records_from_stdin {
+        return Err(Error::Usage(
+            "`-i -` reads the room key from stdin, so the records must come from FILE arguments"
+                .into(),
+        ));
+    }
+    let stdin = std::mem::replace(&mut io.stdin, Box::new(std::io::empty()));
+    let mut stdin = Some(stdin);
+    let key_text = if key_from_stdin {
+        let mut text = String::new();
+        stdin
+            .take()
+            .expect("stdin is taken once")
+            .take(64 * 1024)
+            .read_to_string(&mut text)
+            .map_err(|e| Error::io("cannot read the room key from", "stdin", e))?;
+        Some(text)
+    } else {
+        None
+    };
+    let mut input: Box<dyn BufRead + Send> = Box::new(std::io::empty());
+    let sources: Vec<PathBuf> = if args.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.inputs.clone()
+    };
+    for path in sources {
+        let next: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
+            stdin
+                .take()
+                .ok_or_else(|| Error::Usage("stdin (`-`) given twice".into()))?
+        } else {
+            Box::new(std::io::BufReader::new(
+                std::fs::File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?,
+            ))
+        };
+        input = Box::new(input.chain(next));
+    }
+    let mut file = match &args.output_file {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| Error::io("cannot write", path, e))?,
+        )),
+        None => None,
+    };
+    let to_terminal = file.is_none() && io.stdout_tty;
+    let mut redirected = Io {
+        stdin: input,
+        stdout: match file.as_mut() {
+            Some(f) => f,
+            None => &mut *io.stdout,
+        },
+        stderr: &mut *io.stderr,
+        stdin_tty: false,
+        stdout_tty: to_terminal,
+        stderr_tty: io.stderr_tty,
+    };
+    let result = if args.age {
+        extract_age(&mut redirected)
+    } else {
+        decrypt(args, key_text.as_deref(), ctx, &mut redirected)
+    };
+    drop(redirected);
+    if let (Some(mut f), Some(path)) = (file, &args.output_file) {
+        f.flush().map_err(|e| Error::io("cannot write", path, e))?;
+    }
+    result
+}
+
+/// `--age`: the one native record's ciphertext, as the binary age file it is.
+fn extract_age(io: &mut Io<'_>) -> Result<()> {
+    if io.stdout_tty {
+        return Err(Error::Usage(
+            "--age writes a binary age file: give -o FILE or pipe it (e.g. into `age -d -i ROOMKEY`)".into(),
+        ));
+    }
+    let mut found: Option<Vec<u8>> = None;
+    let mut buf = Vec::new();
+    let mut n = 0;
+    loop {
+        buf.clear();
+        if read_line_bounded(&mut *io.stdin, &mut buf)? == 0 {
+            break;
+        }
+        n += 1;
+        match crate::protocol::record::classify(&buf) {
+            Ok(crate::protocol::record::LineKind::Native(r)) => {
+                if found.is_some() {
+                    return Err(Error::Usage(
+                        "--age takes exactly one record; pick one first (e.g. `grep '^fc1.FEED.SEQ.'`)".into(),
+                    ));
+                }
+                let ct = crate::protocol::encoding::unb64(r.ciphertext).ok_or_else(|| {
+                    Error::Usage(format!("line {n}: the ciphertext is not base64url"))
+                })?;
+                found = Some(ct);
+            }
+            Ok(crate::protocol::record::LineKind::Blank) => {}
+            Ok(crate::protocol::record::LineKind::Legacy(_)) => {
+                return Err(Error::Usage(format!(
+                    "line {n}: a legacy FTPChat line is a Fernet token, not an age file"
+                )));
+            }
+            Err(e) => return Err(Error::Usage(format!("line {n}: {e}"))),
+        }
+    }
+    let ct = found.ok_or_else(|| Error::Usage("--age: the input holds no record".into()))?;
+    io.stdout
+        .write_all(&ct)
+        .and_then(|()| io.stdout.flush())
+        .map_err(|e| Error::io("cannot write", "stdout", e))
+}
+
+fn decrypt(
+    args: &DecryptArgs,
+    key_text: Option<&str>,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
     let legacy = ctx.legacy_key(&args.legacy)?;
-    let rooms = match ctx.room_keys(&args.keys.room_key) {
+    let keys = match key_text {
+        Some(text) => {
+            let mut keys = vec![crate::protocol::keys::RoomKey::parse(
+                text,
+                "the room key on stdin",
+            )?];
+            let files: Vec<PathBuf> = args
+                .keys
+                .room_key
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .cloned()
+                .collect();
+            if !files.is_empty() {
+                keys.extend(ctx.room_keys(&files)?);
+            }
+            Ok(keys)
+        }
+        None => ctx.room_keys(&args.keys.room_key),
+    };
+    let rooms = match keys {
         Ok(keys) => keys,
         // A legacy-only stream needs no room key.
         Err(Error::MissingKey { .. }) if legacy.is_some() => Vec::new(),

@@ -1,0 +1,110 @@
+//! The conventions users bring from age and friends: files as arguments, `-` for stdin,
+//! `-o FILE`, a key on stdin (`-i -`), and a record's age file for the stock `age` tool.
+
+mod common;
+
+use common::{Home, have, ok};
+use predicates::prelude::*;
+
+fn setup() -> (Home, String) {
+    let home = Home::new();
+    home.keys();
+    let a = home.encrypt("first", "alice");
+    let b = home.encrypt("second", "alice");
+    (home, format!("{a}\n{b}\n"))
+}
+
+#[test]
+fn decrypt_reads_files_and_stdin_in_order_and_writes_to_o() {
+    let (home, records) = setup();
+    let (first, second) = records.split_once('\n').expect("two lines");
+    let f1 = home.path().join("one.txt");
+    std::fs::write(&f1, format!("{first}\n")).expect("write");
+    let out = home.path().join("out.txt");
+    home.cmd()
+        .arg("decrypt")
+        .arg(&f1)
+        .arg("-")
+        .arg("-o")
+        .arg(&out)
+        .write_stdin(second.to_string())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    let shown = std::fs::read_to_string(&out).expect("output file");
+    let (x, y) = (
+        shown.find("first").expect("first"),
+        shown.find("second").expect("second"),
+    );
+    assert!(x < y, "file before stdin: {shown}");
+    // A missing file is a clear local error (exit 6), not a hang on stdin.
+    home.cmd()
+        .args(["decrypt", "nope.txt"])
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("nope.txt"));
+}
+
+#[test]
+fn the_room_key_can_come_from_stdin() {
+    let (home, records) = setup();
+    let f = home.path().join("records.txt");
+    std::fs::write(&f, &records).expect("write");
+    let key = std::fs::read_to_string(home.config().join("room.key")).expect("key");
+    let shown = ok(
+        home.cmd()
+            .args(["decrypt", "-i", "-"])
+            .arg(&f)
+            .write_stdin(key)
+            .output()
+            .expect("decrypt"),
+        "decrypt -i -",
+    );
+    assert!(
+        shown.contains("first") && shown.contains("second"),
+        "{shown}"
+    );
+    // Both the key and the records on stdin cannot work: said plainly.
+    home.cmd()
+        .args(["decrypt", "-i", "-"])
+        .write_stdin(records)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("FILE arguments"));
+}
+
+#[test]
+fn a_record_extracted_with_age_opens_with_stock_age() {
+    if !have("age") {
+        return;
+    }
+    let (home, records) = setup();
+    let first = records.lines().next().expect("a record").to_string();
+    let rec = home.path().join("rec.age");
+    home.cmd()
+        .args(["decrypt", "--age", "-o"])
+        .arg(&rec)
+        .write_stdin(format!("{first}\n"))
+        .assert()
+        .success();
+    let out = std::process::Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(home.config().join("room.key"))
+        .arg(&rec)
+        .output()
+        .expect("age");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"body\":\"first\""));
+    // Two records cannot be one age file.
+    home.cmd()
+        .args(["decrypt", "--age"])
+        .write_stdin(records)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exactly one record"));
+}
