@@ -220,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending records per room, feed and relay')
             [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver every pending record to the relay it was meant for')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device''s feeds stay whole; a legacy room''s undelivered lines are deleted')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -246,9 +247,25 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ftpchat;outbox;drop' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Only what is owed to this relay (as `outbox` lists it)')
+            [CompletionResult]::new('--feed', '--feed', [CompletionResultType]::ParameterName, 'Only this feed''s records')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Everything pending, for every relay')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask (needed without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask (needed without a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ftpchat;outbox;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending records per room, feed and relay')
             [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver every pending record to the relay it was meant for')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device''s feeds stay whole; a legacy room''s undelivered lines are deleted')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -256,6 +273,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;outbox;help;flush' {
+            break
+        }
+        'ftpchat;outbox;help;drop' {
             break
         }
         'ftpchat;outbox;help;help' {
@@ -642,12 +662,16 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         'ftpchat;help;outbox' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending records per room, feed and relay')
             [CompletionResult]::new('flush', 'flush', [CompletionResultType]::ParameterValue, 'Deliver every pending record to the relay it was meant for')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device''s feeds stay whole; a legacy room''s undelivered lines are deleted')
             break
         }
         'ftpchat;help;outbox;list' {
             break
         }
         'ftpchat;help;outbox;flush' {
+            break
+        }
+        'ftpchat;help;outbox;drop' {
             break
         }
         'ftpchat;help;relay' {

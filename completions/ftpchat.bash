@@ -100,6 +100,9 @@ _ftpchat() {
             ftpchat__subcmd__help,watch)
                 cmd="ftpchat__subcmd__help__subcmd__watch"
                 ;;
+            ftpchat__subcmd__help__subcmd__outbox,drop)
+                cmd="ftpchat__subcmd__help__subcmd__outbox__subcmd__drop"
+                ;;
             ftpchat__subcmd__help__subcmd__outbox,flush)
                 cmd="ftpchat__subcmd__help__subcmd__outbox__subcmd__flush"
                 ;;
@@ -139,6 +142,9 @@ _ftpchat() {
             ftpchat__subcmd__help__subcmd__room,rotate)
                 cmd="ftpchat__subcmd__help__subcmd__room__subcmd__rotate"
                 ;;
+            ftpchat__subcmd__outbox,drop)
+                cmd="ftpchat__subcmd__outbox__subcmd__drop"
+                ;;
             ftpchat__subcmd__outbox,flush)
                 cmd="ftpchat__subcmd__outbox__subcmd__flush"
                 ;;
@@ -147,6 +153,9 @@ _ftpchat() {
                 ;;
             ftpchat__subcmd__outbox,list)
                 cmd="ftpchat__subcmd__outbox__subcmd__list"
+                ;;
+            ftpchat__subcmd__outbox__subcmd__help,drop)
+                cmd="ftpchat__subcmd__outbox__subcmd__help__subcmd__drop"
                 ;;
             ftpchat__subcmd__outbox__subcmd__help,flush)
                 cmd="ftpchat__subcmd__outbox__subcmd__help__subcmd__flush"
@@ -452,8 +461,22 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help__subcmd__outbox)
-            opts="list flush"
+            opts="list flush drop"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__outbox__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -848,12 +871,38 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox)
-            opts="-q -h -V --json --quiet --timeout --help --version list flush help"
+            opts="-q -h -V --json --quiet --timeout --help --version list flush drop help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__outbox__subcmd__drop)
+            opts="-y -q -h -V --relay --feed --all --yes --quiet --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --feed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -896,8 +945,22 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox__subcmd__help)
-            opts="list flush help"
+            opts="list flush drop help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__outbox__subcmd__help__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

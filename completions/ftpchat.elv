@@ -209,6 +209,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
             cand list 'List pending records per room, feed and relay'
             cand flush 'Deliver every pending record to the relay it was meant for'
+            cand drop 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device''s feeds stay whole; a legacy room''s undelivered lines are deleted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;outbox;list'= {
@@ -232,14 +233,31 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ftpchat;outbox;drop'= {
+            cand --relay 'Only what is owed to this relay (as `outbox` lists it)'
+            cand --feed 'Only this feed''s records'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --all 'Everything pending, for every relay'
+            cand -y 'Do not ask (needed without a terminal)'
+            cand --yes 'Do not ask (needed without a terminal)'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ftpchat;outbox;help'= {
             cand list 'List pending records per room, feed and relay'
             cand flush 'Deliver every pending record to the relay it was meant for'
+            cand drop 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device''s feeds stay whole; a legacy room''s undelivered lines are deleted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;outbox;help;list'= {
         }
         &'ftpchat;outbox;help;flush'= {
+        }
+        &'ftpchat;outbox;help;drop'= {
         }
         &'ftpchat;outbox;help;help'= {
         }
@@ -585,10 +603,13 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;help;outbox'= {
             cand list 'List pending records per room, feed and relay'
             cand flush 'Deliver every pending record to the relay it was meant for'
+            cand drop 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device''s feeds stay whole; a legacy room''s undelivered lines are deleted'
         }
         &'ftpchat;help;outbox;list'= {
         }
         &'ftpchat;help;outbox;flush'= {
+        }
+        &'ftpchat;help;outbox;drop'= {
         }
         &'ftpchat;help;relay'= {
         }

@@ -156,14 +156,15 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l all -d 'Start 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -l json -d 'List as JSON lines'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s h -l help -d 'Print help'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "list" -d 'List pending records per room, feed and relay'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -l json -d 'List as JSON lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -f -a "list" -d 'List pending records per room, feed and relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -f -a "drop" -d 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device\'s feeds stay whole; a legacy room\'s undelivered lines are deleted'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -175,8 +176,17 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l relay -d 'Only what is owed to this relay (as `outbox` lists it)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l feed -d 'Only this feed\'s records' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l all -d 'Everything pending, for every relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s y -l yes -d 'Do not ask (needed without a terminal)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s h -l help -d 'Print help'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pending records per room, feed and relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "drop" -d 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device\'s feeds stay whole; a legacy room\'s undelivered lines are deleted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l listen -d 'Address to listen on' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l root -d 'Directory to serve [default: relay/ in the state directory]' -r -F
@@ -384,6 +394,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_see
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List pending records per room, feed and relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "drop" -d 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device\'s feeds stay whole; a legacy room\'s undelivered lines are deleted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default one is marked with *)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile\'s settings (never a password)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile (keys and state are kept)'

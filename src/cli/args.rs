@@ -534,6 +534,30 @@ pub enum OutboxAction {
     List,
     /// Deliver every pending record to the relay it was meant for.
     Flush(FlushArgs),
+    /// Give up delivering: drop what is owed to one relay, one feed, or everything. This
+    /// device's feeds stay whole; a legacy room's undelivered lines are deleted.
+    Drop(DropArgs),
+}
+
+/// `ftpchat outbox drop`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  ftpchat outbox drop --relay ftp://chat@relay.example:21/typo
+  ftpchat outbox drop --all --yes")]
+pub struct DropArgs {
+    /// Only what is owed to this relay (as `outbox` lists it).
+    #[arg(long, value_name = "RELAY", required_unless_present_any = ["feed", "all"])]
+    pub relay: Option<String>,
+    /// Only this feed's records.
+    #[arg(long, value_name = "FEED")]
+    pub feed: Option<String>,
+    /// Everything pending, for every relay.
+    #[arg(long, conflicts_with_all = ["relay", "feed"])]
+    pub all: bool,
+    /// Do not ask (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 /// `ftpchat outbox flush`

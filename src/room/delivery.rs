@@ -113,7 +113,7 @@ pub fn deliver(
     deadline: Option<Instant>,
     warn: Warn<'_>,
 ) -> Result<Report> {
-    remember_target(own, target)?;
+    remember_target(own, target, given)?;
     with_retries(target, deadline, warn, |conn| {
         deliver_on(conn, state, target, own, given)
     })
@@ -131,17 +131,25 @@ pub fn deliver_over(
     own: &[Journal],
     given: &Feeds,
 ) -> Result<Report> {
-    remember_target(own, session.target())?;
+    remember_target(own, session.target(), given)?;
     session.with(|conn, target| deliver_on(conn, state, target, own, given))
 }
 
 /// Remembers where each journal is meant to go, so `outbox flush` can finish the job if
-/// this attempt fails.
-fn remember_target(own: &[Journal], target: &RelayTarget) -> Result<()> {
+/// this attempt fails. A relay new to a journal is owed the records given for it (or,
+/// with none given, the newest one), not the whole history: a mistyped relay that never
+/// answers must not keep every earlier record "pending" forever. (Delivery itself always
+/// sends all that the relay lacks, found from the relay's copy, so a real new relay still
+/// gets the whole feed.)
+fn remember_target(own: &[Journal], target: &RelayTarget, given: &Feeds) -> Result<()> {
     for j in own {
         let locked = j.lock()?;
         if !locked.all_delivered().contains_key(&target.key) {
-            locked.set_delivered(&target.key, 0)?;
+            let owed_from = match given.get(j.feed()).and_then(|g| g.keys().next()) {
+                Some(first) => *first,
+                None => locked.head()?.map_or(0, |(seq, _)| seq),
+            };
+            locked.set_delivered(&target.key, owed_from.saturating_sub(1))?;
         }
     }
     Ok(())

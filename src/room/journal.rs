@@ -234,6 +234,23 @@ impl Locked<'_> {
         self.marks()
     }
 
+    /// Stops tracking delivery to `relay` (its pending records are dropped from the
+    /// outbox; the journal itself, this device's feed, is kept whole).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the marks cannot be written.
+    pub fn forget(&self, relay: &str) -> Result<()> {
+        let mut marks = self.marks();
+        if marks.remove(relay).is_none() {
+            return Ok(());
+        }
+        write_atomic(
+            &self.journal.path("delivered"),
+            &serde_json::to_vec_pretty(&marks).expect("marks serialise"),
+        )
+    }
+
     /// Records that `relay` now holds everything up to `seq`.
     ///
     /// # Errors

@@ -71,6 +71,23 @@ pub fn send(
     deliver(state, target, Some(line), deadline, warn)
 }
 
+/// Deletes the undelivered lines of the legacy room `key` (`outbox drop`).
+///
+/// # Errors
+///
+/// Delete errors other than a missing file.
+pub fn discard(state: &Path, key: &str) -> Result<()> {
+    let path = pending_path(state, key)?;
+    for p in [path.clone(), path.with_extension("relay")] {
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("cannot remove", &p, e)),
+        }
+    }
+    Ok(())
+}
+
 /// Every legacy room with undelivered lines, as (relay-and-room key, line count).
 pub fn all_pending(state: &Path) -> Vec<(String, usize)> {
     let Ok(entries) = std::fs::read_dir(state.join("legacy-outbox")) else {

@@ -36,12 +36,13 @@ pub fn entries(state: &Path) -> Result<Vec<Entry>> {
         let lines = locked.lines()?;
         let marks = locked.all_delivered();
         if marks.is_empty() {
+            // Journaled (by `encrypt`) but never meant for a relay: nothing is owed.
             out.push(Entry {
                 room: room.to_string(),
                 feed: feed.clone(),
                 records: lines.len(),
                 relay: None,
-                pending: lines.len(),
+                pending: 0,
             });
         }
         for (relay, seq) in marks {
@@ -65,4 +66,39 @@ pub fn entries(state: &Path) -> Result<Vec<Entry>> {
         });
     }
     Ok(out)
+}
+
+/// Drops records from the outbox: those owed to `relay` (a relay-and-room key), or in
+/// `feed`, or (both `None`) everything. This device's journals stay whole (they are its
+/// feeds); only the promise to deliver is dropped. Legacy rooms' undelivered lines,
+/// which exist nowhere else, are deleted. Returns how many records were dropped.
+///
+/// # Errors
+///
+/// State errors.
+pub fn drop_pending(state: &Path, relay: Option<&str>, feed: Option<&str>) -> Result<usize> {
+    let mut dropped = 0;
+    for (room, f) in Journal::all(state) {
+        if feed.is_some_and(|want| want != f) {
+            continue;
+        }
+        let j = Journal::new(state, &room, &f);
+        let locked = j.lock()?;
+        for (key, seq) in locked.all_delivered() {
+            if relay.is_some_and(|want| want != key) {
+                continue;
+            }
+            dropped += locked.after(seq)?.len();
+            locked.forget(&key)?;
+        }
+    }
+    if feed.is_none() {
+        for (key, n) in super::legacy::all_pending(state) {
+            if relay.is_none_or(|want| want == key) {
+                super::legacy::discard(state, &key)?;
+                dropped += n;
+            }
+        }
+    }
+    Ok(dropped)
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::cli::Io;
-use crate::cli::args::{FlushArgs, OutboxAction, OutboxArgs, RelayArgs};
+use crate::cli::args::{DropArgs, FlushArgs, OutboxAction, OutboxArgs, RelayArgs};
 use crate::cli::commands::Context;
 use crate::cli::output::{note, warn, warner};
 use crate::cli::settings::Resolved;
@@ -21,7 +21,49 @@ pub fn run(args: &OutboxArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     match &args.action {
         None | Some(OutboxAction::List) => list(args.json, ctx, io),
         Some(OutboxAction::Flush(f)) => flush(f, ctx, io),
+        Some(OutboxAction::Drop(d)) => drop_pending(d, ctx, io),
     }
+}
+
+fn drop_pending(args: &DropArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    use crate::cli::ui::Ui;
+    let relay = args.relay.as_deref();
+    let feed = args.feed.as_deref();
+    let owed: usize = outbox::entries(&ctx.dirs.state)?
+        .iter()
+        .filter(|e| relay.is_none_or(|r| e.relay.as_deref() == Some(r)))
+        .filter(|e| feed.is_none_or(|f| e.feed == f))
+        .map(|e| e.pending)
+        .sum();
+    if owed == 0 {
+        note(
+            io.stderr,
+            "nothing pending matches; the outbox is unchanged",
+        );
+        return Ok(());
+    }
+    let what = format!(
+        "drop {owed} undelivered record(s){}{}? They will not be delivered",
+        relay.map(|r| format!(" owed to {r}")).unwrap_or_default(),
+        feed.map(|f| format!(" of feed {f}")).unwrap_or_default()
+    );
+    if !args.yes {
+        if !ctx.interactive {
+            return Err(Error::Usage(format!(
+                "not dropping without a terminal to ask on: {what}. Add --yes to confirm"
+            )));
+        }
+        if !crate::cli::ui::Terminal.confirm(&what, false)? {
+            note(io.stderr, "nothing dropped");
+            return Ok(());
+        }
+    }
+    let dropped = outbox::drop_pending(&ctx.dirs.state, relay, feed)?;
+    note(
+        io.stderr,
+        &format!("dropped {dropped} record(s) from the outbox"),
+    );
+    Ok(())
 }
 
 fn list(json: bool, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
@@ -48,7 +90,7 @@ fn list(json: bool, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     )
     .map_err(w)?;
     for r in &rows {
-        let relay = r.relay.as_deref().unwrap_or("(never pushed)");
+        let relay = r.relay.as_deref().unwrap_or("(not pushed anywhere)");
         writeln!(
             io.stdout,
             "{:<16}  {:<16}  {:>7}  {:>7}  {relay}",

@@ -109,24 +109,25 @@ fn setup(
     let room_key = ctx.dirs.room_key_file();
     crate::cli::commands::ensure_room_key(&room_key, io)?;
     let mut profiles = Profiles::load(ctx)?;
+    let name = profile_for(&profiles, url, io);
     let local = Profile {
         relay: Some(url.to_string()),
         room: Some("lobby".into()),
         room_key: Some(room_key),
         identity: Some(identity),
         password_file: Some(password_file.to_path_buf()),
-        ..profiles.profiles.get("local").cloned().unwrap_or_default()
+        ..profiles.profiles.get(&name).cloned().unwrap_or_default()
     };
-    profiles.profiles.insert("local".into(), local);
-    let is_default = profiles.default.is_none() || profiles.default.as_deref() == Some("local");
+    profiles.profiles.insert(name.clone(), local);
+    let is_default = profiles.default.is_none() || profiles.default.as_deref() == Some(&name);
     if profiles.default.is_none() {
-        profiles.default = Some("local".into());
+        profiles.default = Some(name.clone());
     }
     profiles.save(ctx)?;
     let flag = if is_default {
         String::new()
     } else {
-        " --relay local".to_string()
+        format!(" --relay {name}")
     };
     let program = program_name(ctx);
     let _ = writeln!(
@@ -140,6 +141,53 @@ fn setup(
         );
     }
     Ok(())
+}
+
+/// The profile this relay's set-up writes: `local`, unless `local` points at another
+/// relay that is still running (a second `ftpchat relay`), which keeps it; then
+/// `local-PORT`. Repointing `local` away from a relay that is gone is said, not silent.
+fn profile_for(profiles: &Profiles, url: &str, io: &mut Io<'_>) -> String {
+    let Some(old) = profiles
+        .profiles
+        .get("local")
+        .and_then(|p| p.relay.clone())
+        .filter(|old| old != url)
+    else {
+        return "local".into();
+    };
+    let running = crate::store::url::RelayUrl::parse(&old)
+        .ok()
+        .and_then(|u| {
+            use std::net::ToSocketAddrs;
+            (u.host.as_str(), u.port).to_socket_addrs().ok()?.next()
+        })
+        .is_some_and(|addr| {
+            std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(300))
+                .is_ok()
+        });
+    if running {
+        let port = url
+            .rsplit(':')
+            .next()
+            .map(|p| p.trim_end_matches('/'))
+            .unwrap_or("2");
+        let name = format!("local-{port}");
+        note(
+            io.stderr,
+            &format!(
+                "profile `local` stays with the relay still running at {old}; this one is profile `{name}`"
+            ),
+        );
+        name
+    } else {
+        note(
+            io.stderr,
+            &format!(
+                "profile `local` now points at this relay (it pointed at {old}, which is not running)"
+            ),
+        );
+        "local".into()
+    }
 }
 
 /// How to run this binary from another terminal: `ftpchat` when that name on `PATH` is
