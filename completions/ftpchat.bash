@@ -1847,7 +1847,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --quiet --timeout --help --version"
+            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1975,7 +1975,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__watch)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --timeout --help --version"
+            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --since --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2018,6 +2018,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --poll-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -127,6 +127,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l max-attachment 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l json -d 'Print what was sent as one JSON object on stdout: feed, seq, relay, ts, kind'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s V -l version -d 'Print version'
@@ -141,6 +142,7 @@ always\t'Always'
 never\t'Never'"
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-min -d 'Shortest time between polls, in seconds (used right after activity)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-max -d 'Longest time between polls, in seconds (reached when idle)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l since -d 'Show history written at or after TIME first (RFC 3339, or an age like 30m, 2h, 7d), then follow; implies --all (older records are read, verified, not shown)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l cursor -d 'Name of the cursor to use' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec -d 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l attachments -d 'Download attachments into DIR as they arrive' -r -F

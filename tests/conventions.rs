@@ -2,9 +2,13 @@
 //! `-o FILE`, a key on stdin (`-i -`), and a record's age file for the stock `age` tool.
 
 mod common;
+mod support;
+#[path = "common/target.rs"]
+mod target;
 
-use common::{Home, have, ok};
+use common::{Home, have, members, ok};
 use predicates::prelude::*;
+use target::Target;
 
 fn setup() -> (Home, String) {
     let home = Home::new();
@@ -107,4 +111,55 @@ fn a_record_extracted_with_age_opens_with_stock_age() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("exactly one record"));
+}
+
+#[test]
+fn send_json_says_what_was_sent_and_watch_since_filters_history() {
+    let t = Target::embedded();
+    let (alice, bob) = members();
+    let first: serde_json::Value = serde_json::from_str(&ok(
+        t.cmd(&alice, "n", &["send", "--json", "one"])
+            .output()
+            .expect("send"),
+        "send --json",
+    ))
+    .expect("one JSON object");
+    let second: serde_json::Value = serde_json::from_str(&ok(
+        t.cmd(&alice, "n", &["send", "--json", "two"])
+            .output()
+            .expect("send"),
+        "send --json",
+    ))
+    .expect("one JSON object");
+    assert_eq!(first["seq"], 1);
+    assert_eq!(second["seq"], 2);
+    assert_eq!(first["feed"], second["feed"]);
+    assert_eq!(first["kind"], "message");
+    assert!(
+        first["relay"].as_str().is_some_and(|r| r.ends_with("/n")),
+        "{first}"
+    );
+    // Nothing was written after a time in the future; everything in the last hour.
+    let none = ok(
+        t.cmd(
+            &bob,
+            "n",
+            &["watch", "--once", "--since", "2099-01-01T00:00:00Z"],
+        )
+        .output()
+        .expect("watch"),
+        "watch --since future",
+    );
+    assert!(!none.contains("one") && !none.contains("two"), "{none}");
+    let both = ok(
+        t.cmd(
+            &bob,
+            "n",
+            &["watch", "--once", "--since", "1h", "--cursor", "other"],
+        )
+        .output()
+        .expect("watch"),
+        "watch --since 1h",
+    );
+    assert!(both.contains("one") && both.contains("two"), "{both}");
 }

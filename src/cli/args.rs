@@ -461,6 +461,9 @@ pub struct SendArgs {
     /// Largest attachment accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::protocol::attachment::DEFAULT_MAX, env = "FTPCHAT_MAX_ATTACHMENT")]
     pub max_attachment: u64,
+    /// Print what was sent as one JSON object on stdout: feed, seq, relay, ts, kind.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ftpchat watch`
@@ -498,6 +501,10 @@ pub struct WatchArgs {
     /// Start from the beginning of the room instead of the saved cursor.
     #[arg(long)]
     pub all: bool,
+    /// Show history written at or after TIME first (RFC 3339, or an age like 30m, 2h,
+    /// 7d), then follow; implies --all (older records are read, verified, not shown).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
     /// Name of the cursor to use.
     #[arg(long, value_name = "NAME", default_value = "watch")]
     pub cursor: String,

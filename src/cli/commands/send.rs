@@ -105,7 +105,7 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         }
         None => ("message", body, None),
     };
-    journal::record(&ctx.dirs.state, &identity, &room, &name, kind, &body)?;
+    let line = journal::record(&ctx.dirs.state, &identity, &room, &name, kind, &body)?;
     if let Some(p) = &prepared {
         attachment::done(p);
     }
@@ -116,8 +116,20 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         &identity,
         None,
         &mut warner(io.stderr),
-    )
-    .map(|_| ())
+    )?;
+    if args.json {
+        let sent = record::parse_line(&line).map_err(|e| Error::Usage(e.to_string()))?;
+        let v = serde_json::json!({
+            "room": room.id.to_string(),
+            "feed": sent.feed,
+            "seq": sent.seq,
+            "kind": kind,
+            "relay": relay.key,
+            "bytes": line.len(),
+        });
+        writeln!(io.stdout, "{v}").map_err(|e| Error::io("cannot write", "stdout", e))?;
+    }
+    Ok(())
 }
 
 /// The room key file `send` uses, when it uses one.

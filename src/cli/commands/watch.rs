@@ -63,7 +63,12 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         color: use_color(args.output.color, io.stdout_tty, ctx.no_color()),
     };
     let err_color = use_color(args.output.color, io.stderr_tty, ctx.no_color());
-    let cursors = if args.all {
+    let since = args
+        .since
+        .as_deref()
+        .map(crate::cli::commands::pull::parse_since)
+        .transpose()?;
+    let cursors = if args.all || since.is_some() {
         Default::default()
     } else {
         RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?
@@ -122,7 +127,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             warn(io.stderr, err_color, w);
         }
         let active = !batch.messages.is_empty();
-        for m in &batch.messages {
+        for m in batch.messages.iter().filter(|m| shown_since(m, since)) {
             printer
                 .print(m, io.stdout)
                 .map_err(|e| Error::io("cannot write", "stdout", e))?;
@@ -167,6 +172,17 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     watcher.close();
     Err(Error::Interrupted)
+}
+
+/// Whether `m` is at or after `--since` (everything is, without it; a record whose time
+/// cannot be read is shown rather than hidden).
+fn shown_since(m: &Message, since: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+    let Some(since) = since else {
+        return true;
+    };
+    m.ts.as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .is_none_or(|t| t.with_timezone(&chrono::Utc) >= since)
 }
 
 /// `--exec`: a command run for each message, with its fields in the environment and the
