@@ -365,9 +365,10 @@ pub fn all_servers() -> Vec<FtpServer> {
 
 /// Whether `CI` is `true` (or `1`): missing servers must then fail the test.
 pub fn in_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| v.eq_ignore_ascii_case("true") || v == "1")
-        .unwrap_or(false)
+    std::env::var_os("FTPCHAT_TEST_STRICT").is_some()
+        || std::env::var("CI")
+            .map(|v| v.eq_ignore_ascii_case("true") || v == "1")
+            .unwrap_or(false)
 }
 
 fn unavailable(program: &str, why: &str) -> Option<FtpServer> {

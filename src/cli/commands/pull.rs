@@ -82,6 +82,11 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                     }
                 }
             }
+            // Fetching attachments to a terminal: the files are the point, not a screen
+            // of ciphertext.
+            if args.attachments.is_some() && io.stdout_tty {
+                continue;
+            }
             io.stdout
                 .write_all(line)
                 .and_then(|()| io.stdout.write_all(b"\n"))

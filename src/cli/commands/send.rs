@@ -128,6 +128,9 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             "bytes": line.len(),
         });
         writeln!(io.stdout, "{v}").map_err(|e| Error::io("cannot write", "stdout", e))?;
+    } else if io.stderr_tty {
+        // One short line for a person at a terminal; cron and --quiet get silence.
+        crate::cli::output::note(io.stderr, &format!("sent to {}", relay.key));
     }
     Ok(())
 }

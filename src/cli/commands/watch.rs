@@ -89,6 +89,12 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         key_files.clone(),
         printer.json,
     );
+    if io.stderr_tty && !args.once {
+        note(
+            io.stderr,
+            &format!("watching {} (Ctrl-C to stop)", target.key),
+        );
+    }
     let poll_min = Duration::from_secs_f64(args.poll_min.max(0.01));
     let poll_max = Duration::from_secs_f64(args.poll_max.max(args.poll_min).max(0.01));
     let mut interval = poll_min;
