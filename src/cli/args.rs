@@ -461,6 +461,12 @@ pub struct SendArgs {
     /// Largest attachment accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::protocol::attachment::DEFAULT_MAX, env = "FTPCHAT_MAX_ATTACHMENT")]
     pub max_attachment: u64,
+    /// Write-only posters: the room owner's key (as `room create` prints it). The
+    /// recipient is then checked against the owner-signed recipient.txt on the relay, and
+    /// nothing is sent to a recipient the owner rotated out. A `# owner: KEY` line in the
+    /// -R file does the same.
+    #[arg(long, value_name = "KEY")]
+    pub owner: Option<String>,
 }
 
 /// `ftpchat watch`

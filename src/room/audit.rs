@@ -88,7 +88,9 @@ pub struct FeedSummary {
     pub feed: String,
     /// The sender's display name, as its first readable record says.
     pub name: String,
-    /// The roster status of its last readable record (empty when unknown).
+    /// The sender's standing in the roster now, as `room members` shows it (owner,
+    /// member, removed, unknown); without a complete roster, the status of its last
+    /// readable record (empty when unknown).
     pub roster: String,
     /// Records read.
     pub records: usize,
@@ -177,7 +179,9 @@ pub fn verify_feeds(
         .iter()
         .flat_map(|(feed, lines)| lines.iter().map(move |l| (&l[..], format!("feed {feed}"))));
     let mut outcomes = reader.read_all(flat).into_iter();
+    let mut senders = Vec::new();
     for (feed, lines) in &feeds {
+        let mut sender = None;
         let mut s = FeedSummary {
             feed: feed.clone(),
             ..FeedSummary::default()
@@ -194,6 +198,9 @@ pub fn verify_feeds(
                 if let Some(r) = m.roster {
                     s.roster = r.to_string();
                 }
+                if sender.is_none() && m.verified {
+                    sender.clone_from(&m.sender);
+                }
             }
             if outcome.failed {
                 s.failed += 1;
@@ -202,6 +209,26 @@ pub fn verify_feeds(
             }
         }
         summaries.push(s);
+        senders.push(sender);
+    }
+    // The table names a sender's standing now, the same word `room members` uses: a
+    // removed member's feed is `removed` even though its records were a member's.
+    if !reader.roster_incomplete()
+        && let Some(roster) = reader.roster()
+    {
+        for (s, sender) in summaries.iter_mut().zip(senders) {
+            let Some(key) = sender else { continue };
+            s.roster = if key == roster.owner() {
+                "owner"
+            } else {
+                match roster.members().find(|m| m.key == key) {
+                    Some(m) if m.removed_at.is_some() => "removed",
+                    Some(_) => "member",
+                    None => "unknown",
+                }
+            }
+            .to_string();
+        }
     }
     if reader.roster_incomplete() {
         findings.push(Finding::new(

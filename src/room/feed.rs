@@ -43,7 +43,7 @@ pub fn feed_of(name: &str) -> Option<&str> {
 fn known_other(name: &str) -> bool {
     matches!(
         name,
-        "." | ".." | "blobs" | crate::protocol::roster::DESCRIPTOR_FILE
+        "." | ".." | "blobs" | crate::protocol::roster::DESCRIPTOR_FILE | crate::protocol::roster::RECIPIENT_FILE
     ) || name.ends_with(".tmp")
 }
 
@@ -78,6 +78,32 @@ pub struct Cursor {
     pub seq: u64,
     /// Line hash of that record (seeds the chain check).
     pub hash: String,
+    /// Running hash of every line read from offset 0 to `offset` ([`digest_line`]), so a
+    /// later reader notices any change to bytes already read, not only to the last line.
+    /// Empty for cursors saved before it existed (then only the tail is checked).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest: String,
+}
+
+const DIGEST_CONTEXT: &[u8] = b"ftpchat feed digest v1\n";
+
+/// The running digest after one more line (newline included) was read.
+pub fn digest_line(digest: &str, line: &[u8]) -> String {
+    b64(&sha256(&[DIGEST_CONTEXT, digest.as_bytes(), b"\n", line]))
+}
+
+/// The running digest of the complete lines in `data` (read from offset 0) up to `upto`
+/// bytes, or `None` when `upto` does not fall on a line end.
+pub fn digest_of(data: &[u8], upto: u64) -> Option<String> {
+    let upto = usize::try_from(upto).ok()?;
+    let mut digest = String::new();
+    let mut pos = 0;
+    while pos < upto {
+        let nl = data.get(pos..)?.iter().position(|&b| b == b'\n')?;
+        digest = digest_line(&digest, &data[pos..=pos + nl]);
+        pos += nl + 1;
+    }
+    (pos == upto).then_some(digest)
 }
 
 /// New data from one feed.
@@ -183,9 +209,14 @@ pub fn fetch_source(
         return Ok(out);
     }
     let mut pos = tail_len.min(data.len());
+    // A cursor saved before digests existed cannot start one midway.
+    let track = cursor.offset == 0 || !cursor.digest.is_empty();
     while let Some(nl) = data[pos..].iter().position(|&b| b == b'\n') {
         let line = &data[pos..pos + nl + 1];
         out.cursor.offset += line.len() as u64;
+        if track {
+            out.cursor.digest = digest_line(&out.cursor.digest, line);
+        }
         out.cursor.tail_len = line.len() as u64;
         out.cursor.tail_hash = tail_hash(line);
         let text = line.strip_suffix(b"\n").unwrap_or(line);
@@ -636,6 +667,37 @@ pub fn check_cursor(
     if data.len() < tail || tail_hash(&data[..tail]) != cursor.tail_hash {
         return Ok(Some(format!(
             "feed {feed}: bytes already read (up to offset {}) were changed: history was rewritten",
+            cursor.offset
+        )));
+    }
+    Ok(None)
+}
+
+/// Checks that every byte a cursor has read is unchanged, from offset 0: the running
+/// digest when the cursor has one, else the last line (see [`check_cursor`]). A roster
+/// read once must not change later, even at the same size.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn check_read_bytes(
+    conn: &mut dyn Store,
+    dir: &str,
+    feed: &str,
+    cursor: &Cursor,
+) -> Result<Option<String>> {
+    if let Some(why) = check_cursor(conn, dir, feed, cursor)? {
+        return Ok(Some(why));
+    }
+    if cursor.offset == 0 || cursor.digest.is_empty() {
+        return Ok(None);
+    }
+    let data = conn
+        .read(dir, &feed_file(feed), 0, MAX_DOWNLOAD)?
+        .unwrap_or_default();
+    if digest_of(&data, cursor.offset).as_deref() != Some(cursor.digest.as_str()) {
+        return Ok(Some(format!(
+            "feed {feed}: bytes already read (before offset {}) were changed: history was rewritten",
             cursor.offset
         )));
     }
