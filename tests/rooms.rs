@@ -1067,7 +1067,13 @@ fn a_removal_does_not_trust_a_planted_high_seq() {
     let key = room.room_key(&bob);
     let id = Room::identity(&bob);
     let planted = seal_as(
-        &envelope(&key, &id, 1001, first.last().map(String::as_str), "bob 1001"),
+        &envelope(
+            &key,
+            &id,
+            1001,
+            first.last().map(String::as_str),
+            "bob 1001",
+        ),
         &id,
         &key,
     );
@@ -1078,7 +1084,13 @@ fn a_removal_does_not_trust_a_planted_high_seq() {
     let mut prev = first.last().cloned().expect("bob's first record");
     for seq in [2, 3] {
         let line = seal_as(
-            &envelope(&key, &id, seq, Some(&prev), &format!("bob after removal {seq}")),
+            &envelope(
+                &key,
+                &id,
+                seq,
+                Some(&prev),
+                &format!("bob after removal {seq}"),
+            ),
             &id,
             &key,
         );
@@ -1131,7 +1143,13 @@ fn a_same_size_rewrite_of_the_roster_is_named_when_watch_resumes() {
     let id = Room::identity(&bob);
     let prev = read_lines(&room.feed_file(&bob));
     let line = seal_as(
-        &envelope(&key, &id, 2, prev.last().map(String::as_str), "bob after removal"),
+        &envelope(
+            &key,
+            &id,
+            2,
+            prev.last().map(String::as_str),
+            "bob after removal",
+        ),
         &id,
         &key,
     );
@@ -1221,7 +1239,11 @@ fn a_write_only_poster_learns_the_rotated_recipient_from_the_owner() {
     let r = room.run(&room.owner, &["room", "remove", "bob"]);
     let printed = r.ok("room remove");
     let lines: Vec<&str> = printed.lines().filter(|l| l.starts_with("age1")).collect();
-    assert_eq!(lines.len(), 2, "remove prints genesis and new recipient:\n{printed}");
+    assert_eq!(
+        lines.len(),
+        2,
+        "remove prints genesis and new recipient:\n{printed}"
+    );
     assert_eq!(lines[0], room.recipient);
     let new = lines[1].to_string();
     assert_ne!(new, room.recipient);
@@ -1286,7 +1308,10 @@ fn join_send_add_and_readd_flows_verify() {
         .find(|l| l.starts_with(&bob_feed[..16]))
         .unwrap_or_else(|| panic!("bob's feed not in the table:\n{}", v.stdout))
         .to_string();
-    assert!(row.contains(" removed "), "verify shows a removed member as: {row}");
+    assert!(
+        row.contains(" removed "),
+        "verify shows a removed member as: {row}"
+    );
 
     // Re-added and the key rotated (no new invite): bob reads again, although he never
     // held the key of the epoch he was out for.

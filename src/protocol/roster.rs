@@ -462,7 +462,9 @@ impl PublicRecipient {
     fn parse(text: &str) -> Result<Self, String> {
         let mut lines = text.lines();
         if lines.next() != Some(RECIPIENT_MAGIC) {
-            return Err(format!("not an ftpchat recipient file (expected {RECIPIENT_MAGIC})"));
+            return Err(format!(
+                "not an ftpchat recipient file (expected {RECIPIENT_MAGIC})"
+            ));
         }
         let mut field = |name: &str| {
             lines

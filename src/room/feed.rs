@@ -43,7 +43,10 @@ pub fn feed_of(name: &str) -> Option<&str> {
 fn known_other(name: &str) -> bool {
     matches!(
         name,
-        "." | ".." | "blobs" | crate::protocol::roster::DESCRIPTOR_FILE | crate::protocol::roster::RECIPIENT_FILE
+        "." | ".."
+            | "blobs"
+            | crate::protocol::roster::DESCRIPTOR_FILE
+            | crate::protocol::roster::RECIPIENT_FILE
     ) || name.ends_with(".tmp")
 }
 

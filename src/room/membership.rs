@@ -116,7 +116,10 @@ impl Membership {
     /// # Errors
     ///
     /// As [`Membership::publish`].
-    #[allow(clippy::too_many_arguments, reason = "publish plus the extra recipients")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "publish plus the extra recipients"
+    )]
     pub fn publish_to(
         &self,
         state: &Path,
@@ -321,7 +324,11 @@ pub fn sync_before_send(
     }
     save_learned(key_path, &mut reader)?;
     let key = RoomKey::load(key_path)?;
-    let held = key.recipients().iter().map(ToString::to_string).collect::<Vec<_>>();
+    let held = key
+        .recipients()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
     if !held.contains(&desc.current) {
         return Err(Error::Usage(
             "the room key was rotated and this device did not receive the new one (removed from the room?)".into(),
@@ -433,10 +440,7 @@ pub fn check_public_recipient(
     let p = roster::PublicRecipient::open(&text, owner)
         .map_err(|e| refuse(format!("does not check out: {e}")))?;
     if p.room != room.id.as_str() {
-        return Err(refuse(format!(
-            "is for room {}, not {}",
-            p.room, room.id
-        )));
+        return Err(refuse(format!("is for room {}, not {}", p.room, room.id)));
     }
     if p.current != room.recipient.to_string() {
         return Err(Error::Usage(format!(

@@ -326,8 +326,9 @@ impl Reader {
         let opened = match (opened, &self.device, &self.roster) {
             (Err(e), Some(device), Some((room, roster))) => {
                 match record::open_with_device(rec, device, room) {
-                    Ok(o) if o.envelope.from == roster.owner()
-                        && o.envelope.kind.starts_with("roster.") =>
+                    Ok(o)
+                        if o.envelope.from == roster.owner()
+                            && o.envelope.kind.starts_with("roster.") =>
                     {
                         Ok(o)
                     }

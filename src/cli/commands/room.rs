@@ -383,9 +383,7 @@ fn remove(a: &RoomRemoveArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     // seq or time it claims. A record planted far ahead (a gap) is not vouched for.
     let feed = crate::protocol::keys::parse_verifying_key(&member.key)
         .map(|k| feed_pseudonym(s.key.room_id(), &k));
-    let last_seq = feed
-        .as_deref()
-        .map_or(0, |f| reader.chain().contiguous(f));
+    let last_seq = feed.as_deref().map_or(0, |f| reader.chain().contiguous(f));
     if let Some((head, _)) = feed.as_deref().and_then(|f| reader.chain().head(f))
         && head > last_seq
     {

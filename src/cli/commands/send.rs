@@ -156,8 +156,7 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
 
 /// The owner pinned in a recipients file (`# owner: KEY`), if any.
 fn pinned_owner_in(path: &std::path::Path) -> Result<Option<String>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io("cannot read", path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
     Ok(text
         .lines()
         .find_map(|l| l.trim().strip_prefix("# owner:"))

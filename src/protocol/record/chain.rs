@@ -210,7 +210,10 @@ mod tests {
         assert_eq!(c.contiguous("f"), 0);
         c.check("f", 1, "a", None);
         c.check("f", 1001, "z", Some("a"));
-        assert_eq!((c.contiguous("f"), c.head("f").map(|h| h.0)), (1, Some(1001)));
+        assert_eq!(
+            (c.contiguous("f"), c.head("f").map(|h| h.0)),
+            (1, Some(1001))
+        );
         c.check("f", 2, "b", Some("a"));
         c.check("f", 3, "c", Some("x"));
         assert_eq!(c.contiguous("f"), 2, "seq 3 does not link to seq 2");
