@@ -107,7 +107,10 @@ fn every_page_a_man_page_cites_exists() {
             }
         }
     }
-    assert!(missing.is_empty(), "man pages cite pages that do not exist: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "man pages cite pages that do not exist: {missing:?}"
+    );
     // And the check itself sees citations: the room page cites its subcommands.
     let room = String::from_utf8_lossy(&pages["man/ftpchat-room.1"]).replace("\\-", "-");
     assert!(room.contains("ftpchat-room-create(1)"));

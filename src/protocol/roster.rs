@@ -679,6 +679,54 @@ mod tests {
         );
     }
 
+    #[test]
+    fn public_recipient_round_trip_and_forgery() {
+        let owner = DeviceIdentity::generate();
+        let okey = b64(owner.signing_key().verifying_key().as_bytes());
+        let room = RoomKey::generate();
+        let genesis = room.current_recipient().to_string();
+        let p = PublicRecipient {
+            room: room.room_id().to_string(),
+            owner: okey.clone(),
+            epoch: 1,
+            genesis: genesis.clone(),
+            current: age::x25519::Identity::generate().to_public().to_string(),
+            ts: "2026-01-01T00:00:00Z".into(),
+        };
+        let text = p.sign(owner.signing_key());
+        assert_eq!(PublicRecipient::open(&text, &okey), Ok(p.clone()));
+        // Another recipient under the owner's signature: refused.
+        let swapped = text.replace(&p.current, &genesis);
+        assert!(
+            PublicRecipient::open(&swapped, &okey)
+                .expect_err("altered")
+                .contains("bad signature")
+        );
+        // Signed by someone else claiming to be the owner, or naming themselves: refused.
+        let mallory = DeviceIdentity::generate();
+        let forged = p.sign(mallory.signing_key());
+        assert!(PublicRecipient::open(&forged, &okey).is_err());
+        let mkey = b64(mallory.signing_key().verifying_key().as_bytes());
+        let own = PublicRecipient {
+            owner: mkey,
+            ..p.clone()
+        }
+        .sign(mallory.signing_key());
+        assert!(
+            PublicRecipient::open(&own, &okey)
+                .expect_err("other owner")
+                .contains("pinned")
+        );
+        // Extra lines around the signed part, or a room id the genesis does not name.
+        assert!(PublicRecipient::open(&format!("{text}extra\n"), &okey).is_err());
+        let other_room = PublicRecipient {
+            room: "aaaaaaaaaaaaaaaa".into(),
+            ..p
+        }
+        .sign(owner.signing_key());
+        assert!(PublicRecipient::open(&other_room, &okey).is_err());
+    }
+
     struct Room {
         owner: String,
         roster: Roster,

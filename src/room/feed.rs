@@ -717,6 +717,41 @@ pub(crate) mod tests {
     pub(crate) const B: &str = "bbbbbbbbbbbbbbbb";
     const DIR: &str = "room";
 
+    #[test]
+    fn the_digest_covers_every_byte_read_and_resumes_across_polls() {
+        let mut s = MemoryStore::new();
+        let first = format!("{}\n{}\n", rec(A, 1), rec(A, 2));
+        s.append(DIR, &feed_file(A), first.as_bytes())
+            .expect("append");
+        let c1 = fetch(&mut s, DIR, A, &Cursor::default(), None)
+            .expect("fetch")
+            .cursor;
+        assert_eq!(
+            digest_of(first.as_bytes(), c1.offset),
+            Some(c1.digest.clone())
+        );
+        s.append(DIR, &feed_file(A), format!("{}\n", rec(A, 3)).as_bytes())
+            .expect("append");
+        let c2 = fetch(&mut s, DIR, A, &c1, None).expect("fetch").cursor;
+        let all = s
+            .read(DIR, &feed_file(A), 0, MAX_DOWNLOAD)
+            .expect("read")
+            .expect("file");
+        assert_eq!(digest_of(&all, c2.offset), Some(c2.digest.clone()));
+        assert_eq!(check_read_bytes(&mut s, DIR, A, &c2).expect("check"), None);
+        // Same size, first line changed (the tail is untouched): named.
+        let forged = String::from_utf8(all)
+            .expect("utf8")
+            .replacen("Zm9v", "Zm9w", 1);
+        s.put(DIR, &feed_file(A), forged.as_bytes()).expect("put");
+        assert_eq!(check_cursor(&mut s, DIR, A, &c2).expect("check"), None);
+        assert!(
+            check_read_bytes(&mut s, DIR, A, &c2)
+                .expect("check")
+                .is_some_and(|w| w.contains("were changed"))
+        );
+    }
+
     /// A line shaped like a record of `feed` (feeds and delivery never decrypt); its
     /// ciphertext starts with `Zm9v`, which tests replace to forge a same-length line.
     pub(crate) fn rec(feed: &str, seq: u64) -> String {
