@@ -1165,12 +1165,30 @@ fn a_same_size_rewrite_of_the_roster_is_named_when_watch_resumes() {
         m.as_ref().is_none_or(|m| m["roster"] != "member"),
         "a rewritten roster undid bob's removal: {m:?}"
     );
-    // `room members` replays the roster too, and names what it could not read.
+    // `room members` and `send`'s pre-send check replay the roster too, and name what
+    // they could not read.
     let r = room.run(&carol, &["room", "members"]);
     assert!(
         r.stderr.contains(&room.feed_name(&room.owner)),
         "room members drops the roster's warnings:\n{}",
         r.stderr
+    );
+    // `verify` checks every byte behind carol's saved cursors, not only the last line.
+    let v = room.verify(&carol);
+    v.code(1, "verify after the rewrite");
+    assert!(
+        v.stdout.contains(&format!(
+            "feed {}: bytes already read (before offset",
+            room.feed_name(&room.owner)
+        )),
+        "{}",
+        v.stdout
+    );
+    let s = room.run(&carol, &["send", "carol after the rewrite"]);
+    assert!(
+        s.stderr.contains(&room.feed_name(&room.owner)),
+        "send's pre-send check drops the roster's warnings:\n{}",
+        s.stderr
     );
 }
 

@@ -52,9 +52,31 @@ pub fn snapshot(
             ..Snapshot::default()
         };
         snap.feeds = feed::poll(c, dir, &BTreeMap::new(), &mut snap.warnings)?;
+        // Every byte behind every saved cursor: the last line read, and all earlier bytes
+        // when the cursor keeps a running digest (each feed downloaded at most once more).
+        let mut whole: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for (set, cursors) in feed::cursor_sets(state, &target.key) {
             for (name, cursor) in cursors {
-                if let Some(why) = feed::check_cursor(c, dir, &name, &cursor)? {
+                let mut why = feed::check_cursor(c, dir, &name, &cursor)?;
+                if why.is_none() && cursor.offset > 0 && !cursor.digest.is_empty() {
+                    if !whole.contains_key(&name) {
+                        let data = c
+                            .read(dir, &feed::feed_file(&name), 0, MAX_DOWNLOAD)?
+                            .unwrap_or_default();
+                        whole.insert(name.clone(), data);
+                    }
+                    let data = whole.get(&name).map_or(&[][..], Vec::as_slice);
+                    if feed::digest_of(data, cursor.offset).as_deref()
+                        != Some(cursor.digest.as_str())
+                    {
+                        why = Some(format!(
+                            "feed {name}: bytes already read (before offset {}) were changed: \
+                             history was rewritten",
+                            cursor.offset
+                        ));
+                    }
+                }
+                if let Some(why) = why {
                     snap.rewritten.push(format!("behind cursor {set:?}: {why}"));
                 }
             }
