@@ -1847,7 +1847,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --quiet --timeout --help --version"
+            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --quiet --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1914,6 +1914,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --max-attachment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

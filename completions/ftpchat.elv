@@ -158,6 +158,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
             cand --file 'Attach a file: encrypted to a key of its own, uploaded (resumably) to the room''s blobs/, announced by the record. The message becomes its caption'
             cand --max-attachment 'Largest attachment accepted, in bytes'
+            cand --owner 'Write-only posters: the room owner''s key (as `room create` prints it). The recipient is then checked against the owner-signed recipient.txt on the relay, and nothing is sent to a recipient the owner rotated out. A `# owner: KEY` line in the -R file does the same'
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
             cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'

@@ -124,6 +124,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l name -d 'Displa
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l file -d 'Attach a file: encrypted to a key of its own, uploaded (resumably) to the room\'s blobs/, announced by the record. The message becomes its caption' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l max-attachment -d 'Largest attachment accepted, in bytes' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l owner -d 'Write-only posters: the room owner\'s key (as `room create` prints it). The recipient is then checked against the owner-signed recipient.txt on the relay, and nothing is sent to a recipient the owner rotated out. A `# owner: KEY` line in the -R file does the same' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'

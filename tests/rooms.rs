@@ -121,6 +121,23 @@ impl<'t> Room<'t> {
             .ok(&format!("send {text:?}"));
     }
 
+    /// Writes and pushes a record as `home` without `send`'s membership check (`encrypt`
+    /// then `push`): how a non-member holding the room key writes anyway.
+    fn send_unchecked(&self, home: &Home, text: &str) {
+        let key = self.room_key_file(home);
+        let line = self
+            .run(
+                home,
+                &["encrypt", "-i", key.to_str().expect("utf8"), "-m", text],
+            )
+            .ok("encrypt");
+        let mut c = home.cmd();
+        c.arg("push")
+            .env("FTPCHAT_PASSWORD", &self.t.password)
+            .write_stdin(line);
+        Run::from(c.output().expect("push")).ok("push");
+    }
+
     /// A new home that joined with an invite (not added yet); returns its id line.
     fn join(&self, name: &str) -> (Home, String) {
         let invite = self.run(&self.owner, &["room", "invite"]).ok("room invite");
@@ -191,14 +208,17 @@ impl<'t> Room<'t> {
     }
 
     fn room_key(&self, home: &Home) -> RoomKey {
+        RoomKey::load(&self.room_key_file(home)).expect("room key")
+    }
+
+    fn room_key_file(&self, home: &Home) -> PathBuf {
         let rooms = home.config().join("rooms");
-        let file = std::fs::read_dir(&rooms)
+        std::fs::read_dir(&rooms)
             .expect("rooms dir")
             .flatten()
             .map(|e| e.path())
             .find(|p| p.extension().is_some_and(|x| x == "key"))
-            .expect("a room key file");
-        RoomKey::load(&file).expect("room key")
+            .expect("a room key file")
     }
 
     fn identity(home: &Home) -> DeviceIdentity {
@@ -726,7 +746,7 @@ fn verify_names_a_sender_with_the_room_key_who_was_never_added() {
     let (room, _bob) = tamper_room(&t);
     // mallory has the invite (the room key) but the owner never added her.
     let (mallory, _id) = room.join("mallory");
-    room.send(&mallory, "hi, I am bob");
+    room.send_unchecked(&mallory, "hi, I am bob");
     let feed = room.feed_name(&mallory);
     let out = room.assert_finding(&format!(
         "(feed {feed} seq 1): sender is not in the room's roster"
@@ -757,7 +777,7 @@ fn verify_names_a_roster_record_not_signed_by_the_owner() {
     let line = seal_as(&env, &id, &key);
     lines.push(line);
     write_lines(&file, &lines);
-    room.send(&mallory, "mallory, added by bob");
+    room.send_unchecked(&mallory, "mallory, added by bob");
 
     let bob_feed = room.feed_name(&bob);
     let out = room.assert_finding(&format!(
@@ -1017,4 +1037,314 @@ fn verify_names_a_withheld_owner_feed() {
     // and that must not pass as a clean audit.
     std::fs::remove_file(room.feed_file(&room.owner)).expect("remove the owner's feed");
     room.assert_finding("the roster could not be read");
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Roster and key trust (issue 13: items 2, 3, 5, 13 and 15).
+
+/// Appends `line` to `home`'s feed on the relay's disk, as a member with upload rights
+/// (or the relay) can.
+fn append_line(path: &std::path::Path, line: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .expect("open feed");
+    writeln!(f, "{line}").expect("append");
+}
+
+/// The owner's removal must not trust a seq it never saw in order: bob, while a member,
+/// plants seq 1001 (readers see only a gap); after his removal his seq 2, 3 must not pass
+/// as a member's.
+#[test]
+fn a_removal_does_not_trust_a_planted_high_seq() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let bob = room.member("bob");
+    let carol = room.member("carol");
+    room.send(&bob, "bob 1");
+    let first = read_lines(&room.feed_file(&bob));
+    let key = room.room_key(&bob);
+    let id = Room::identity(&bob);
+    let planted = seal_as(
+        &envelope(
+            &key,
+            &id,
+            1001,
+            first.last().map(String::as_str),
+            "bob 1001",
+        ),
+        &id,
+        &key,
+    );
+    append_line(&room.feed_file(&bob), &planted);
+    room.run(&room.owner, &["room", "remove", "bob"])
+        .ok("room remove");
+    // After the removal, bob goes on with seq 2 and 3 under the key he holds.
+    let mut prev = first.last().cloned().expect("bob's first record");
+    for seq in [2, 3] {
+        let line = seal_as(
+            &envelope(
+                &key,
+                &id,
+                seq,
+                Some(&prev),
+                &format!("bob after removal {seq}"),
+            ),
+            &id,
+            &key,
+        );
+        append_line(&room.feed_file(&bob), &line);
+        prev = line;
+    }
+    let w = room.watch(&carol);
+    let msgs = w.json();
+    for seq in [2, 3] {
+        let m = find(&msgs, &format!("bob after removal {seq}"))
+            .cloned()
+            .expect("carol still reads the old key");
+        assert_eq!(m["roster"], "removed", "{m}");
+    }
+    assert_eq!(
+        find(&msgs, "bob 1").map(|m| m["roster"].clone()),
+        Some(Value::from("member"))
+    );
+}
+
+/// A reader that has read the roster notices when the relay later rewrites it, even at the
+/// same size, and a resumed `watch` does not silently undo a removal.
+#[test]
+fn a_same_size_rewrite_of_the_roster_is_named_when_watch_resumes() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let bob = room.member("bob");
+    let carol = room.member("carol");
+    room.send(&bob, "bob 1");
+    room.watch(&carol).ok("carol's first watch");
+    room.run(&room.owner, &["room", "remove", "bob"])
+        .ok("room remove");
+    room.watch(&carol).ok("carol reads the removal");
+    // The relay replaces the removal record by a same-length line that does not decrypt.
+    let owner_feed = room.feed_file(&room.owner);
+    let mut lines = read_lines(&owner_feed);
+    let n = lines.len();
+    let removal = &mut lines[n - 2];
+    let cut = removal.len() - 10;
+    let flipped = removal[cut..].replace(['A', 'B'], "C");
+    let flipped = if flipped == removal[cut..] {
+        "C".repeat(10)
+    } else {
+        flipped
+    };
+    removal.replace_range(cut.., &flipped);
+    write_lines(&owner_feed, &lines);
+    // bob posts after his removal under the old key.
+    let key = room.room_key(&bob);
+    let id = Room::identity(&bob);
+    let prev = read_lines(&room.feed_file(&bob));
+    let line = seal_as(
+        &envelope(
+            &key,
+            &id,
+            2,
+            prev.last().map(String::as_str),
+            "bob after removal",
+        ),
+        &id,
+        &key,
+    );
+    append_line(&room.feed_file(&bob), &line);
+    let w = room.watch(&carol);
+    assert!(
+        w.stderr.contains("rewritten"),
+        "the rewritten roster is not named:\n{}",
+        w.stderr
+    );
+    let m = find(&w.json(), "bob after removal").cloned();
+    assert!(
+        m.as_ref().is_none_or(|m| m["roster"] != "member"),
+        "a rewritten roster undid bob's removal: {m:?}"
+    );
+    // `room members` and `send`'s pre-send check replay the roster too, and name what
+    // they could not read.
+    let r = room.run(&carol, &["room", "members"]);
+    assert!(
+        r.stderr.contains(&room.feed_name(&room.owner)),
+        "room members drops the roster's warnings:\n{}",
+        r.stderr
+    );
+    // `verify` checks every byte behind carol's saved cursors, not only the last line.
+    let v = room.verify(&carol);
+    v.code(1, "verify after the rewrite");
+    assert!(
+        v.stdout.contains(&format!(
+            "feed {}: bytes already read (before offset",
+            room.feed_name(&room.owner)
+        )),
+        "{}",
+        v.stdout
+    );
+    let s = room.run(&carol, &["send", "carol after the rewrite"]);
+    assert!(
+        s.stderr.contains(&room.feed_name(&room.owner)),
+        "send's pre-send check drops the roster's warnings:\n{}",
+        s.stderr
+    );
+}
+
+/// An invite for the same room with an extra key must not make `send` encrypt to it:
+/// only keys the owner introduced may become the sending key.
+#[test]
+fn an_invite_cannot_plant_the_sending_key() {
+    use ftpchat::protocol::invite::Invite;
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let bob = room.member("bob");
+    room.send(&bob, "bob before the invite");
+    let genuine = room.run(&room.owner, &["room", "invite"]).ok("invite");
+    let genuine = Invite::decode(genuine.trim()).expect("invite");
+    let planted = age::x25519::Identity::generate();
+    let forged = Invite {
+        keys: {
+            use age::secrecy::ExposeSecret;
+            let mut k = genuine.keys.clone();
+            k.push(planted.to_string().expose_secret().to_string());
+            k
+        },
+        ..genuine
+    };
+    room.run(&bob, &["room", "join", &forged.encode()])
+        .ok("bob joins the forged invite");
+    let s = room.run(&bob, &["send", "for the room only"]);
+    let w = room.watch(&room.owner);
+    let m = find(&w.json(), "for the room only").cloned();
+    assert!(
+        m.is_some() || s.code != Some(0),
+        "send exited 0 but the room cannot read what it wrote (encrypted to the planted key)\n{}",
+        s.stderr
+    );
+    if let Some(m) = m {
+        assert_eq!(m["verified"], true, "{m}");
+    }
+    assert!(
+        s.stderr.contains("not introduced by the room's owner"),
+        "the planted key is not named:\n{}",
+        s.stderr
+    );
+}
+
+/// After a removal, a write-only poster that pinned the owner learns the new recipient
+/// from a file the owner signed, and is told when it uses an old one.
+#[test]
+fn a_write_only_poster_learns_the_rotated_recipient_from_the_owner() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let bob = room.member("bob");
+    let carol = room.member("carol");
+    let owner_key = b64(Room::identity(&room.owner)
+        .signing_key()
+        .verifying_key()
+        .as_bytes());
+    let cron = Home::new();
+    cron.cmd().arg("keygen").assert().success();
+    let post = |args: &[&str], text: &str| {
+        let mut a = vec!["send", "--name", "cron", "--owner", &owner_key];
+        a.extend_from_slice(args);
+        a.push(text);
+        Run::from(t.cmd(&cron, "ops", &a).output().expect("send"))
+    };
+    post(&["-r", &room.recipient], "before the removal").ok("poster before removal");
+    let r = room.run(&room.owner, &["room", "remove", "bob"]);
+    let printed = r.ok("room remove");
+    let lines: Vec<&str> = printed.lines().filter(|l| l.starts_with("age1")).collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "remove prints genesis and new recipient:\n{printed}"
+    );
+    assert_eq!(lines[0], room.recipient);
+    let new = lines[1].to_string();
+    assert_ne!(new, room.recipient);
+
+    let old = post(&["-r", &room.recipient], "to the old recipient");
+    assert_ne!(old.code, Some(0), "posting to the old recipient exits 0");
+    assert!(
+        old.stderr.contains(&new),
+        "the poster is not told the new recipient:\n{}",
+        old.stderr
+    );
+    let file = cron.path().join("ops.recipients");
+    std::fs::write(&file, printed).expect("recipients file");
+    post(
+        &["-R", file.to_str().expect("utf8 path")],
+        "to the new recipient",
+    )
+    .ok("poster with the new recipient");
+    let w = room.watch(&carol);
+    assert!(find(&w.json(), "to the new recipient").is_some());
+    let w = room.watch(&bob);
+    assert!(
+        !w.stdout.contains("to the new recipient") && !w.stdout.contains("to the old recipient"),
+        "{}",
+        w.stdout
+    );
+    // The relay cannot forge the recipient file: another key's signature is refused.
+    let forged = room.dir().join("recipient.txt");
+    let text = std::fs::read_to_string(&forged).expect("recipient.txt on the relay");
+    std::fs::write(&forged, text.replace(&new, &room.recipient)).expect("forge");
+    let f = post(&["-r", &room.recipient], "to a forged recipient");
+    assert_ne!(f.code, Some(0), "a forged recipient file was trusted");
+}
+
+/// Join, send, then get added: `send` says it is not a member yet instead of writing a
+/// record `verify` would name forever; once added, everything verifies. A removed member
+/// is shown `removed` by verify's table as by `room members`; re-added and rotated, they
+/// read again.
+#[test]
+fn join_send_add_and_readd_flows_verify() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "ops");
+    let (bob, bob_id) = room.join("bob");
+    let early = room.run(&bob, &["send", "too early"]);
+    assert_ne!(early.code, Some(0), "a send before being added exits 0");
+    assert!(
+        early.stderr.contains("not in the room's roster"),
+        "{}",
+        early.stderr
+    );
+    room.add(&bob_id, "bob");
+    room.send(&bob, "bob once added");
+    room.assert_clean();
+
+    room.run(&room.owner, &["room", "remove", "bob"])
+        .ok("room remove");
+    let v = room.verify(&room.owner);
+    let bob_feed = room.feed_name(&bob);
+    let row = v
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&bob_feed[..16]))
+        .unwrap_or_else(|| panic!("bob's feed not in the table:\n{}", v.stdout))
+        .to_string();
+    assert!(
+        row.contains(" removed "),
+        "verify shows a removed member as: {row}"
+    );
+
+    // Re-added and the key rotated (no new invite): bob reads again, although he never
+    // held the key of the epoch he was out for.
+    room.add(&bob_id, "bob");
+    room.run(&room.owner, &["room", "rotate"]).ok("rotate");
+    room.send(&room.owner, "welcome back");
+    let w = room.watch(&bob);
+    let m = find(&w.json(), "welcome back")
+        .cloned()
+        .unwrap_or_else(|| panic!("bob cannot read after re-add:\n{}", w.stderr));
+    assert_eq!(m["verified"], true, "{m}");
+    room.send(&bob, "bob back");
+    let w = room.watch(&room.owner);
+    assert_eq!(
+        find(&w.json(), "bob back").map(|m| m["roster"].clone()),
+        Some(Value::from("member"))
+    );
 }

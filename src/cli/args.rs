@@ -464,6 +464,12 @@ pub struct SendArgs {
     /// Print what was sent as one JSON object on stdout: feed, seq, relay, ts, kind.
     #[arg(long)]
     pub json: bool,
+    /// Write-only posters: the room owner's key (as `room create` prints it). The
+    /// recipient is then checked against the owner-signed recipient.txt on the relay, and
+    /// nothing is sent to a recipient the owner rotated out. A `# owner: KEY` line in the
+    /// -R file does the same.
+    #[arg(long, value_name = "KEY")]
+    pub owner: Option<String>,
 }
 
 /// `ftpchat watch`

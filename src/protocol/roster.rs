@@ -37,6 +37,10 @@ pub const KIND_ROTATE: &str = "roster.rotate";
 /// The descriptor's file name in the room directory.
 pub const DESCRIPTOR_FILE: &str = "room.age";
 const DESCRIPTOR_CONTEXT: &[u8] = b"ftpchat room descriptor v1\n";
+/// The owner-signed public recipient file's name in the room directory.
+pub const RECIPIENT_FILE: &str = "recipient.txt";
+const RECIPIENT_CONTEXT: &[u8] = b"ftpchat room recipient v1\n";
+const RECIPIENT_MAGIC: &str = "ftpchat-recipient1";
 
 /// Body of a `roster.add` record.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -381,6 +385,119 @@ pub fn seal_descriptor(
     out
 }
 
+/// The room's current public recipient, signed by the owner, for write-only posters (who
+/// hold no room key and so cannot open the descriptor). Plain text, see PROTOCOL.md.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicRecipient {
+    /// Room id.
+    pub room: String,
+    /// The owner's Ed25519 key, base64url.
+    pub owner: String,
+    /// Current key epoch.
+    pub epoch: usize,
+    /// The genesis recipient (names the room).
+    pub genesis: String,
+    /// The recipient posters encrypt to now.
+    pub current: String,
+    /// When signed.
+    pub ts: String,
+}
+
+impl PublicRecipient {
+    fn signed_part(&self) -> String {
+        format!(
+            "{RECIPIENT_MAGIC}\nroom: {}\nowner: {}\nepoch: {}\ngenesis: {}\nrecipient: {}\nts: {}\n",
+            self.room, self.owner, self.epoch, self.genesis, self.current, self.ts
+        )
+    }
+
+    /// The file's contents, signed with the owner's key.
+    pub fn sign(&self, owner: &SigningKey) -> String {
+        let text = self.signed_part();
+        let sig = owner.sign(&[RECIPIENT_CONTEXT, text.as_bytes()].concat());
+        format!("{text}sig: {}\n", b64(&sig.to_bytes()))
+    }
+
+    /// Parses and checks a recipient file against the owner the poster pinned: the
+    /// signature must be that owner's, the recipients well-formed and the room id the one
+    /// the genesis recipient names.
+    ///
+    /// # Errors
+    ///
+    /// A description of what does not hold.
+    pub fn open(text: &str, pinned_owner: &str) -> Result<Self, String> {
+        let p = Self::parse(text)?;
+        if p.owner != pinned_owner {
+            return Err("signed by someone other than the room owner you pinned (forged)".into());
+        }
+        let key = parse_verifying_key(pinned_owner).ok_or("the pinned owner key is malformed")?;
+        let sig = text
+            .lines()
+            .last()
+            .and_then(|l| l.strip_prefix("sig: "))
+            .and_then(unb64)
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+            .ok_or("no signature line")?;
+        key.verify_strict(
+            &[RECIPIENT_CONTEXT, p.signed_part().as_bytes()].concat(),
+            &Signature::from_bytes(&sig),
+        )
+        .map_err(|_| "bad signature: the file was altered or forged".to_string())?;
+        // Nothing but the signed lines and the signature line.
+        if text.trim_end_matches('\n') != format!("{}sig: {}", p.signed_part(), b64(&sig)) {
+            return Err("unexpected content around the signed lines".into());
+        }
+        Ok(p)
+    }
+
+    /// Parses a recipient file without checking its signature (for a notice only).
+    ///
+    /// # Errors
+    ///
+    /// A description of what is malformed.
+    pub fn parse_unchecked(text: &str) -> Result<Self, String> {
+        Self::parse(text)
+    }
+
+    fn parse(text: &str) -> Result<Self, String> {
+        let mut lines = text.lines();
+        if lines.next() != Some(RECIPIENT_MAGIC) {
+            return Err(format!(
+                "not an ftpchat recipient file (expected {RECIPIENT_MAGIC})"
+            ));
+        }
+        let mut field = |name: &str| {
+            lines
+                .next()
+                .and_then(|l| l.strip_prefix(name))
+                .and_then(|l| l.strip_prefix(": "))
+                .map(str::to_string)
+                .ok_or_else(|| format!("missing {name} line"))
+        };
+        let p = PublicRecipient {
+            room: field("room")?,
+            owner: field("owner")?,
+            epoch: field("epoch")?
+                .parse()
+                .map_err(|_| "epoch is not a number".to_string())?,
+            genesis: field("genesis")?,
+            current: field("recipient")?,
+            ts: field("ts")?,
+        };
+        let genesis: age::x25519::Recipient = p
+            .genesis
+            .parse()
+            .map_err(|_| "genesis is not an age1... recipient".to_string())?;
+        p.current
+            .parse::<age::x25519::Recipient>()
+            .map_err(|_| "recipient is not an age1... recipient".to_string())?;
+        if crate::protocol::keys::RoomId::from_recipient(&genesis).as_str() != p.room {
+            return Err("the room id does not match the genesis recipient".into());
+        }
+        Ok(p)
+    }
+}
+
 /// Opens and checks a descriptor: it must decrypt with the room key, be signed by the
 /// owner it names, name this room, and (when the room key pins one) that owner.
 ///
@@ -560,6 +677,54 @@ mod tests {
                 .expect_err("forged")
                 .contains("pinned")
         );
+    }
+
+    #[test]
+    fn public_recipient_round_trip_and_forgery() {
+        let owner = DeviceIdentity::generate();
+        let okey = b64(owner.signing_key().verifying_key().as_bytes());
+        let room = RoomKey::generate();
+        let genesis = room.current_recipient().to_string();
+        let p = PublicRecipient {
+            room: room.room_id().to_string(),
+            owner: okey.clone(),
+            epoch: 1,
+            genesis: genesis.clone(),
+            current: age::x25519::Identity::generate().to_public().to_string(),
+            ts: "2026-01-01T00:00:00Z".into(),
+        };
+        let text = p.sign(owner.signing_key());
+        assert_eq!(PublicRecipient::open(&text, &okey), Ok(p.clone()));
+        // Another recipient under the owner's signature: refused.
+        let swapped = text.replace(&p.current, &genesis);
+        assert!(
+            PublicRecipient::open(&swapped, &okey)
+                .expect_err("altered")
+                .contains("bad signature")
+        );
+        // Signed by someone else claiming to be the owner, or naming themselves: refused.
+        let mallory = DeviceIdentity::generate();
+        let forged = p.sign(mallory.signing_key());
+        assert!(PublicRecipient::open(&forged, &okey).is_err());
+        let mkey = b64(mallory.signing_key().verifying_key().as_bytes());
+        let own = PublicRecipient {
+            owner: mkey,
+            ..p.clone()
+        }
+        .sign(mallory.signing_key());
+        assert!(
+            PublicRecipient::open(&own, &okey)
+                .expect_err("other owner")
+                .contains("pinned")
+        );
+        // Extra lines around the signed part, or a room id the genesis does not name.
+        assert!(PublicRecipient::open(&format!("{text}extra\n"), &okey).is_err());
+        let other_room = PublicRecipient {
+            room: "aaaaaaaaaaaaaaaa".into(),
+            ..p
+        }
+        .sign(owner.signing_key());
+        assert!(PublicRecipient::open(&other_room, &okey).is_err());
     }
 
     struct Room {

@@ -52,9 +52,31 @@ pub fn snapshot(
             ..Snapshot::default()
         };
         snap.feeds = feed::poll(c, dir, &BTreeMap::new(), &mut snap.warnings)?;
+        // Every byte behind every saved cursor: the last line read, and all earlier bytes
+        // when the cursor keeps a running digest (each feed downloaded at most once more).
+        let mut whole: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for (set, cursors) in feed::cursor_sets(state, &target.key) {
             for (name, cursor) in cursors {
-                if let Some(why) = feed::check_cursor(c, dir, &name, &cursor)? {
+                let mut why = feed::check_cursor(c, dir, &name, &cursor)?;
+                if why.is_none() && cursor.offset > 0 && !cursor.digest.is_empty() {
+                    if !whole.contains_key(&name) {
+                        let data = c
+                            .read(dir, &feed::feed_file(&name), 0, MAX_DOWNLOAD)?
+                            .unwrap_or_default();
+                        whole.insert(name.clone(), data);
+                    }
+                    let data = whole.get(&name).map_or(&[][..], Vec::as_slice);
+                    if feed::digest_of(data, cursor.offset).as_deref()
+                        != Some(cursor.digest.as_str())
+                    {
+                        why = Some(format!(
+                            "feed {name}: bytes already read (before offset {}) were changed: \
+                             history was rewritten",
+                            cursor.offset
+                        ));
+                    }
+                }
+                if let Some(why) = why {
                     snap.rewritten.push(format!("behind cursor {set:?}: {why}"));
                 }
             }
@@ -88,7 +110,9 @@ pub struct FeedSummary {
     pub feed: String,
     /// The sender's display name, as its first readable record says.
     pub name: String,
-    /// The roster status of its last readable record (empty when unknown).
+    /// The sender's standing in the roster now, as `room members` shows it (owner,
+    /// member, removed, unknown); without a complete roster, the status of its last
+    /// readable record (empty when unknown).
     pub roster: String,
     /// Records read.
     pub records: usize,
@@ -177,7 +201,9 @@ pub fn verify_feeds(
         .iter()
         .flat_map(|(feed, lines)| lines.iter().map(move |l| (&l[..], format!("feed {feed}"))));
     let mut outcomes = reader.read_all(flat).into_iter();
+    let mut senders = Vec::new();
     for (feed, lines) in &feeds {
+        let mut sender = None;
         let mut s = FeedSummary {
             feed: feed.clone(),
             ..FeedSummary::default()
@@ -194,6 +220,9 @@ pub fn verify_feeds(
                 if let Some(r) = m.roster {
                     s.roster = r.to_string();
                 }
+                if sender.is_none() && m.verified {
+                    sender.clone_from(&m.sender);
+                }
             }
             if outcome.failed {
                 s.failed += 1;
@@ -202,6 +231,26 @@ pub fn verify_feeds(
             }
         }
         summaries.push(s);
+        senders.push(sender);
+    }
+    // The table names a sender's standing now, the same word `room members` uses: a
+    // removed member's feed is `removed` even though its records were a member's.
+    if !reader.roster_incomplete()
+        && let Some(roster) = reader.roster()
+    {
+        for (s, sender) in summaries.iter_mut().zip(senders) {
+            let Some(key) = sender else { continue };
+            s.roster = if key == roster.owner() {
+                "owner"
+            } else {
+                match roster.members().find(|m| m.key == key) {
+                    Some(m) if m.removed_at.is_some() => "removed",
+                    Some(_) => "member",
+                    None => "unknown",
+                }
+            }
+            .to_string();
+        }
     }
     if reader.roster_incomplete() {
         findings.push(Finding::new(

@@ -383,15 +383,18 @@ impl Room {
         let key = RoomKey::load(&self.config.key_file)?;
         let warnings = &mut self.warnings;
         let warn = &mut |w: &str| warnings.push(w.to_string());
+        let mut room = key.to_recipient();
         if key.owner().is_some() {
-            // A room with a roster: learn a rotated key before writing.
+            // A room with a roster: learn a rotated key before writing, be a member, and
+            // write only to a key the owner introduced.
             let mut session = Session::new(self.config.relay.clone());
-            retry_session(&mut session, None, warn, |s| {
+            let check = retry_session(&mut session, None, warn, |s| {
                 membership::sync_before_send(s, &self.config.key_file, &self.identity)
             })?;
             session.close();
+            check.warnings.iter().for_each(|w| warn(w));
+            room = check.recipient;
         }
-        let room = RoomKey::load(&self.config.key_file)?.to_recipient();
         let line = journal::record(
             &self.config.state_dir,
             &self.identity,

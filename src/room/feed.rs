@@ -43,7 +43,10 @@ pub fn feed_of(name: &str) -> Option<&str> {
 fn known_other(name: &str) -> bool {
     matches!(
         name,
-        "." | ".." | "blobs" | crate::protocol::roster::DESCRIPTOR_FILE
+        "." | ".."
+            | "blobs"
+            | crate::protocol::roster::DESCRIPTOR_FILE
+            | crate::protocol::roster::RECIPIENT_FILE
     ) || name.ends_with(".tmp")
 }
 
@@ -78,6 +81,32 @@ pub struct Cursor {
     pub seq: u64,
     /// Line hash of that record (seeds the chain check).
     pub hash: String,
+    /// Running hash of every line read from offset 0 to `offset` ([`digest_line`]), so a
+    /// later reader notices any change to bytes already read, not only to the last line.
+    /// Empty for cursors saved before it existed (then only the tail is checked).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest: String,
+}
+
+const DIGEST_CONTEXT: &[u8] = b"ftpchat feed digest v1\n";
+
+/// The running digest after one more line (newline included) was read.
+pub fn digest_line(digest: &str, line: &[u8]) -> String {
+    b64(&sha256(&[DIGEST_CONTEXT, digest.as_bytes(), b"\n", line]))
+}
+
+/// The running digest of the complete lines in `data` (read from offset 0) up to `upto`
+/// bytes, or `None` when `upto` does not fall on a line end.
+pub fn digest_of(data: &[u8], upto: u64) -> Option<String> {
+    let upto = usize::try_from(upto).ok()?;
+    let mut digest = String::new();
+    let mut pos = 0;
+    while pos < upto {
+        let nl = data.get(pos..)?.iter().position(|&b| b == b'\n')?;
+        digest = digest_line(&digest, &data[pos..=pos + nl]);
+        pos += nl + 1;
+    }
+    (pos == upto).then_some(digest)
 }
 
 /// New data from one feed.
@@ -183,9 +212,14 @@ pub fn fetch_source(
         return Ok(out);
     }
     let mut pos = tail_len.min(data.len());
+    // A cursor saved before digests existed cannot start one midway.
+    let track = cursor.offset == 0 || !cursor.digest.is_empty();
     while let Some(nl) = data[pos..].iter().position(|&b| b == b'\n') {
         let line = &data[pos..pos + nl + 1];
         out.cursor.offset += line.len() as u64;
+        if track {
+            out.cursor.digest = digest_line(&out.cursor.digest, line);
+        }
         out.cursor.tail_len = line.len() as u64;
         out.cursor.tail_hash = tail_hash(line);
         let text = line.strip_suffix(b"\n").unwrap_or(line);
@@ -642,6 +676,37 @@ pub fn check_cursor(
     Ok(None)
 }
 
+/// Checks that every byte a cursor has read is unchanged, from offset 0: the running
+/// digest when the cursor has one, else the last line (see [`check_cursor`]). A roster
+/// read once must not change later, even at the same size.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn check_read_bytes(
+    conn: &mut dyn Store,
+    dir: &str,
+    feed: &str,
+    cursor: &Cursor,
+) -> Result<Option<String>> {
+    if let Some(why) = check_cursor(conn, dir, feed, cursor)? {
+        return Ok(Some(why));
+    }
+    if cursor.offset == 0 || cursor.digest.is_empty() {
+        return Ok(None);
+    }
+    let data = conn
+        .read(dir, &feed_file(feed), 0, MAX_DOWNLOAD)?
+        .unwrap_or_default();
+    if digest_of(&data, cursor.offset).as_deref() != Some(cursor.digest.as_str()) {
+        return Ok(Some(format!(
+            "feed {feed}: bytes already read (before offset {}) were changed: history was rewritten",
+            cursor.offset
+        )));
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -651,6 +716,41 @@ pub(crate) mod tests {
     pub(crate) const A: &str = "aaaaaaaaaaaaaaaa";
     pub(crate) const B: &str = "bbbbbbbbbbbbbbbb";
     const DIR: &str = "room";
+
+    #[test]
+    fn the_digest_covers_every_byte_read_and_resumes_across_polls() {
+        let mut s = MemoryStore::new();
+        let first = format!("{}\n{}\n", rec(A, 1), rec(A, 2));
+        s.append(DIR, &feed_file(A), first.as_bytes())
+            .expect("append");
+        let c1 = fetch(&mut s, DIR, A, &Cursor::default(), None)
+            .expect("fetch")
+            .cursor;
+        assert_eq!(
+            digest_of(first.as_bytes(), c1.offset),
+            Some(c1.digest.clone())
+        );
+        s.append(DIR, &feed_file(A), format!("{}\n", rec(A, 3)).as_bytes())
+            .expect("append");
+        let c2 = fetch(&mut s, DIR, A, &c1, None).expect("fetch").cursor;
+        let all = s
+            .read(DIR, &feed_file(A), 0, MAX_DOWNLOAD)
+            .expect("read")
+            .expect("file");
+        assert_eq!(digest_of(&all, c2.offset), Some(c2.digest.clone()));
+        assert_eq!(check_read_bytes(&mut s, DIR, A, &c2).expect("check"), None);
+        // Same size, first line changed (the tail is untouched): named.
+        let forged = String::from_utf8(all)
+            .expect("utf8")
+            .replacen("Zm9v", "Zm9w", 1);
+        s.put(DIR, &feed_file(A), forged.as_bytes()).expect("put");
+        assert_eq!(check_cursor(&mut s, DIR, A, &c2).expect("check"), None);
+        assert!(
+            check_read_bytes(&mut s, DIR, A, &c2)
+                .expect("check")
+                .is_some_and(|w| w.contains("were changed"))
+        );
+    }
 
     /// A line shaped like a record of `feed` (feeds and delivery never decrypt); its
     /// ciphertext starts with `Zm9v`, which tests replace to forge a same-length line.

@@ -279,6 +279,24 @@ pub fn record(
     kind: &str,
     body: &str,
 ) -> Result<String> {
+    record_to(state, identity, room, &[], name, kind, body)
+}
+
+/// Like [`record`], the record also encrypted to `extra` device keys (see
+/// [`record::seal_to`]).
+///
+/// # Errors
+///
+/// As [`record`].
+pub fn record_to(
+    state: &Path,
+    identity: &DeviceIdentity,
+    room: &RoomRecipient,
+    extra: &[age::x25519::Recipient],
+    name: &str,
+    kind: &str,
+    body: &str,
+) -> Result<String> {
     let key = identity.signing_key();
     let feed = feed_pseudonym(&room.id, &key.verifying_key());
     let journal = Journal::new(state, &room.id, &feed);
@@ -298,7 +316,7 @@ pub fn record(
         kind: kind.to_string(),
         body: body.to_string(),
     };
-    let line = record::seal(&envelope, key, &room.recipient).map_err(Error::from)?;
+    let line = record::seal_to(&envelope, key, &room.recipient, extra).map_err(Error::from)?;
     locked.append(&line)?;
     Ok(line)
 }

@@ -5,13 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use super::delivery::{self, with_retries};
-use super::journal::record;
 use super::reader::Reader;
 use super::{RelayTarget, Session, Warn};
 use crate::error::{Error, Result};
 use crate::paths::write_private;
 use crate::protocol::encoding::b64;
-use crate::protocol::keys::{DeviceIdentity, PublicIdentity, RoomKey};
+use crate::protocol::keys::{DeviceIdentity, PublicIdentity, RoomKey, RoomRecipient};
 use crate::protocol::record::now_rfc3339;
 use crate::protocol::roster::{self, AddBody, Descriptor};
 
@@ -65,10 +64,29 @@ impl Membership {
         })?;
         let owner_feed = reader.owner_feed();
         fetched.sort_by_key(|(f, _)| Some(f) != owner_feed.as_ref());
+        // What the replay finds is reported, never dropped: a roster record that does not
+        // open or verify changes who is a member.
+        for w in &warnings {
+            warn(w);
+        }
         for (feed, f) in &fetched {
-            for line in &f.lines {
-                reader.read(line, &format!("feed {feed}"));
+            // The roster's findings; other feeds' are `verify`'s to report.
+            let roster = Some(feed) == owner_feed.as_ref();
+            if roster {
+                f.rewritten.iter().chain(&f.skipped).for_each(|w| warn(w));
             }
+            for line in &f.lines {
+                let outcome = reader.read(line, &format!("feed {feed}"));
+                if roster {
+                    outcome.warnings.iter().for_each(|w| warn(w));
+                }
+            }
+        }
+        if reader.roster_incomplete() {
+            warn(
+                "the room owner's feed is missing or does not start at its first record: \
+                 the roster could not be read from the start",
+            );
         }
         save_learned(&self.key_path, &mut reader)?;
         self.key = RoomKey::load(&self.key_path)?;
@@ -89,10 +107,34 @@ impl Membership {
         body: &str,
         name: &str,
     ) -> Result<()> {
-        record(
+        self.publish_to(state, deadline, warn, &[], kind, body, name)
+    }
+
+    /// Like [`Membership::publish`], the record also encrypted to `extra` members' device
+    /// keys: members re-added after missing key epochs, who could not open it otherwise.
+    ///
+    /// # Errors
+    ///
+    /// As [`Membership::publish`].
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "publish plus the extra recipients"
+    )]
+    pub fn publish_to(
+        &self,
+        state: &Path,
+        deadline: Option<std::time::Instant>,
+        warn: Warn<'_>,
+        extra: &[age::x25519::Recipient],
+        kind: &str,
+        body: &str,
+        name: &str,
+    ) -> Result<()> {
+        super::journal::record_to(
             state,
             &self.identity,
             &self.key.to_recipient(),
+            extra,
             name,
             kind,
             body,
@@ -158,7 +200,16 @@ impl Membership {
             name: name.to_string(),
         })
         .expect("a roster record serialises");
-        self.publish(state, deadline, warn, roster::KIND_ADD, &body, my_name)
+        // Also to the member's own key: one re-added after missing key epochs reads it.
+        self.publish_to(
+            state,
+            deadline,
+            warn,
+            std::slice::from_ref(&member.recipient),
+            roster::KIND_ADD,
+            &body,
+            my_name,
+        )
     }
 
     /// Signs and uploads the room's descriptor for key epoch `epoch`.
@@ -178,9 +229,20 @@ impl Membership {
             ts: now_rfc3339(),
         };
         let bytes = roster::seal_descriptor(&d, self.identity.signing_key(), &recipients);
+        // The same, in public and signed, for write-only posters who pinned the owner.
+        let public = roster::PublicRecipient {
+            room: d.room.clone(),
+            owner: d.owner.clone(),
+            epoch,
+            genesis: d.genesis.clone(),
+            current: d.current.clone(),
+            ts: d.ts.clone(),
+        }
+        .sign(self.identity.signing_key());
         with_retries(&self.target, None, warn, |c| {
             c.mkdir_all(&self.target.dir);
-            c.put(&self.target.dir, roster::DESCRIPTOR_FILE, &bytes)
+            c.put(&self.target.dir, roster::DESCRIPTOR_FILE, &bytes)?;
+            c.put(&self.target.dir, roster::RECIPIENT_FILE, public.as_bytes())
         })
     }
 }
@@ -204,22 +266,39 @@ pub fn save_learned(path: &Path, reader: &mut Reader) -> Result<()> {
     write_private(path, key.to_file_contents(&now_rfc3339()).as_bytes(), true)
 }
 
-/// Before writing to a room with an owner: if the descriptor says the key was rotated,
-/// learn the new key from the roster first, so nothing is written to a key a removed
-/// member still holds.
+/// What [`sync_before_send`] found: the recipient to write to and what to report.
+#[derive(Debug)]
+pub struct SendCheck {
+    /// The room and the key to encrypt to: the newest key the owner's signed records
+    /// introduced, never merely the newest line of the key file.
+    pub recipient: RoomRecipient,
+    /// Findings of the roster replay, to show.
+    pub warnings: Vec<String>,
+}
+
+/// Before writing to a room with an owner: reads the signed descriptor and replays the
+/// roster (the owner's feed), learning a rotated key first, so nothing is written to a
+/// key a removed member still holds; refuses when this device is not a current member;
+/// and picks the key to write to among those the owner's signed records introduced (the
+/// genesis key, `roster.rotate` records, the descriptor), so a key planted in the key file
+/// (by a forged invite) is never written to.
 ///
 /// # Errors
 ///
-/// Relay errors, or this device was not given the new key (it was removed).
+/// Relay errors; the descriptor is missing or forged; this device was not given the new
+/// key (it was removed); it is not in the roster; the roster cannot be read.
 pub fn sync_before_send(
     session: &mut Session,
     key_path: &Path,
     identity: &DeviceIdentity,
-) -> Result<()> {
+) -> Result<SendCheck> {
     let key = RoomKey::load(key_path)?;
-    if key.owner().is_none() {
-        return Ok(());
-    }
+    let Some(owner) = key.owner().map(str::to_string) else {
+        return Ok(SendCheck {
+            recipient: key.to_recipient(),
+            warnings: Vec::new(),
+        });
+    };
     // Fail closed: without a descriptor signed by the pinned owner we cannot know the
     // room key was not rotated, and writing to an old key would let removed members read.
     let refuse = |why: String| {
@@ -233,32 +312,143 @@ pub fn sync_before_send(
     };
     let desc = roster::open_descriptor(&bytes, &key)
         .map_err(|e| refuse(format!("does not check out: {e}")))?;
-    if desc.current == key.current_recipient().to_string()
-        || key
-            .recipients()
-            .iter()
-            .any(|r| r.to_string() == desc.current)
-    {
-        // Current, or an older key we hold (a stale or rolled-back descriptor, which
-        // `verify` names): nothing to learn.
-        return Ok(());
-    }
     let mut reader =
         Reader::new(vec![key], None, false).with_device(Some(identity.x25519().clone()));
     let mut warnings = Vec::new();
-    let mut fetched = session.poll(&Default::default(), &mut warnings)?;
-    let owner_feed = reader.owner_feed();
-    fetched.retain(|(f, _)| Some(f) == owner_feed.as_ref());
-    for (feed, f) in &fetched {
+    if let Some(owner_feed) = reader.owner_feed() {
+        let f = session.read_feed(&owner_feed)?;
+        warnings.extend(f.skipped.iter().cloned());
         for line in &f.lines {
-            reader.read(line, &format!("feed {feed}"));
+            warnings.extend(reader.read(line, &format!("feed {owner_feed}")).warnings);
         }
     }
     save_learned(key_path, &mut reader)?;
-    if RoomKey::load(key_path)?.current_recipient().to_string() != desc.current {
+    let key = RoomKey::load(key_path)?;
+    let held = key
+        .recipients()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
+    if !held.contains(&desc.current) {
         return Err(Error::Usage(
             "the room key was rotated and this device did not receive the new one (removed from the room?)".into(),
         ));
     }
-    Ok(())
+    let roster = reader.complete_roster().ok_or_else(|| {
+        Error::Usage(
+            "the room's roster (the owner's feed) is missing or does not start at its first \
+             record; not sending (`ftpchat verify` shows what is wrong)"
+                .into(),
+        )
+    })?;
+    let me = b64(identity.signing_key().verifying_key().as_bytes());
+    if me != owner {
+        match roster.members().find(|m| m.key == me) {
+            Some(m) if m.removed_at.is_none() => {}
+            Some(_) => {
+                return Err(Error::Usage(
+                    "this device was removed from the room's roster; not sending".into(),
+                ));
+            }
+            None => {
+                return Err(Error::Usage(format!(
+                    "this device is not in the room's roster yet; not sending (what it wrote \
+                     would be named by every reader as from a non-member). Send this line to \
+                     the room's owner, who runs `ftpchat room add LINE --name NAME`:\n{}",
+                    identity.public()
+                )));
+            }
+        }
+    }
+    // Keys the owner introduced: the genesis key, every signed rotation, the descriptor.
+    let vouched: Vec<&str> = std::iter::once(desc.genesis.as_str())
+        .chain(roster.epochs().iter().map(|(r, _)| r.as_str()))
+        .chain(std::iter::once(desc.current.as_str()))
+        .collect();
+    let newest = key.current_recipient().to_string();
+    let Some(recipient) = key
+        .recipients()
+        .into_iter()
+        .rev()
+        .find(|r| vouched.contains(&r.to_string().as_str()))
+    else {
+        return Err(Error::Usage(
+            "no key in the room key file was introduced by the room's owner; not sending".into(),
+        ));
+    };
+    if recipient.to_string() != newest {
+        warnings.push(format!(
+            "the newest key in {} ({newest}) was not introduced by the room's owner (no signed \
+             rotation names it; planted by an invite?): writing to {recipient} instead",
+            key_path.display()
+        ));
+    }
+    Ok(SendCheck {
+        recipient: RoomRecipient {
+            recipient,
+            id: key.room_id().clone(),
+        },
+        warnings,
+    })
+}
+
+/// Before a write-only poster writes: checks its recipient against the room's public
+/// recipient file. With `pinned_owner` the file must be signed by that owner and name the
+/// recipient given, else nothing is sent (the error names the current recipient). Without
+/// one, a file naming another recipient is only reported: it cannot be checked.
+///
+/// # Errors
+///
+/// Relay errors; with a pinned owner: the file is missing, forged, for another room, or
+/// names another recipient.
+pub fn check_public_recipient(
+    session: &mut Session,
+    room: &RoomRecipient,
+    pinned_owner: Option<&str>,
+) -> Result<Vec<String>> {
+    let bytes = session.recipient_file()?;
+    let text = bytes.as_deref().map(String::from_utf8_lossy);
+    let Some(owner) = pinned_owner else {
+        let mut warnings = Vec::new();
+        if let Some(p) = text
+            .as_deref()
+            .and_then(|t| roster::PublicRecipient::parse_unchecked(t).ok())
+            && p.room == room.id.as_str()
+            && p.current != room.recipient.to_string()
+        {
+            warnings.push(format!(
+                "the room's {} names another current recipient ({}); it is not checked: pin the \
+                 room owner with --owner KEY to check it",
+                roster::RECIPIENT_FILE,
+                p.current
+            ));
+        }
+        return Ok(warnings);
+    };
+    let refuse = |why: String| {
+        Error::Usage(format!(
+            "the room's {} {why}; not sending",
+            roster::RECIPIENT_FILE
+        ))
+    };
+    let Some(text) = text else {
+        return Err(refuse(
+            "is missing on the relay, so the recipient cannot be checked against the owner you pinned"
+                .into(),
+        ));
+    };
+    let p = roster::PublicRecipient::open(&text, owner)
+        .map_err(|e| refuse(format!("does not check out: {e}")))?;
+    if p.room != room.id.as_str() {
+        return Err(refuse(format!("is for room {}, not {}", p.room, room.id)));
+    }
+    if p.current != room.recipient.to_string() {
+        return Err(Error::Usage(format!(
+            "the room's key was rotated: its current recipient is {} (epoch {}, signed by the \
+             owner you pinned), and you are posting to the old {}, which removed members can \
+             read; not sending. Post with -R FILE holding these two lines:\n{}\n{}",
+            p.current, p.epoch, room.recipient, p.genesis, p.current
+        )));
+    }
+    Ok(Vec::new())
 }

@@ -194,6 +194,36 @@ impl Session {
         self.with(|s, t| feed::fetch(s, &t.dir, feed_name, &feed::Cursor::default(), None))
     }
 
+    /// Whether the bytes `cursor` read of `feed` are all still there, unchanged (see
+    /// [`feed::check_read_bytes`]); what changed, if anything.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn check_read_bytes(
+        &mut self,
+        feed_name: &str,
+        cursor: &feed::Cursor,
+    ) -> Result<Option<String>> {
+        self.with(|s, t| feed::check_read_bytes(s, &t.dir, feed_name, cursor))
+    }
+
+    /// The room's owner-signed public recipient file, if the relay has one.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn recipient_file(&mut self) -> Result<Option<Vec<u8>>> {
+        self.with(|s, t| {
+            s.read(
+                &t.dir,
+                crate::protocol::roster::RECIPIENT_FILE,
+                0,
+                64 * 1024,
+            )
+        })
+    }
+
     /// The room's signed descriptor file, if the relay has one.
     ///
     /// # Errors

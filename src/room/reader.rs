@@ -321,6 +321,22 @@ impl Reader {
             Some(Ok(o)) => Ok(o),
             _ => record::open(rec, &self.rooms),
         };
+        // A roster record the owner also encrypted to this device (re-added after missing
+        // key epochs): only the owner's own records are opened this way.
+        let opened = match (opened, &self.device, &self.roster) {
+            (Err(e), Some(device), Some((room, roster))) => {
+                match record::open_with_device(rec, device, room) {
+                    Ok(o)
+                        if o.envelope.from == roster.owner()
+                            && o.envelope.kind.starts_with("roster.") =>
+                    {
+                        Ok(o)
+                    }
+                    _ => Err(e),
+                }
+            }
+            (other, _, _) => other,
+        };
         let opened = match opened {
             Ok(o) => o,
             Err(e) => {

@@ -96,6 +96,12 @@ impl Watcher {
         };
         self.session.connect()?;
         if let (Some(keys), Some(of)) = (&self.replay, &self.owner_feed) {
+            // The roster read before must still be there byte for byte: a relay that
+            // rewrites it (even at the same size) could undo a removal.
+            let changed = match self.cursors.get(of) {
+                Some(c) => self.session.check_read_bytes(of, c)?,
+                None => None,
+            };
             let f = self.session.read_feed(of)?;
             let device = self.reader.device().cloned();
             let keys = keys
@@ -103,12 +109,29 @@ impl Watcher {
                 .map(|p| RoomKey::load(p))
                 .collect::<Result<Vec<_>>>()?;
             let mut side = Reader::new(keys, None, false).with_device(device);
+            // Findings of the replay are reported, never dropped.
+            batch
+                .warnings
+                .extend(f.skipped.iter().map(|w| format!("roster replay: {w}")));
             for line in &f.lines {
-                side.read(line, "");
+                let outcome = side.read(line, &format!("roster replay: feed {of}"));
+                batch.warnings.extend(outcome.warnings);
             }
             self.reader.adopt(side.take_learned());
-            if let Some(r) = side.complete_roster() {
-                self.reader.set_roster(r);
+            match changed {
+                Some(why) => {
+                    // The roster no longer matches what was read: judge no sender by it.
+                    batch.warnings.push(format!(
+                        "{why}; this is the room owner's feed (the roster), so senders are \
+                         not judged against it (`ftpchat verify` names what changed)"
+                    ));
+                    self.reported.insert(of.clone());
+                }
+                None => {
+                    if let Some(r) = side.complete_roster() {
+                        self.reader.set_roster(r);
+                    }
+                }
             }
             self.replay = None;
         }

@@ -147,7 +147,11 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     );
     note(
         io.stderr,
-        "invite members with `ftpchat room invite`; give write-only posters the recipient below",
+        &format!(
+            "invite members with `ftpchat room invite`; give write-only posters the recipient \
+             below and the owner key {}, which they pin with --owner",
+            session.me()
+        ),
     );
     writeln!(io.stdout, "{}", session.key.current_recipient())
         .map_err(|e| Error::io("cannot write", "stdout", e))
@@ -208,15 +212,28 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 key_path.display()
             )));
         }
+        // The invite's keys are kept for reading; `send` writes only to a key the owner's
+        // signed records introduced, so a key planted in an invite is never written to.
+        let mut added = 0;
         for identity in key.identities() {
             let mut merged = RoomKey::load(&key_path)?;
-            merged.add_identity(identity.clone());
+            added += usize::from(merged.add_identity(identity.clone()));
             merged.set_owner(&inv.owner);
             write_private(
                 &key_path,
                 merged.to_file_contents(&now_rfc3339()).as_bytes(),
                 true,
             )?;
+        }
+        if added > 0 {
+            note(
+                io.stderr,
+                &format!(
+                    "added {added} key(s) from the invite to {}; `send` writes only to keys the \
+                     room owner's signed records introduced",
+                    key_path.display()
+                ),
+            );
         }
     } else {
         write_private(
@@ -361,16 +378,25 @@ fn remove(a: &RoomRemoveArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             )));
         }
     };
-    // The member's last record as of now: anything later from them is from after the
-    // removal, whatever time it claims.
-    let last_seq = crate::protocol::keys::parse_verifying_key(&member.key)
-        .and_then(|k| {
-            reader
-                .chain()
-                .head(&feed_pseudonym(s.key.room_id(), &k))
-                .map(|(seq, _)| seq)
-        })
-        .unwrap_or(0);
+    // The member's last record as of now, counting only what was read in order from
+    // their first record: anything later from them is from after the removal, whatever
+    // seq or time it claims. A record planted far ahead (a gap) is not vouched for.
+    let feed = crate::protocol::keys::parse_verifying_key(&member.key)
+        .map(|k| feed_pseudonym(s.key.room_id(), &k));
+    let last_seq = feed.as_deref().map_or(0, |f| reader.chain().contiguous(f));
+    if let Some((head, _)) = feed.as_deref().and_then(|f| reader.chain().head(f))
+        && head > last_seq
+    {
+        warn(
+            io.stderr,
+            false,
+            &format!(
+                "{}'s feed has records up to seq {head} but only 1 to {last_seq} were read in \
+                 order: the removal counts records after seq {last_seq} as written after it",
+                crate::protocol::text::sanitize(&member.name)
+            ),
+        );
+    }
     let body = serde_json::to_string(&RemoveBody {
         member: member.key.clone(),
         last_seq: Some(last_seq),
@@ -415,8 +441,22 @@ fn rotate(
     })
     .expect("json");
     let me = ctx.display_name(profile.as_ref().and_then(|p| p.name.as_deref()));
-    // The rotation record itself goes to the old key: every current member reads it.
-    publish(&s, ctx, io, roster::KIND_ROTATE, &body, &me)?;
+    // The rotation record itself goes to the old key: every current member reads it; and
+    // to members re-added after a removal, who may lack the old key.
+    let readded: Vec<age::x25519::Recipient> = roster
+        .current()
+        .filter(|m| Some(&m.key) != also_removed.as_ref() && !m.earlier.is_empty())
+        .filter_map(|m| m.recipient.parse().ok())
+        .collect();
+    s.publish_to(
+        &ctx.dirs.state,
+        ctx.deadline,
+        &mut warner(io.stderr),
+        &readded,
+        roster::KIND_ROTATE,
+        &body,
+        &me,
+    )?;
     let mut key = RoomKey::load(&s.key_path)?;
     key.add_identity(new_key);
     write_private(
@@ -433,5 +473,20 @@ fn rotate(
             recipients.len()
         ),
     );
-    Ok(())
+    note(
+        io.stderr,
+        &format!(
+            "write-only posters must now post with -R FILE holding the two lines below (the \
+             old recipient is refused when they pin the owner with --owner {})",
+            s.me()
+        ),
+    );
+    let genesis = s
+        .key
+        .recipients()
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    writeln!(io.stdout, "{genesis}\n{}", s.key.current_recipient())
+        .map_err(|e| Error::io("cannot write", "stdout", e))
 }

@@ -3,7 +3,7 @@
 use crate::cli::Io;
 use crate::cli::args::SendArgs;
 use crate::cli::commands::{Context, Target, read_text};
-use crate::cli::output::warner;
+use crate::cli::output::{warn, warner};
 use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
 use crate::protocol::record::{self, MAX_BODY};
@@ -78,17 +78,51 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     let identity = ctx.identity(&sender.identity)?;
     let target = Target::resolve(&sender, ctx)?;
+    let mut room = target.recipient();
     if let (Target::Room(key), Some(path)) = (&target, room_key_path(&sender, ctx))
         && key.owner().is_some()
     {
-        // A room with a roster: learn a rotated key before writing.
+        // A room with a roster: learn a rotated key before writing, be a member, and write
+        // only to a key the owner introduced.
         let mut session = Session::new(relay.clone());
-        delivery::retry_session(&mut session, ctx.deadline, &mut warner(io.stderr), |s| {
-            membership::sync_before_send(s, &path, &identity)
-        })?;
+        let check =
+            delivery::retry_session(&mut session, ctx.deadline, &mut warner(io.stderr), |s| {
+                membership::sync_before_send(s, &path, &identity)
+            })?;
         session.close();
+        for w in &check.warnings {
+            warn(io.stderr, false, w);
+        }
+        room = check.recipient;
     }
-    let room = Target::resolve(&sender, ctx)?.recipient();
+    if let Target::WriteOnly(r) = &target {
+        // A write-only poster: check the recipient against the owner-signed recipient
+        // file (required when the owner is pinned).
+        let pinned = match &args.owner {
+            Some(o) => Some(o.clone()),
+            None => match &sender.recipients_file {
+                Some(f) => pinned_owner_in(f)?,
+                None => None,
+            },
+        };
+        if let Some(o) = &pinned
+            && crate::protocol::keys::parse_verifying_key(o).is_none()
+        {
+            return Err(Error::Usage(format!(
+                "--owner {:?} is not an owner key (base64url Ed25519, as `# owner:` in a room key file)",
+                crate::protocol::keys::truncate(o, 20)
+            )));
+        }
+        let mut session = Session::new(relay.clone());
+        let warnings =
+            delivery::retry_session(&mut session, ctx.deadline, &mut warner(io.stderr), |s| {
+                membership::check_public_recipient(s, r, pinned.as_deref())
+            })?;
+        session.close();
+        for w in &warnings {
+            warn(io.stderr, false, w);
+        }
+    }
     let (kind, body, prepared) = match &args.file {
         Some(path) => {
             let prepared = attachment::prepare(&ctx.dirs.state, path, args.max_attachment)?;
@@ -133,6 +167,15 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         crate::cli::output::note(io.stderr, &format!("sent to {}", relay.key));
     }
     Ok(())
+}
+
+/// The owner pinned in a recipients file (`# owner: KEY`), if any.
+fn pinned_owner_in(path: &std::path::Path) -> Result<Option<String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+    Ok(text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("# owner:"))
+        .map(|o| o.trim().to_string()))
 }
 
 /// The room key file `send` uses, when it uses one.

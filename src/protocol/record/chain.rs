@@ -112,6 +112,31 @@ impl ChainChecker {
         f.seen.get(&f.max).map(|(h, _)| (f.max, h.as_str()))
     }
 
+    /// The highest seq `n` such that records 1 to `n` of `feed` were all checked here, each
+    /// linking to the one before (0 when record 1 is missing). Unlike [`ChainChecker::head`],
+    /// a record planted far ahead (seq 1001 after seq 1) does not move it, so it is the
+    /// last seq a reader saw in order.
+    pub fn contiguous(&self, feed: &str) -> u64 {
+        let Some(f) = self.feeds.get(feed) else {
+            return 0;
+        };
+        let mut n = 0;
+        let mut prev_hash: Option<&str> = None;
+        while let Some((hash, prev)) = f.seen.get(&(n + 1)) {
+            // Seeded entries (prev unknown) count: a cursor vouches for what it read.
+            let links = match prev {
+                None => true,
+                Some(p) => p.as_deref() == prev_hash,
+            };
+            if !links {
+                break;
+            }
+            prev_hash = Some(hash);
+            n += 1;
+        }
+        n
+    }
+
     /// Checks one verified record: its feed, seq, own hash and `prev` link.
     pub fn check(&mut self, feed: &str, seq: u64, hash: &str, prev: Option<&str>) -> Checked {
         let f = self.feeds.entry(feed.to_string()).or_default();
@@ -177,6 +202,24 @@ mod tests {
             .iter()
             .map(|(s, h, p)| c.check("f", *s, h, *p).findings)
             .collect()
+    }
+
+    #[test]
+    fn contiguous_stops_at_the_first_gap_or_broken_link() {
+        let mut c = ChainChecker::new();
+        assert_eq!(c.contiguous("f"), 0);
+        c.check("f", 1, "a", None);
+        c.check("f", 1001, "z", Some("a"));
+        assert_eq!(
+            (c.contiguous("f"), c.head("f").map(|h| h.0)),
+            (1, Some(1001))
+        );
+        c.check("f", 2, "b", Some("a"));
+        c.check("f", 3, "c", Some("x"));
+        assert_eq!(c.contiguous("f"), 2, "seq 3 does not link to seq 2");
+        let mut late = ChainChecker::new();
+        late.check("g", 2, "b", Some("a"));
+        assert_eq!(late.contiguous("g"), 0, "record 1 never seen");
     }
 
     #[test]

@@ -110,6 +110,22 @@ pub fn seal(
     signer: &SigningKey,
     recipient: &age::x25519::Recipient,
 ) -> Result<String, SealError> {
+    seal_to(envelope, signer, recipient, &[])
+}
+
+/// Like [`seal`], with the age file also to `extra` recipients (members' device X25519
+/// keys): a roster record a re-added member must read although they lack the room key it
+/// is written to. Readers holding the room key open it as usual.
+///
+/// # Errors
+///
+/// [`SealError`] when the body or name is out of bounds.
+pub fn seal_to(
+    envelope: &Envelope,
+    signer: &SigningKey,
+    recipient: &age::x25519::Recipient,
+    extra: &[age::x25519::Recipient],
+) -> Result<String, SealError> {
     if envelope.body.len() > MAX_BODY {
         return Err(SealError::TooLarge(envelope.body.len()));
     }
@@ -123,7 +139,19 @@ pub fn seal(
     let signature = signer.sign(&signing_input(&plaintext));
     plaintext.push(b'\n');
     plaintext.extend_from_slice(b64(&signature.to_bytes()).as_bytes());
-    let ciphertext = age::encrypt(recipient, &plaintext).expect("x25519 encryption cannot fail");
+    let ciphertext = if extra.is_empty() {
+        age::encrypt(recipient, &plaintext).expect("x25519 encryption cannot fail")
+    } else {
+        let all = std::iter::once(recipient)
+            .chain(extra)
+            .map(|r| r as &dyn age::Recipient);
+        let encryptor = age::Encryptor::with_recipients(all).expect("x25519 recipients");
+        let mut out = Vec::new();
+        let mut w = encryptor.wrap_output(&mut out).expect("writing to a Vec");
+        std::io::Write::write_all(&mut w, &plaintext).expect("writing to a Vec");
+        w.finish().expect("writing to a Vec");
+        out
+    };
     let feed = feed_pseudonym(&room, &signer.verifying_key());
     let line = format!("{TAG}.{feed}.{}.{}", envelope.seq, b64(&ciphertext));
     if line.len() > MAX_LINE {
@@ -308,6 +336,38 @@ pub fn open(record: &RecordLine<'_>, rooms: &[RoomKey]) -> Result<Opened, OpenEr
         }
     }
     Err(last_err)
+}
+
+/// Opens a record of `room` with this device's own X25519 key: a roster record the owner
+/// also encrypted to a re-added member who lacks the room key it was written to. The
+/// opened record's `recipient` is empty (no room key epoch).
+///
+/// # Errors
+///
+/// As [`open`].
+pub fn open_with_device(
+    record: &RecordLine<'_>,
+    device: &age::x25519::Identity,
+    room: &RoomId,
+) -> Result<Opened, OpenError> {
+    let ciphertext = unb64(record.ciphertext).ok_or(OpenError::Encoding)?;
+    let decryptor = age::Decryptor::new_buffered(&ciphertext[..])
+        .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+    let mut reader = decryptor
+        .decrypt(std::iter::once(device as &dyn age::Identity))
+        .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+    let mut plaintext = Vec::new();
+    reader
+        .by_ref()
+        .take(MAX_PLAINTEXT)
+        .read_to_end(&mut plaintext)
+        .map_err(|e| OpenError::Decrypt(e.to_string()))?;
+    if plaintext.len() as u64 >= MAX_PLAINTEXT {
+        return Err(OpenError::Envelope("payload too large".into()));
+    }
+    let mut opened = verify(record, &plaintext, room)?;
+    opened.recipient = String::new();
+    Ok(opened)
 }
 
 /// Decrypts with the room's keys, newest first (the usual case costs one attempt), and
