@@ -251,7 +251,7 @@ _ftpchat() {
 
     case "${cmd}" in
         ftpchat)
-            opts="-q -h -V --quiet --timeout --help --version keygen encrypt decrypt push pull send watch outbox relay init profile room verify help"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version keygen encrypt decrypt push pull send watch outbox relay init profile room verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -269,7 +269,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__decrypt)
-            opts="-o -i -q -h -V --output --age --room-key --legacy-passphrase-file --json --utc --color --verify --quiet --timeout --help --version"
+            opts="-o -i -q -v -h -V --output --age --room-key --legacy-passphrase-file --json --utc --color --verify --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,7 +311,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__encrypt)
-            opts="-i -r -R -m -q -h -V --room-key --recipient --recipients-file --identity --name --message --lines --legacy --legacy-layout --legacy-base64 --legacy-passphrase-file --quiet --timeout --help --version"
+            opts="-i -r -R -m -q -v -h -V --room-key --recipient --recipients-file --identity --name --message --lines --legacy --legacy-layout --legacy-base64 --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -783,7 +783,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__init)
-            opts="-i -y -q -h -V --profile --relay --room --name --password-file --password-command --room-key --identity --ca-file --insecure --legacy --legacy-passphrase-file --default --no-test --yes --quiet --timeout --help --version"
+            opts="-i -y -q -v -h -V --profile --relay --room --name --password-file --password-command --room-key --identity --ca-file --insecure --legacy --legacy-passphrase-file --default --no-test --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,7 +845,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__keygen)
-            opts="-o -q -h -V --room --output --force --quiet --timeout --help --version"
+            opts="-o -q -v -h -V --room --output --force --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,7 +871,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox)
-            opts="-q -h -V --json --quiet --timeout --help --version list flush drop help"
+            opts="-q -v -h -V --json --quiet --verbose --timeout --help --version list flush drop help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -889,7 +889,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox__subcmd__drop)
-            opts="-y -q -h -V --relay --feed --all --yes --quiet --timeout --help --version"
+            opts="-y -q -v -h -V --relay --feed --all --yes --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,7 +915,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox__subcmd__flush)
-            opts="-q -h -V --connect-timeout --io-timeout --ca-file --quiet --timeout --help --version"
+            opts="-q -v -h -V --connect-timeout --io-timeout --ca-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,7 +1015,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__outbox__subcmd__list)
-            opts="-q -h -V --quiet --timeout --help --version"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,7 +1033,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile)
-            opts="-q -h -V --quiet --timeout --help --version list show remove use help"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version list show remove use help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1135,7 +1135,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile__subcmd__list)
-            opts="-q -h -V --quiet --timeout --help --version"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,7 +1153,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile__subcmd__remove)
-            opts="-q -h -V --quiet --timeout --help --version"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,7 +1171,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile__subcmd__show)
-            opts="-q -h -V --quiet --timeout --help --version"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1189,7 +1189,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile__subcmd__use)
-            opts="-q -h -V --quiet --timeout --help --version"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1207,7 +1207,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__pull)
-            opts="-f -i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --all --since --no-advance --follow --poll-max --cursor --attachments --room-key --quiet --timeout --help --version"
+            opts="-f -i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --all --since --no-advance --follow --poll-max --cursor --attachments --room-key --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1222,6 +1222,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1269,7 +1273,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__push)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --outbox --room-key --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --outbox --room-key --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1284,6 +1288,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1315,7 +1323,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__relay)
-            opts="-q -h -V --listen --root --user --password-file --passive-ports --tls-cert --tls-key --tls-required --no-setup --quiet --timeout --help --version"
+            opts="-q -v -h -V --listen --root --user --password-file --passive-ports --tls-cert --tls-key --tls-required --no-setup --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1361,7 +1369,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room)
-            opts="-q -h -V --quiet --timeout --help --version create invite join add members remove rotate help"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version create invite join add members remove rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1379,7 +1387,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__add)
-            opts="-i -q -h -V --name --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --name --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1398,6 +1406,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1433,7 +1445,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__create)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --identity --room-key --json --name --profile --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --name --profile --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1448,6 +1460,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1617,7 +1633,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__invite)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1632,6 +1648,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1667,7 +1687,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__join)
-            opts="-q -h -V --profile --name --identity --quiet --timeout --help --version"
+            opts="-q -v -h -V --profile --name --identity --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1697,7 +1717,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__members)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1712,6 +1732,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1747,7 +1771,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__remove)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1762,6 +1786,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1797,7 +1825,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__rotate)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1812,6 +1840,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1847,7 +1879,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --quiet --timeout --help --version"
+            opts="-i -r -R -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1862,6 +1894,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1933,7 +1969,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__verify)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --stdin --json --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --stdin --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1948,6 +1984,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1979,7 +2019,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__watch)
-            opts="-i -q -h -V --relay --room --ca-file --insecure --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --since --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --since --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1994,6 +2034,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

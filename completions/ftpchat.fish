@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ftpchat_global_optspecs
-    string join \n q/quiet timeout= h/help V/version
+    string join \n q/quiet v/verbose timeout= h/help V/version
 end
 
 function __fish_ftpchat_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
@@ -47,6 +48,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l timeout -d 'B
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l room -d 'Make a room key instead of a device identity'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -l force -d 'Replace an existing key file (the old key is lost)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand keygen" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s i -l room-key -d 'Room key file; the newest key in it is encrypted to' -r -F
@@ -63,6 +65,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l lines -d 'On
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy -d 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-base64 -d 'Wrap legacy tokens in base64 once more, as app version 1.6 did'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s o -l output -d 'Write to FILE instead of stdout' -r -F
@@ -77,24 +80,30 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l json -d 'One
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l utc -d 'Show times in UTC instead of local time'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -l verify -d 'Treat every chain irregularity (gap, fork, reorder, duplicate, late start) as a failure'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s i -l room-key -d 'Room key whose journals (this device\'s feeds in that room) to deliver [default: room.key, if present]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l outbox -d 'Deliver the pending outbox only; do not read stdin'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance' -r
@@ -104,16 +113,20 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l attachments -d 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l all -d 'Everything in the room, not just what is new'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l no-advance -d 'Do not move the cursor (peek)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s f -l follow -d 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s i -l room-key -d 'Room key file; the newest key in it is encrypted to' -r -F
@@ -127,14 +140,18 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l max-attachment 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l owner -d 'Write-only posters: the room owner\'s key (as `room create` prints it). The recipient is then checked against the owner-signed recipient.txt on the relay, and nothing is sent to a recipient the owner rotated out. A `# owner: KEY` line in the -R file does the same' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l json -d 'Print what was sent as one JSON object on stdout: feed, seq, relay, ts, kind'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
@@ -151,17 +168,21 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec-timeout -
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l json -d 'One JSON object per record on stdout'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l utc -d 'Show times in UTC instead of local time'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l once -d 'Poll once, print what is new, and exit'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l all -d 'Start from the beginning of the room instead of the saved cursor'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -l json -d 'List as JSON lines'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -f -a "list" -d 'List pending records per room, feed and relay'
@@ -170,6 +191,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_s
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
@@ -177,6 +199,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l ca-file -d 'Trust the certificates in this PEM file for ftps://' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l relay -d 'Only what is owed to this relay (as `outbox` lists it)' -r
@@ -185,6 +208,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -l all -d 'Everything pending, for every relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s y -l yes -d 'Do not ask (needed without a terminal)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from drop" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pending records per room, feed and relay'
@@ -202,6 +226,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l timeout -d 'Bo
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-required -d 'With TLS: refuse clients that do not use it'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l no-setup -d 'Do not create keys, a room or a profile; only serve'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l profile -d 'Profile to create or edit' -r
@@ -221,10 +246,12 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l default -d 'Mak
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l no-test -d 'Do not test the connection'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s y -l yes -d 'Never prompt; take everything from the flags'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "list" -d 'List profiles (the default one is marked with *)'
@@ -234,18 +261,22 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles (the default one is marked with *)'
@@ -255,6 +286,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "create" -d 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
@@ -268,6 +300,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_see
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
@@ -276,23 +309,30 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l profile -d 'Profile to store the room in [default: the default profile, or "default"]' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -l profile -d 'Profile to store the room in [default: a new profile named after the room]' -r
@@ -300,63 +340,80 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l name -d 'The name to list them under' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
@@ -370,15 +427,19 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l stdin -d 'Audit record lines on stdin instead of a room on a relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l json -d 'Findings and the summary as JSON lines'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'

@@ -30,6 +30,9 @@ pub struct Cli {
     /// Print only errors on stderr (no notes, warnings or progress).
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Print the FTP dialogue (commands and replies) on stderr, passwords redacted.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
     /// Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their
     /// records queued; `watch` stops cleanly; others exit 5.
     #[arg(long, global = true, value_name = "SECS", env = "FTPCHAT_TIMEOUT")]
@@ -305,7 +308,7 @@ pub enum ProfileAction {
 }
 
 /// Which relay and room, and how to reach it.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct RelayArgs {
     /// Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name.
     #[arg(long, value_name = "URL|PROFILE", env = "FTPCHAT_RELAY")]
@@ -319,6 +322,17 @@ pub struct RelayArgs {
     /// Do not verify the relay's TLS certificate (prints a warning; testing only).
     #[arg(long)]
     pub insecure: bool,
+    /// Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on
+    /// port 990; other ftps:// ports use explicit AUTH TLS unless this is given).
+    #[arg(long)]
+    pub implicit_tls: bool,
+    /// Active-mode data connections (EPRT/PORT: the server connects back to this
+    /// machine), for servers whose passive mode is broken.
+    #[arg(long, env = "FTPCHAT_ACTIVE")]
+    pub active: bool,
+    /// Read logins and passwords from FILE instead of ~/.netrc (as curl's --netrc-file).
+    #[arg(long, value_name = "FILE", env = "NETRC")]
+    pub netrc_file: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub timeouts: TimeoutArgs,

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod output;
 pub mod settings;
 pub mod ui;
+pub mod verbose;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -100,6 +101,9 @@ pub fn run(cli: args::Cli, env: &Env, io: &mut Io<'_>) -> crate::Result<()> {
     {
         // Long-running commands stop at a safe point with their state saved.
         crate::signals::install();
+    }
+    if cli.verbose {
+        verbose::install();
     }
     if cli.quiet {
         // Only errors, which the caller prints, remain.

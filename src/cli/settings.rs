@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,12 @@ pub struct Profile {
     /// Skip FTPS certificate verification.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure: bool,
+    /// Active-mode FTP data connections (PORT/EPRT) for servers whose passive mode is broken.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub active: bool,
+    /// Implicit FTPS (TLS from the first byte) for an `ftps://` relay on a port other than 990.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implicit_tls: bool,
     /// The room is a chat file of the original FTPChat app.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub legacy: bool,
@@ -191,20 +197,43 @@ impl Resolved {
                 }
             },
         };
-        let url = RelayUrl::parse(&url_text)?;
+        let mut url = RelayUrl::parse(&url_text)?;
+        let netrc_path = args
+            .netrc_file
+            .clone()
+            .or_else(|| ctx.dirs.home.as_ref().map(|h| h.join(".netrc")));
+        let netrc_text = read_netrc(netrc_path.as_deref(), args.netrc_file.is_some())?;
+        if !url.user_given
+            && let Some(text) = &netrc_text
+            && let Some(login) = netrc::find(text, &url.host, None)
+            && let Some(user) = login.user
+        {
+            url.user = user;
+        }
         let room = args
             .room
             .clone()
             .or_else(|| profile.as_ref().and_then(|p| p.room.clone()));
         let dir = url.room_dir(room.as_deref())?;
-        let password = password(&url, profile.as_ref(), ctx, stderr)?;
+        let password = password(&url, profile.as_ref(), netrc_text.as_deref(), ctx, stderr)?;
         let tls = TlsOptions {
             ca_file: args
                 .ca_file
                 .clone()
                 .or_else(|| profile.as_ref().and_then(|p| p.ca_file.clone())),
             insecure: args.insecure || profile.as_ref().is_some_and(|p| p.insecure),
+            implicit: url.scheme == crate::store::url::Scheme::Ftps
+                && (args.implicit_tls
+                    || profile.as_ref().is_some_and(|p| p.implicit_tls)
+                    || url.port == 990),
         };
+        if (args.implicit_tls || profile.as_ref().is_some_and(|p| p.implicit_tls))
+            && url.scheme != crate::store::url::Scheme::Ftps
+        {
+            return Err(Error::Usage(format!(
+                "--implicit-tls needs an ftps:// relay URL, not {url}"
+            )));
+        }
         if tls.insecure && url.scheme == crate::store::url::Scheme::Ftps {
             warn(
                 stderr,
@@ -220,6 +249,7 @@ impl Resolved {
                     url,
                     password,
                     tls,
+                    active: args.active || profile.as_ref().is_some_and(|p| p.active),
                     timeouts: Timeouts {
                         connect: std::time::Duration::from_secs_f64(args.timeouts.connect_timeout),
                         io: std::time::Duration::from_secs_f64(args.timeouts.io_timeout),
@@ -237,6 +267,7 @@ impl Resolved {
 fn password(
     url: &RelayUrl,
     profile: Option<&Profile>,
+    netrc_text: Option<&str>,
     ctx: &Context<'_>,
     stderr: &mut dyn Write,
 ) -> Result<Secret> {
@@ -258,14 +289,8 @@ fn password(
     if let Some(cmd) = profile.and_then(|p| p.password_command.as_ref()) {
         return password_from_command(cmd);
     }
-    let netrc_path = ctx
-        .env
-        .get("NETRC")
-        .map(PathBuf::from)
-        .or_else(|| ctx.dirs.home.as_ref().map(|h| h.join(".netrc")));
-    if let Some(path) = netrc_path
-        && let Ok(text) = std::fs::read_to_string(&path)
-        && let Some(p) = netrc::lookup(&text, &url.host, &url.user)
+    if let Some(text) = netrc_text
+        && let Some(p) = netrc::lookup(text, &url.host, &url.user)
     {
         return Ok(p);
     }
@@ -283,6 +308,20 @@ fn password(
          or password_command (`ftpchat init --password-file FILE` / `--password-command CMD`)",
         url.user, url.host, url.host, url.user
     )))
+}
+
+/// Reads the netrc file: a missing `~/.netrc` is no error, a missing `--netrc-file` is.
+fn read_netrc(path: Option<&Path>, asked: bool) -> Result<Option<String>> {
+    let Some(path) = path else { return Ok(None) };
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if !asked && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Io {
+            action: "cannot read the netrc file",
+            path: path.to_path_buf(),
+            source: e,
+        }),
+    }
 }
 
 fn password_from_command(cmd: &str) -> Result<Secret> {

@@ -54,13 +54,18 @@ impl RelayTarget {
     pub fn from_url(url: &str, password: &str) -> Result<Self> {
         let url = RelayUrl::parse(url)?;
         let dir = url.room_dir(None)?;
+        let implicit = url.scheme == crate::store::url::Scheme::Ftps && url.port == 990;
         Ok(RelayTarget {
             key: url.key_for(&dir),
             dir: dir.trim_start_matches('/').to_string(),
             endpoint: Endpoint {
                 url,
                 password: Secret::new(password),
-                tls: TlsOptions::default(),
+                tls: TlsOptions {
+                    implicit,
+                    ..TlsOptions::default()
+                },
+                active: false,
                 timeouts: Timeouts::default(),
             },
             legacy: false,

@@ -18,6 +18,7 @@
 use std::io::Read;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
+use std::time::Duration;
 
 use suppaftp::rustls::{self, ClientConfig, RootCertStore};
 use suppaftp::types::FileType;
@@ -118,15 +119,42 @@ impl Connection {
             s.set_nodelay(true)
         };
         setup(&stream).map_err(|e| relay_err("connect", e.to_string(), false))?;
-        let mut conn = Connection {
-            ftp: RustlsFtpStream::connect_with_stream(stream)
+        let tls_refused = |e: FtpError, step: &str| match e {
+            FtpError::SecureError(reason) => Error::Refused {
+                host: host.clone(),
+                what: "TLS handshake".into(),
+                reply: reason,
+            },
+            other => map_ftp(&host, step, other),
+        };
+        let secure = ep.url.scheme == Scheme::Ftps;
+        let connector = |ep: &Endpoint| -> Result<TimedTls> {
+            Ok(TimedTls {
+                inner: RustlsConnector::from(Arc::new(tls_config(&ep.tls)?)),
+                io: io_timeout,
+            })
+        };
+        let ftp = if secure && ep.tls.implicit {
+            // Implicit FTPS: TLS from the first byte. suppaftp opens this socket itself, so
+            // the address that just answered is handed over and the probe closed; the
+            // connector sets the timeouts before the handshake and the greeting.
+            let addr = stream
+                .peer_addr()
+                .map_err(|e| relay_err("connect", e.to_string(), false))?;
+            drop(stream);
+            RustlsFtpStream::connect_secure_implicit(addr, connector(ep)?, &ep.url.host)
+                .map_err(|e| tls_refused(e, "greeting"))?
+        } else {
+            RustlsFtpStream::connect_with_stream(stream)
                 .map_err(|e| map_ftp(&host, "greeting", e))?
-                .passive_stream_builder(move |addr| {
-                    let s = TcpStream::connect_timeout(&addr, connect_timeout)
-                        .map_err(FtpError::ConnectionError)?;
-                    setup(&s).map_err(FtpError::ConnectionError)?;
-                    Ok(s)
-                }),
+        };
+        let mut conn = Connection {
+            ftp: ftp.passive_stream_builder(move |addr| {
+                let s = TcpStream::connect_timeout(&addr, connect_timeout)
+                    .map_err(FtpError::ConnectionError)?;
+                setup(&s).map_err(FtpError::ConnectionError)?;
+                Ok(s)
+            }),
             host: host.clone(),
             caps: Caps::default(),
             commands: 0,
@@ -134,20 +162,22 @@ impl Connection {
             epsv: false,
         };
         conn.ftp.set_passive_nat_workaround(true);
-        if ep.url.scheme == Scheme::Ftps {
-            let config = tls_config(&ep.tls)?;
+        if secure && ep.tls.implicit {
+            for cmd in ["PBSZ 0", "PROT P"] {
+                conn.commands += 1;
+                conn.ftp
+                    .custom_command(cmd, &[Status::CommandOk])
+                    .map_err(|e| map_ftp(&host, cmd, e))?;
+            }
+        } else if secure {
             let server_name = ep.url.host.clone();
             conn.ftp = conn
                 .ftp
-                .into_secure(RustlsConnector::from(Arc::new(config)), &server_name)
-                .map_err(|e| match e {
-                    FtpError::SecureError(reason) => Error::Refused {
-                        host: host.clone(),
-                        what: "TLS handshake".into(),
-                        reply: reason,
-                    },
-                    other => map_ftp(&host, "AUTH TLS", other),
-                })?;
+                .into_secure(connector(ep)?, &server_name)
+                .map_err(|e| tls_refused(e, "AUTH TLS"))?;
+        }
+        if ep.active {
+            conn.ftp = conn.ftp.active_mode(io_timeout);
         }
         conn.commands += 1;
         conn.ftp
@@ -184,7 +214,7 @@ impl Connection {
             self.caps.rest = Support::Yes;
         }
         self.caps.mlsd = has("MLST");
-        if has("EPSV") {
+        if has("EPSV") && !self.endpoint.active {
             self.ftp.set_mode(Mode::ExtendedPassive);
             self.epsv = true;
         }
@@ -583,6 +613,26 @@ impl Store for Connection {
             size: self.caps.size,
             cheap_list: self.caps.stat_dir,
         }
+    }
+}
+
+/// rustls with the control and data sockets' timeouts set before each handshake (the
+/// implicit-FTPS control socket and active-mode data sockets are opened by suppaftp).
+#[derive(Debug)]
+struct TimedTls {
+    inner: RustlsConnector,
+    io: Duration,
+}
+
+impl suppaftp::TlsConnector for TimedTls {
+    type Stream = <RustlsConnector as suppaftp::TlsConnector>::Stream;
+
+    fn connect(&self, domain: &str, stream: TcpStream) -> suppaftp::FtpResult<Self::Stream> {
+        stream
+            .set_read_timeout(Some(self.io))
+            .and_then(|()| stream.set_write_timeout(Some(self.io)))
+            .map_err(FtpError::ConnectionError)?;
+        self.inner.connect(domain, stream)
     }
 }
 

@@ -54,6 +54,8 @@ pub struct TlsOptions {
     pub ca_file: Option<std::path::PathBuf>,
     /// Do not verify the server certificate (prints a warning; for testing only).
     pub insecure: bool,
+    /// Implicit FTPS: TLS from the first byte (port 990), not AUTH TLS.
+    pub implicit: bool,
 }
 
 /// Everything needed to log in to a relay.
@@ -65,6 +67,8 @@ pub struct Endpoint {
     pub password: Secret,
     /// TLS options.
     pub tls: TlsOptions,
+    /// Active-mode data connections (EPRT/PORT) instead of passive.
+    pub active: bool,
     /// Timeouts.
     pub timeouts: Timeouts,
 }

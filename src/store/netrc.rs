@@ -3,8 +3,24 @@
 
 use crate::secret::Secret;
 
+/// A login found in netrc text.
+#[derive(Debug, Clone)]
+pub struct Login {
+    /// The `login` of the entry, when it names one.
+    pub user: Option<String>,
+    /// The password.
+    pub password: Secret,
+}
+
 /// Finds the password for `user` at `host` in netrc text.
 pub fn lookup(text: &str, host: &str, user: &str) -> Option<Secret> {
+    find(text, host, Some(user)).map(|l| l.password)
+}
+
+/// Finds the login for `host`: the first `machine` entry for it with a password (whose
+/// `login` matches `user`, when one is given), else the `default` entry. With no `user`,
+/// the entry's own `login` is the user name, as curl takes it for a URL without one.
+pub fn find(text: &str, host: &str, user: Option<&str>) -> Option<Login> {
     let mut tokens = Tokens::new(text);
     let mut entries: Vec<(Option<String>, Option<String>, Option<Secret>)> = Vec::new();
     while let Some(t) = tokens.next() {
@@ -31,14 +47,17 @@ pub fn lookup(text: &str, host: &str, user: &str) -> Option<Secret> {
         }
     }
     let matches = |e: &&(Option<String>, Option<String>, Option<Secret>)| {
-        e.2.is_some() && e.1.as_deref().is_none_or(|l| l == user)
+        e.2.is_some() && (user.is_none() || e.1.is_none() || e.1.as_deref() == user)
     };
-    entries
+    let entry = entries
         .iter()
         .filter(|e| e.0.as_deref() == Some(host))
         .find(matches)
-        .or_else(|| entries.iter().filter(|e| e.0.is_none()).find(matches))
-        .and_then(|e| e.2.clone())
+        .or_else(|| entries.iter().filter(|e| e.0.is_none()).find(matches))?;
+    Some(Login {
+        user: entry.1.clone(),
+        password: entry.2.clone()?,
+    })
 }
 
 struct Tokens<'a> {
@@ -111,5 +130,20 @@ mod tests {
         assert_eq!(get("a.example", "bob").as_deref(), Some("b1"));
         assert_eq!(get("other", "anonymous").as_deref(), Some("guest"));
         assert_eq!(get("other", "zed"), None);
+    }
+
+    #[test]
+    fn login_taken_from_the_entry_when_the_url_has_none() {
+        let text = "machine h login first password p1\nmachine h login second password p2\n\
+                    default login guest password g\n";
+        let l = find(text, "h", None).expect("an entry for h");
+        assert_eq!(l.user.as_deref(), Some("first"));
+        assert_eq!(l.password.expose(), "p1");
+        let d = find(text, "elsewhere", None).expect("the default entry");
+        assert_eq!(d.user.as_deref(), Some("guest"));
+        assert!(
+            find("machine h login x\n", "h", None).is_none(),
+            "no password, no login"
+        );
     }
 }

@@ -26,8 +26,10 @@ pub struct RelayUrl {
     pub host: String,
     /// Port.
     pub port: u16,
-    /// Login name (`anonymous` when none is given).
+    /// Login name (`anonymous` when none is given and `~/.netrc` names none).
     pub user: String,
+    /// Whether the URL named the user (otherwise `~/.netrc` may supply it, as in curl).
+    pub user_given: bool,
     /// Password given in the URL (discouraged; a warning is printed).
     pub password: Option<Secret>,
     /// Directory path on the server, `/` when none; always starts with `/`, never ends
@@ -86,6 +88,7 @@ impl RelayUrl {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_string();
+        let user_given = !parsed.username().is_empty();
         let user = match parsed.username() {
             "" => "anonymous".to_string(),
             u => decode(u).ok_or_else(|| bad("user name is not UTF-8"))?,
@@ -105,6 +108,7 @@ impl RelayUrl {
             host,
             port: parsed.port().unwrap_or(21),
             user,
+            user_given,
             password,
             path: normalize_dir(&path).map_err(|e| bad(&e))?,
         })

@@ -76,6 +76,8 @@ pub enum ServerKind {
     /// vsftpd 3, explicit FTPS (AUTH TLS), TLS required for logins and data, session reuse
     /// required on data connections.
     VsftpdFtps,
+    /// vsftpd 3, implicit FTPS (TLS from the first byte, as on port 990).
+    VsftpdFtpsImplicit,
     /// pyftpdlib (Python), plain FTP.
     Pyftpdlib,
 }
@@ -86,13 +88,17 @@ impl ServerKind {
         match self {
             ServerKind::Vsftpd => "vsftpd",
             ServerKind::VsftpdFtps => "vsftpd-ftps",
+            ServerKind::VsftpdFtpsImplicit => "vsftpd-ftps-implicit",
             ServerKind::Pyftpdlib => "pyftpdlib",
         }
     }
 
-    /// Whether the server requires explicit TLS.
+    /// Whether the server requires TLS.
     pub fn is_tls(self) -> bool {
-        matches!(self, ServerKind::VsftpdFtps)
+        matches!(
+            self,
+            ServerKind::VsftpdFtps | ServerKind::VsftpdFtpsImplicit
+        )
     }
 
     /// URL scheme for this server.
@@ -411,17 +417,24 @@ fn program_on_path(name: &str) -> bool {
 
 /// Plain-FTP vsftpd on 127.0.0.1 (user [`VSFTPD_USER`], chrooted into [`FtpServer::root`]).
 pub fn vsftpd() -> Option<FtpServer> {
-    start_vsftpd(false)
+    start_vsftpd(ServerKind::Vsftpd)
 }
 
 /// Explicit-FTPS vsftpd (AUTH TLS required for login and data, TLS session reuse required on
 /// data connections, `ssl_ciphers=HIGH`), with a leaf certificate signed by the test CA in
 /// [`FtpServer::ca_file`].
 pub fn vsftpd_ftps() -> Option<FtpServer> {
-    start_vsftpd(true)
+    start_vsftpd(ServerKind::VsftpdFtps)
 }
 
-fn start_vsftpd(tls: bool) -> Option<FtpServer> {
+/// Implicit-FTPS vsftpd (`implicit_ssl=YES`: TLS from the first byte), otherwise as
+/// [`vsftpd_ftps`].
+pub fn vsftpd_ftps_implicit() -> Option<FtpServer> {
+    start_vsftpd(ServerKind::VsftpdFtpsImplicit)
+}
+
+fn start_vsftpd(kind: ServerKind) -> Option<FtpServer> {
+    let tls = kind.is_tls();
     if !Path::new(VSFTPD_BIN).exists() {
         return unavailable("vsftpd", "not installed");
     }
@@ -447,11 +460,6 @@ fn start_vsftpd(tls: bool) -> Option<FtpServer> {
     };
     reap_orphans();
 
-    let kind = if tls {
-        ServerKind::VsftpdFtps
-    } else {
-        ServerKind::Vsftpd
-    };
     let mut failures = String::new();
     for attempt in 1..=START_ATTEMPTS {
         let dir = tempfile::Builder::new()
@@ -526,6 +534,9 @@ fn start_vsftpd(tls: bool) -> Option<FtpServer> {
             set("ssl_tlsv1", &"YES");
             set("ssl_sslv2", &"NO");
             set("ssl_sslv3", &"NO");
+            if kind == ServerKind::VsftpdFtpsImplicit {
+                set("implicit_ssl", &"YES");
+            }
         }
         fs::write(&conf_path, conf).expect("write vsftpd.conf");
         // vsftpd refuses config files not owned by root or writable by others.
@@ -957,7 +968,11 @@ fn wait_ready(server: &mut FtpServer, token: &str) -> Ready {
         if let Ok(Some(status)) = server.child.try_wait() {
             return exited(server, status);
         }
-        match read_greeting(server.addr()) {
+        let greeting = match (&server.ca_file, server.kind) {
+            (Some(ca), ServerKind::VsftpdFtpsImplicit) => read_greeting_tls(server.addr(), ca),
+            _ => read_greeting(server.addr()),
+        };
+        match greeting {
             Ok(greeting) if greeting.starts_with("220") && greeting.contains(token) => {
                 return Ready::Yes;
             }
@@ -986,6 +1001,25 @@ fn exited(server: &FtpServer, status: ExitStatus) -> Ready {
     } else {
         Ready::Fatal(msg)
     }
+}
+
+/// The greeting of an implicit-FTPS server, read over TLS.
+fn read_greeting_tls(addr: SocketAddr, ca: &Path) -> std::io::Result<String> {
+    use suppaftp::rustls::{ClientConnection, StreamOwned, pki_types::ServerName};
+    let stream = TcpStream::connect_timeout(&addr, Duration::from_millis(500))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let name = ServerName::try_from("localhost").expect("static name");
+    let conn = ClientConnection::new(tls_client_config(ca), name).map_err(std::io::Error::other)?;
+    let mut tls = StreamOwned::new(conn, stream);
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while line.len() < 4096 && tls.read(&mut byte)? == 1 {
+        line.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&line).into_owned())
 }
 
 fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
@@ -1038,7 +1072,7 @@ pub fn random_u64() -> u64 {
 fn parse_commands(kind: ServerKind, log: &str) -> Vec<String> {
     match kind {
         // Tue Nov 22 02:25:50 2026 [pid 9337] [user] FTP command: Client "127.0.0.1", "SIZE /x"
-        ServerKind::Vsftpd | ServerKind::VsftpdFtps => log
+        ServerKind::Vsftpd | ServerKind::VsftpdFtps | ServerKind::VsftpdFtpsImplicit => log
             .lines()
             .filter_map(|l| {
                 let rest = &l[l.find("FTP command: Client \"")?..];

@@ -131,6 +131,8 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         password_command,
         ca_file: args.ca_file.clone().or(old.ca_file.clone()),
         insecure: args.insecure || old.insecure,
+        active: old.active,
+        implicit_tls: old.implicit_tls,
         legacy,
         legacy_passphrase_file: args
             .legacy_passphrase_file
@@ -159,10 +161,7 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let relay_args = RelayArgs {
         relay: Some(args.profile.clone()),
         room: None,
-        ca_file: None,
-        insecure: false,
-        timeouts: crate::cli::args::TimeoutArgs::default(),
-        legacy: false,
+        ..RelayArgs::default()
     };
     let target = Resolved::resolve(&relay_args, ctx, io.stderr)?.target;
     let mut session = Session::new(target.clone());

@@ -107,9 +107,9 @@ fn flush_target(relay: &str, args: &FlushArgs, legacy: bool) -> RelayArgs {
         relay: Some(relay.to_string()),
         room: None,
         ca_file: args.ca_file.clone(),
-        insecure: false,
         timeouts: args.timeouts.clone(),
         legacy,
+        ..RelayArgs::default()
     }
 }
 
