@@ -85,6 +85,18 @@ pub enum Error {
     /// Invalid input or options.
     #[error("{0}")]
     Usage(String),
+    /// Not allowed: no credentials to log in with, or the room does not accept this device
+    /// for what was asked (not a member, removed, not the owner).
+    #[error("{0}")]
+    NotAllowed(String),
+    /// A listening socket could not be opened (the port is taken, or needs privileges).
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
     /// A message larger than the protocol allows.
     #[error("message is {size} bytes; the limit is {limit} bytes")]
     MessageTooLarge {
@@ -181,9 +193,10 @@ impl Error {
             | Error::KeyPermissions { .. }
             | Error::BadKey { .. }
             | Error::MissingKey { .. }
-            | Error::Exists { .. } => ExitCode::Local,
+            | Error::Exists { .. }
+            | Error::Listen { .. } => ExitCode::Local,
             Error::Usage(_) | Error::MessageTooLarge { .. } => ExitCode::Usage,
-            Error::Auth { .. } => ExitCode::Auth,
+            Error::Auth { .. } | Error::NotAllowed(_) => ExitCode::Auth,
             Error::Relay { .. } | Error::Refused { .. } => ExitCode::Unreachable,
             Error::Queued { source, .. } => match source.exit_code() {
                 ExitCode::Auth => ExitCode::Auth,
@@ -208,7 +221,12 @@ impl Error {
             )),
             Error::Exists { .. } => Some("pass --force to replace it, or choose another file with -o".into()),
             Error::MessageTooLarge { .. } => Some(
-                "split the text (`--lines` makes one record per line) or send it as an attachment".into(),
+                "split the text (`ftpchat encrypt --lines | ftpchat push` makes one record per line) \
+                 or send it as a file (`ftpchat send --file FILE`)"
+                    .into(),
+            ),
+            Error::Listen { .. } => Some(
+                "another program (or another `ftpchat relay`) listens there; choose a free port with --listen".into(),
             ),
             Error::Auth { .. } => Some(
                 "check the user in the relay URL and the password source (FTPCHAT_PASSWORD or ~/.netrc)".into(),

@@ -46,9 +46,9 @@ Exit status:
   1    some records failed to decrypt or verify (the others were shown)
   2    bad command line or bad input
   3    not delivered: the records are queued in the outbox for the next run
-  4    the relay refused the login
+  4    not allowed: login refused or no password; not a member, removed, not the owner
   5    the relay is unreachable, stalled or answered nonsense
-  6    local problem: key files, permissions, state or config directory
+  6    local problem: key files, permissions, state or config directory, port taken
   130  interrupted (Ctrl-C, SIGTERM); state is saved";
 
 /// The subcommands.

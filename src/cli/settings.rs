@@ -302,7 +302,7 @@ fn password(
         return crate::cli::ui::Terminal
             .password(&format!("FTP password for {}@{}", url.user, url.host), "");
     }
-    Err(Error::Usage(format!(
+    Err(Error::NotAllowed(format!(
         "no password for {} at {} (and no terminal to ask on): set FTPCHAT_PASSWORD, add a \
          `machine {} login {} password ...` line to ~/.netrc, or give the profile a password_file \
          or password_command (`ftpchat init --password-file FILE` / `--password-command CMD`)",

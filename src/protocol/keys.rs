@@ -208,10 +208,8 @@ impl std::str::FromStr for PublicIdentity {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        let bad = |reason: &str| Error::BadKey {
-            what: "public identity".into(),
-            reason: reason.into(),
-        };
+        // A public identity is typed or pasted, not read from a key file: bad input.
+        let bad = |reason: &str| Error::Usage(format!("not a public identity: {reason}"));
         let rest = s
             .trim()
             .strip_prefix(PUBLIC_PREFIX)

@@ -113,14 +113,13 @@ impl RunningRelay {
             .enable_all()
             .build()
             .map_err(|e| Error::Usage(format!("cannot start the relay runtime: {e}")))?;
-        let std_listener = std::net::TcpListener::bind(config.listen)
-            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.listen)))?;
-        std_listener
-            .set_nonblocking(true)
-            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.listen)))?;
-        let addr = std_listener
-            .local_addr()
-            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.listen)))?;
+        let listen_err = |source| Error::Listen {
+            addr: config.listen.to_string(),
+            source,
+        };
+        let std_listener = std::net::TcpListener::bind(config.listen).map_err(listen_err)?;
+        std_listener.set_nonblocking(true).map_err(listen_err)?;
+        let addr = std_listener.local_addr().map_err(listen_err)?;
         let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
         let auth = Arc::new(PasswordAuth {
             user: config.user.clone(),

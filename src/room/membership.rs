@@ -41,7 +41,9 @@ impl Membership {
     pub fn require_owner(&self) -> Result<()> {
         match self.key.owner() {
             Some(o) if o == self.me() => Ok(()),
-            Some(_) => Err(Error::Usage("only the room's owner can change its roster".into())),
+            Some(_) => Err(Error::NotAllowed(
+                "only the room's owner can change its roster".into(),
+            )),
             None => Err(Error::Usage(
                 "this room key has no owner pinned (it was not made by `room create` or `room join`)".into(),
             )),
@@ -330,7 +332,7 @@ pub fn sync_before_send(
         .map(ToString::to_string)
         .collect::<Vec<_>>();
     if !held.contains(&desc.current) {
-        return Err(Error::Usage(
+        return Err(Error::NotAllowed(
             "the room key was rotated and this device did not receive the new one (removed from the room?)".into(),
         ));
     }
@@ -346,12 +348,12 @@ pub fn sync_before_send(
         match roster.members().find(|m| m.key == me) {
             Some(m) if m.removed_at.is_none() => {}
             Some(_) => {
-                return Err(Error::Usage(
+                return Err(Error::NotAllowed(
                     "this device was removed from the room's roster; not sending".into(),
                 ));
             }
             None => {
-                return Err(Error::Usage(format!(
+                return Err(Error::NotAllowed(format!(
                     "this device is not in the room's roster yet; not sending (what it wrote \
                      would be named by every reader as from a non-member). Send this line to \
                      the room's owner, who runs `ftpchat room add LINE --name NAME`:\n{}",

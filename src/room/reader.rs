@@ -63,6 +63,8 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// Whether this line counts as a failure for the exit status.
     pub failed: bool,
+    /// Whether the line was not a record line at all (bad input rather than a bad record).
+    pub malformed: bool,
 }
 
 /// The reason shown for every legacy message.
@@ -80,6 +82,8 @@ pub struct Reader {
     roster_complete: bool,
     device: Option<age::x25519::Identity>,
     learned: Vec<(RoomId, age::x25519::Identity)>,
+    /// A record that no room key opens was reported (said once per reader).
+    key_mismatch_said: bool,
 }
 
 impl std::fmt::Debug for Reader {
@@ -111,6 +115,7 @@ impl Reader {
             roster_complete: false,
             device: None,
             learned: Vec::new(),
+            key_mismatch_said: false,
         }
     }
 
@@ -247,6 +252,7 @@ impl Reader {
             Err(e) => {
                 out.warnings.push(format!("{place}: skipped: {e}"));
                 out.failed = true;
+                out.malformed = true;
             }
             Ok(LineKind::Legacy(line)) => self.read_legacy(line, place, &mut out),
             Ok(LineKind::Native(rec)) => self.read_native(&rec, place, &mut out, pre),
@@ -340,7 +346,19 @@ impl Reader {
         let opened = match opened {
             Ok(o) => o,
             Err(e) => {
-                out.warnings.push(format!("{name}: {e}"));
+                // A key mismatch is said once, plainly; later records that fail the same way
+                // are counted in the caller's summary rather than repeated line by line.
+                if matches!(e, record::OpenError::NoKey) {
+                    if !self.key_mismatch_said {
+                        self.key_mismatch_said = true;
+                        out.warnings.push(format!(
+                            "{name}: {e}; later records failing the same way are counted, not \
+                             listed again"
+                        ));
+                    }
+                } else {
+                    out.warnings.push(format!("{name}: {e}"));
+                }
                 out.message = Some(failed_message(e.to_string()));
                 out.failed = true;
                 return;

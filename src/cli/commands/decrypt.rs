@@ -177,7 +177,7 @@ fn decrypt(
         .ok()
         .map(|d| d.x25519().clone());
     let mut reader = Reader::new(rooms, legacy, args.verify).with_device(device);
-    let mut failed = 0;
+    let mut tally = Tally::default();
     // An audit (--verify) reads everything first and replays the room owner's feed before
     // the others, so every sender is judged against the whole roster; records are opened
     // on every core. Otherwise lines are handled as they arrive (`tail -f | ftpchat decrypt`).
@@ -200,7 +200,7 @@ fn decrypt(
             !is_owner
         });
         for outcome in reader.read_all(all.iter().map(|(n, l)| (&l[..], format!("line {n}")))) {
-            failed += report(&outcome, &printer, err_color, io)?;
+            tally.add(&outcome, report(&outcome, &printer, err_color, io)?);
         }
     } else {
         let mut buf = Vec::new();
@@ -212,13 +212,44 @@ fn decrypt(
             }
             n += 1;
             let outcome = reader.read(&buf, &format!("line {n}"));
-            failed += report(&outcome, &printer, err_color, io)?;
+            tally.add(&outcome, report(&outcome, &printer, err_color, io)?);
         }
     }
-    if failed > 0 {
-        return Err(Error::Findings { failed });
+    tally.result()
+}
+
+/// Records that failed, and lines that were not records at all (bad input, exit 2, unless
+/// a record also failed: a failed record is the graver news, exit 1).
+#[derive(Default)]
+struct Tally {
+    failed: usize,
+    malformed: usize,
+}
+
+impl Tally {
+    fn add(&mut self, outcome: &crate::room::reader::Outcome, failed: usize) {
+        if outcome.malformed {
+            self.malformed += 1;
+        } else {
+            self.failed += failed;
+        }
     }
-    Ok(())
+
+    fn result(&self) -> Result<()> {
+        if self.failed > 0 {
+            return Err(Error::Findings {
+                failed: self.failed + self.malformed,
+            });
+        }
+        if self.malformed > 0 {
+            return Err(Error::Usage(format!(
+                "{} input line(s) are not record lines (expected lines from `ftpchat encrypt` or \
+                 `ftpchat pull`, starting fc1.)",
+                self.malformed
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// Prints one outcome: warnings to stderr, the message to stdout. Returns 1 if it failed.

@@ -295,7 +295,14 @@ pub enum OpenError {
     /// The ciphertext is not base64url.
     #[error("ciphertext is not valid base64url")]
     Encoding,
-    /// No room key opens it (wrong key, another room, or a modified header).
+    /// No key held opens it: encrypted to another room's key, or to a rotation this device
+    /// has not received.
+    #[error(
+        "cannot decrypt: your room key does not open it (it was encrypted to another key: another \
+         room's, or a key rotation this device has not received)"
+    )]
+    NoKey,
+    /// Decryption failed (a modified header or payload, or a malformed age file).
     #[error("cannot decrypt: {0}")]
     Decrypt(String),
     /// It decrypted, but the content is not a well-formed envelope.
@@ -324,7 +331,7 @@ pub enum OpenError {
 /// [`OpenError`] for every way a record can fail; nothing unverified is returned.
 pub fn open(record: &RecordLine<'_>, rooms: &[RoomKey]) -> Result<Opened, OpenError> {
     let ciphertext = unb64(record.ciphertext).ok_or(OpenError::Encoding)?;
-    let mut last_err = OpenError::Decrypt("no room key given".into());
+    let mut last_err = OpenError::NoKey;
     for room in rooms {
         match decrypt(&ciphertext, room) {
             Ok((plaintext, recipient)) => {
@@ -373,14 +380,14 @@ pub fn open_with_device(
 /// Decrypts with the room's keys, newest first (the usual case costs one attempt), and
 /// says which key it was.
 fn decrypt(ciphertext: &[u8], room: &RoomKey) -> Result<(Vec<u8>, String), OpenError> {
-    let mut last = OpenError::Decrypt("no room key".into());
+    let mut last = OpenError::NoKey;
     for identity in room.identities().iter().rev() {
         let decryptor = age::Decryptor::new_buffered(ciphertext)
             .map_err(|e| OpenError::Decrypt(e.to_string()))?;
         let mut reader = match decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)) {
             Ok(r) => r,
             Err(age::DecryptError::NoMatchingKeys) => {
-                last = OpenError::Decrypt(age::DecryptError::NoMatchingKeys.to_string());
+                last = OpenError::NoKey;
                 continue;
             }
             Err(e) => return Err(OpenError::Decrypt(e.to_string())),
@@ -525,7 +532,7 @@ mod tests {
         let rec = parse_line(&line).expect("parse");
         assert!(matches!(
             open(&rec, std::slice::from_ref(&other)),
-            Err(OpenError::Decrypt(_))
+            Err(OpenError::NoKey)
         ));
 
         let mut bytes = line.clone().into_bytes();
