@@ -77,6 +77,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'One record per input line instead of one for the whole input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)')
             [CompletionResult]::new('--legacy-base64', '--legacy-base64', [CompletionResultType]::ParameterName, 'Wrap legacy tokens in base64 once more, as app version 1.6 did')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -158,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--no-advance', '--no-advance', [CompletionResultType]::ParameterName, 'Do not move the cursor (peek)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
@@ -389,6 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;profile;list' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per profile')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
@@ -401,6 +404,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;profile;show' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')

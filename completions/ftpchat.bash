@@ -311,7 +311,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__encrypt)
-            opts="-i -r -R -m -q -v -h -V --room-key --recipient --recipients-file --identity --name --message --lines --legacy --legacy-layout --legacy-base64 --legacy-passphrase-file --quiet --verbose --timeout --help --version"
+            opts="-i -r -R -m -q -v -h -V --room-key --recipient --recipients-file --identity --name --message --lines --json --legacy --legacy-layout --legacy-base64 --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1135,7 +1135,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile__subcmd__list)
-            opts="-q -v -h -V --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,7 +1171,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile__subcmd__show)
-            opts="-q -v -h -V --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1207,7 +1207,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__pull)
-            opts="-f -i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --all --since --no-advance --follow --poll-max --cursor --attachments --room-key --quiet --verbose --timeout --help --version"
+            opts="-f -i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --all --since --no-advance --follow --poll-max --cursor --json --attachments --room-key --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

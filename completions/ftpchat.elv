@@ -72,6 +72,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --lines 'One record per input line instead of one for the whole input'
+            cand --json 'One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines'
             cand --legacy 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)'
             cand --legacy-base64 'Wrap legacy tokens in base64 once more, as app version 1.6 did'
             cand -q 'Print only errors on stderr (no notes, warnings or progress)'
@@ -150,6 +151,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --no-advance 'Do not move the cursor (peek)'
             cand -f 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live'
             cand --follow 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live'
+            cand --json 'One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines'
             cand -q 'Print only errors on stderr (no notes, warnings or progress)'
             cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
@@ -366,6 +368,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;profile;list'= {
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --json 'One JSON object per profile'
             cand -q 'Print only errors on stderr (no notes, warnings or progress)'
             cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
@@ -377,6 +380,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;profile;show'= {
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --json 'One JSON object'
             cand -q 'Print only errors on stderr (no notes, warnings or progress)'
             cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'

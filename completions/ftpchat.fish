@@ -62,6 +62,7 @@ short\t'`[HH:MM] <name>: <message>`'"
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l lines -d 'One record per input line instead of one for the whole input'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l json -d 'One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy -d 'Write lines of the original FTPChat app (unauthenticated; needs its passphrase)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-base64 -d 'Wrap legacy tokens in base64 once more, as app version 1.6 did'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
@@ -119,6 +120,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l legacy -d 'The 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l all -d 'Everything in the room, not just what is new'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l no-advance -d 'Do not move the cursor (peek)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s f -l follow -d 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l json -d 'One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
@@ -260,11 +262,13 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "use" -d 'Make a profile the default'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per profile'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -l json -d 'One JSON object'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'

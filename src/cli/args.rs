@@ -289,11 +289,18 @@ pub struct ProfileArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProfileAction {
     /// List profiles (the default one is marked with *).
-    List,
+    List {
+        /// One JSON object per profile.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a profile's settings (never a password).
     Show {
         /// The profile [default: the default profile].
         name: Option<String>,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Remove a profile (keys and state are kept).
     Remove {
@@ -436,6 +443,9 @@ pub struct PullArgs {
     /// Name of the cursor to use, so several readers can keep their own places.
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub cursor: String,
+    /// One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines.
+    #[arg(long)]
+    pub json: bool,
     /// Download the attachments of the records pulled into DIR (checked against their
     /// signed hashes; names are sanitised so nothing is written outside DIR). Needs the room key.
     #[arg(long, value_name = "DIR")]
@@ -732,6 +742,9 @@ pub struct EncryptArgs {
     /// One record per input line instead of one for the whole input.
     #[arg(long)]
     pub lines: bool,
+    /// One JSON object per record (`format`, `feed`, `seq`, `line`) instead of bare lines.
+    #[arg(long)]
+    pub json: bool,
     /// Write lines of the original FTPChat app (unauthenticated; needs its passphrase).
     #[arg(long)]
     pub legacy: bool,

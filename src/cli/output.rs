@@ -104,6 +104,34 @@ fn sanitize_body(s: &str) -> String {
         .join("\n    ")
 }
 
+/// One record line as JSON (`pull --json`, `encrypt --json`): its format, feed and seq
+/// where the cleartext prefix names them, and the line itself. The record is not opened.
+pub fn record_json(line: &[u8]) -> serde_json::Value {
+    use crate::protocol::record::{LineKind, classify};
+    let text = String::from_utf8_lossy(line);
+    match classify(line) {
+        Ok(LineKind::Native(r)) => serde_json::json!({
+            "format": "native", "feed": r.feed, "seq": r.seq, "line": text,
+        }),
+        Ok(LineKind::Legacy(_)) => serde_json::json!({"format": "legacy", "line": text}),
+        _ => serde_json::json!({"format": "unknown", "line": text}),
+    }
+}
+
+/// Writes one record line, bare or as [`record_json`].
+///
+/// # Errors
+///
+/// Write errors of `out`.
+pub fn write_record(out: &mut dyn Write, line: &[u8], json: bool) -> io::Result<()> {
+    if json {
+        writeln!(out, "{}", record_json(line))
+    } else {
+        out.write_all(line)?;
+        out.write_all(b"\n")
+    }
+}
+
 /// Writes a warning line to stderr-like output.
 pub fn warn(err: &mut dyn Write, color: bool, msg: &str) {
     let (y, z) = if color {

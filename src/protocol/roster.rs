@@ -77,7 +77,8 @@ pub struct RotateBody {
 /// One member as the ledger shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Member {
-    /// Ed25519 key, base64url.
+    /// Ed25519 key, base64url (`sender` in JSON, as in messages: the key that signs its records).
+    #[serde(rename = "sender")]
     pub key: String,
     /// X25519 recipient (`age1...`) for room keys.
     pub recipient: String,

@@ -40,8 +40,9 @@ pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         let name = name.clone();
         Box::new(move |m| journal::record(&ctx.dirs.state, &identity, &room, &name, "message", m))
     };
+    let json = args.json;
     let out = |io: &mut Io<'_>, line: &str| -> Result<()> {
-        writeln!(io.stdout, "{line}")
+        crate::cli::output::write_record(io.stdout, line.as_bytes(), json)
             .and_then(|()| io.stdout.flush())
             .map_err(|e| Error::io("cannot write", "stdout", e))
     };

@@ -17,7 +17,13 @@ pub fn run(args: &ProfileArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
     let w = |e| Error::io("cannot write", "stdout", e);
     let mut profiles = Profiles::load(ctx)?;
     match &args.action {
-        ProfileAction::List => {
+        ProfileAction::List { json: true } => {
+            for (name, p) in &profiles.profiles {
+                let is_default = profiles.default.as_deref() == Some(name);
+                writeln!(io.stdout, "{}", to_json(name, p, is_default)).map_err(w)?;
+            }
+        }
+        ProfileAction::List { json: false } => {
             for (name, p) in &profiles.profiles {
                 let mark = if profiles.default.as_deref() == Some(name) {
                     "*"
@@ -32,16 +38,17 @@ pub fn run(args: &ProfileArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
                 note(io.stderr, "no profiles yet: `ftpchat init` makes one");
             }
         }
-        ProfileAction::Show { name } => {
+        ProfileAction::Show { name, json } => {
             let (name, p) = profiles.pick(name.as_deref())?.ok_or_else(|| {
                 Error::Usage("no default profile; name one, or run `ftpchat init`".into())
             })?;
-            writeln!(
-                io.stdout,
-                "{}",
-                show(&name, &p, profiles.default.as_deref() == Some(&name))
-            )
-            .map_err(w)?;
+            let is_default = profiles.default.as_deref() == Some(&name);
+            let text = if *json {
+                to_json(&name, &p, is_default).to_string()
+            } else {
+                show(&name, &p, is_default)
+            };
+            writeln!(io.stdout, "{text}").map_err(w)?;
         }
         ProfileAction::Remove { name } => {
             if profiles.profiles.remove(name).is_none() {
@@ -73,6 +80,34 @@ fn redact_url(url: &str) -> String {
     RelayUrl::parse(url)
         .map(|u| u.to_string())
         .unwrap_or_else(|_| "(invalid URL)".into())
+}
+
+/// A profile as JSON, in the vocabulary of docs/JSON.md: `profile` is its name, `name`
+/// the display name; never a password or the password command itself.
+fn to_json(profile: &str, p: &Profile, is_default: bool) -> serde_json::Value {
+    let path = |o: &Option<std::path::PathBuf>| o.as_ref().map(|p| p.display().to_string());
+    let source = match (&p.password_file, &p.password_command) {
+        (Some(_), _) => "file",
+        (None, Some(_)) => "command",
+        (None, None) => "environment or netrc",
+    };
+    serde_json::json!({
+        "profile": profile,
+        "default": is_default,
+        "relay": p.relay.as_deref().map(redact_url),
+        "room": p.room,
+        "name": p.name,
+        "password_source": source,
+        "password_file": path(&p.password_file),
+        "room_key": path(&p.room_key),
+        "identity": path(&p.identity),
+        "ca_file": path(&p.ca_file),
+        "insecure": p.insecure,
+        "active": p.active,
+        "implicit_tls": p.implicit_tls,
+        "legacy": p.legacy,
+        "legacy_passphrase_file": path(&p.legacy_passphrase_file),
+    })
 }
 
 fn show(name: &str, p: &Profile, is_default: bool) -> String {

@@ -87,9 +87,7 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             if args.attachments.is_some() && io.stdout_tty {
                 continue;
             }
-            io.stdout
-                .write_all(line)
-                .and_then(|()| io.stdout.write_all(b"\n"))
+            crate::cli::output::write_record(io.stdout, line, args.json)
                 .map_err(|e| Error::io("cannot write", "stdout", e))?;
         }
         new_cursors.insert(feed.clone(), f.cursor.clone());
@@ -164,9 +162,7 @@ fn follow(
             }
             warnings.extend(f.skipped.iter().cloned());
             for line in &f.lines {
-                io.stdout
-                    .write_all(line)
-                    .and_then(|()| io.stdout.write_all(b"\n"))
+                crate::cli::output::write_record(io.stdout, line, args.json)
                     .map_err(|e| Error::io("cannot write", "stdout", e))?;
                 printed += 1;
             }

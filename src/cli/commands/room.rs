@@ -304,6 +304,15 @@ fn add(a: &RoomAddArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     Ok(())
 }
 
+/// A member's standing now, in the words `roster` takes everywhere.
+fn standing(m: &crate::protocol::roster::Member, owner: &str) -> &'static str {
+    match (&m.removed_at, m.key == owner) {
+        (Some(_), _) => "removed",
+        (None, true) => "owner",
+        (None, false) => "member",
+    }
+}
+
 fn members(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let (mut s, _) = open(a, ctx, io)?;
     let reader = s.replay(&mut warner(io.stderr))?;
@@ -321,6 +330,7 @@ fn members(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
             let mut v = serde_json::to_value(m).expect("json");
             v["added_by"] = serde_json::Value::String(owner_name.clone());
             v["owner"] = serde_json::Value::Bool(m.key == roster.owner());
+            v["roster"] = standing(m, roster.owner()).into();
             writeln!(io.stdout, "{v}").map_err(w)?;
         }
         return Ok(());
@@ -332,11 +342,7 @@ fn members(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
     )
     .map_err(w)?;
     for m in roster.members() {
-        let status = match (&m.removed_at, m.key == roster.owner()) {
-            (Some(_), _) => "removed",
-            (None, true) => "owner",
-            (None, false) => "member",
-        };
+        let status = standing(m, roster.owner());
         writeln!(
             io.stdout,
             "{:<20} {:<12} {:<8} {:<25} {:<25} {owner_name}",

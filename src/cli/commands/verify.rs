@@ -104,12 +104,14 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             writeln!(
                 io.stdout,
                 "{}",
-                serde_json::json!({"finding": f.finding, "scope": f.scope})
+                serde_json::json!({"type": "finding", "finding": f.finding, "scope": f.scope})
             )
             .map_err(w)?;
         }
         for s in &summaries {
-            writeln!(io.stdout, "{}", serde_json::to_string(s).expect("json")).map_err(w)?;
+            let mut v = serde_json::to_value(s).expect("json");
+            v["type"] = "feed".into();
+            writeln!(io.stdout, "{v}").map_err(w)?;
         }
     } else {
         writeln!(
