@@ -559,7 +559,7 @@ fn netrc_supplies_the_password_and_its_absence_is_explained() {
         .args(["send", "--relay", &t.url, "x"])
         .output()
         .expect("send");
-    assert_eq!(no_pw.status.code(), Some(2));
+    assert_eq!(no_pw.status.code(), Some(4));
     let err = String::from_utf8_lossy(&no_pw.stderr);
     for way in ["FTPCHAT_PASSWORD", ".netrc", "password_command"] {
         assert!(err.contains(way), "{err}");
