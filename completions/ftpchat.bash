@@ -1135,7 +1135,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__profile__subcmd__list)
-            opts="-q -v -h -V --json --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --json --names --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2112,3 +2112,16 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
 else
     complete -F _ftpchat -o bashdefault -o default ftpchat
 fi
+
+# Profile names after --relay and `profile show|use|remove` (added by ftpchat's generator).
+_ftpchat_with_profiles() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    if [[ "$prev" == "--relay" ]] || [[ "${COMP_WORDS[1]}" == "profile" && $COMP_CWORD -eq 3 && "$prev" =~ ^(show|use|remove)$ ]]; then
+        local names
+        names="$("${COMP_WORDS[0]}" profile list --names 2>/dev/null)"
+        COMPREPLY=($(compgen -W "$names" -- "$cur"))
+        [[ ${#COMPREPLY[@]} -gt 0 ]] && return 0
+    fi
+    _ftpchat "$@"
+}
+complete -F _ftpchat_with_profiles -o bashdefault -o default ftpchat

@@ -369,6 +369,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;profile;list'= {
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --json 'One JSON object per profile'
+            cand --names 'Only the names, one per line (for scripts and shell completion)'
             cand -q 'Print only errors on stderr (no notes, warnings or progress)'
             cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'

@@ -263,6 +263,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and not __fish_seen_subcommand_from list show remove use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per profile'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -l names -d 'Only the names, one per line (for scripts and shell completion)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -474,3 +475,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "members" -d 'List the roster as the ledger shows it: who was added or removed, when, by whom'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from room" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
+
+# Profile names after --relay and `profile show|use|remove` (added by ftpchat's generator).
+complete -c ftpchat -l relay -f -a '(ftpchat profile list --names 2>/dev/null)'
+complete -c ftpchat -n '__fish_seen_subcommand_from profile; and __fish_seen_subcommand_from show use remove' -f -a '(ftpchat profile list --names 2>/dev/null)'

@@ -1,5 +1,6 @@
-//! Ctrl-C and SIGTERM: the first one asks long-running commands (`watch`, `relay`) to stop
-//! at the next safe point with their state saved; a second one exits at once.
+//! Ctrl-C and SIGTERM: the first one asks long-running commands (`watch`, `relay`, `push`,
+//! `pull --follow`, `send --file`) to stop at the next safe point with their state saved;
+//! a second one exits at once.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};

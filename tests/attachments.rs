@@ -347,3 +347,92 @@ fn hostile_attachment_names_cannot_escape_the_download_directory() {
     }
     assert_eq!(names.len(), 5, "{names:?}");
 }
+
+#[test]
+fn ctrl_c_during_an_upload_says_it_was_not_sent_and_the_next_send_resumes() {
+    let root = tempfile::tempdir().expect("root");
+    let relay = start_embedded(root.path(), "127.0.0.1:0".parse().expect("addr"));
+    let proxy = FaultProxy::start(relay.addr());
+    proxy.set_throttle(Some(512 * 1024));
+    let via = format!("ftp://chat@127.0.0.1:{}/", proxy.port());
+    let direct = format!("ftp://chat@{}/", relay.addr());
+    let (alice, bob) = members();
+    let file = alice.path().join("big.bin");
+    let want = make_file(&file, 8 * 1024 * 1024);
+    let proc = std::process::Command::new(assert_cmd::cargo::cargo_bin("ftpchat"))
+        .env_clear()
+        .env("HOME", alice.path())
+        .env("FTPCHAT_HOME", alice.config())
+        .env("FTPCHAT_PASSWORD", "relay-pw")
+        .env("USER", "tester")
+        .args(["send", "--relay", &via, "--room", "up", "--file"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("send --file");
+    // Wait until part of the blob is on the relay, then Ctrl-C.
+    let blobs = root.path().join("up/blobs");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let partial = std::fs::read_dir(&blobs)
+            .ok()
+            .and_then(|d| d.flatten().next())
+            .and_then(|e| e.metadata().ok())
+            .map_or(0, |m| m.len());
+        if partial > 256 * 1024 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &proc.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    let out = proc.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("not sent"),
+        "says the file was not sent: {err}"
+    );
+    let partial = std::fs::read_dir(&blobs)
+        .expect("blobs")
+        .flatten()
+        .next()
+        .expect("a partial blob")
+        .metadata()
+        .expect("meta")
+        .len();
+    assert!(partial > 0, "part of the upload stays on the relay");
+    // The same command without the slow link finishes it, and bob gets the whole file.
+    ok(
+        at(
+            &alice,
+            &direct,
+            "up",
+            &["send", "--file", file.to_str().expect("utf8")],
+        )
+        .output()
+        .expect("send again"),
+        "send --file again",
+    );
+    let dir = bob.path().join("got");
+    ok(
+        at(
+            &bob,
+            &direct,
+            "up",
+            &[
+                "pull",
+                "--all",
+                "--attachments",
+                dir.to_str().expect("utf8"),
+            ],
+        )
+        .output()
+        .expect("pull"),
+        "pull --attachments",
+    );
+    assert_eq!(sha_of(&dir.join("big.bin")), want);
+}

@@ -163,3 +163,49 @@ fn send_json_says_what_was_sent_and_watch_since_filters_history() {
     );
     assert!(both.contains("one") && both.contains("two"), "{both}");
 }
+
+#[test]
+fn bash_completion_offers_profile_names() {
+    assert!(have("bash"), "bash is needed for this test");
+    let home = Home::new();
+    std::fs::create_dir_all(home.config()).expect("config dir");
+    std::fs::write(
+        home.config().join("profiles.toml"),
+        "default = \"work\"\n[profiles.work]\nrelay = \"ftp://a@127.0.0.1/\"\n\
+         [profiles.wiki]\nrelay = \"ftp://b@127.0.0.1/\"\n[profiles.home]\nrelay = \"ftp://c@127.0.0.1/\"\n",
+    )
+    .expect("profiles");
+    let bin = assert_cmd::cargo::cargo_bin("ftpchat");
+    let path = format!(
+        "{}:{}",
+        bin.parent().expect("bin dir").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/completions/ftpchat.bash");
+    let complete = |words: &str, cword: usize| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source {script}; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+                 _ftpchat_with_profiles ftpchat \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+            ))
+            .env("PATH", &path)
+            .env("FTPCHAT_HOME", home.config())
+            .env("HOME", home.path())
+            .output()
+            .expect("bash");
+        let mut got: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        got.sort();
+        got
+    };
+    assert_eq!(complete("ftpchat send --relay w", 3), ["wiki", "work"]);
+    assert_eq!(
+        complete("ftpchat profile use ''", 3),
+        ["home", "wiki", "work"]
+    );
+    // Elsewhere the generated completion still answers (subcommands).
+    assert!(complete("ftpchat pro", 1).contains(&"profile".to_string()));
+}

@@ -49,7 +49,14 @@ fn render() -> BTreeMap<String, Vec<u8>> {
     ] {
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut cmd.clone(), "ftpchat", &mut buf);
-        files.insert(format!("completions/{}", shell.file_name("ftpchat")), buf);
+        let script = ftpchat::cli::complete::with_profile_names(
+            &shell.to_string(),
+            &String::from_utf8(buf).expect("utf8 script"),
+        );
+        files.insert(
+            format!("completions/{}", shell.file_name("ftpchat")),
+            script.into_bytes(),
+        );
     }
     files
 }

@@ -293,6 +293,9 @@ pub enum ProfileAction {
         /// One JSON object per profile.
         #[arg(long)]
         json: bool,
+        /// Only the names, one per line (for scripts and shell completion).
+        #[arg(long, conflicts_with = "json")]
+        names: bool,
     },
     /// Show a profile's settings (never a password).
     Show {

@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod complete;
 pub mod output;
 pub mod settings;
 pub mod ui;
@@ -98,6 +99,7 @@ pub fn run(cli: args::Cli, env: &Env, io: &mut Io<'_>) -> crate::Result<()> {
         cli.command,
         args::Command::Watch(_) | args::Command::Relay(_) | args::Command::Push(_)
     ) || matches!(&cli.command, args::Command::Pull(p) if p.follow)
+        || matches!(&cli.command, args::Command::Send(s) if s.file.is_some())
     {
         // Long-running commands stop at a safe point with their state saved.
         crate::signals::install();

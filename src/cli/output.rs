@@ -53,7 +53,10 @@ impl Printer {
                 .unwrap_or_default();
         let name = sanitize(m.name.as_deref().unwrap_or("?"));
         let (b, z) = if self.color {
-            ("\x1b[1;36m", "\x1b[0m")
+            (
+                sender_color(m.sender.as_deref().unwrap_or(&name)),
+                "\x1b[0m",
+            )
         } else {
             ("", "")
         };
@@ -86,6 +89,25 @@ impl Printer {
             Err(_) => sanitize(ts),
         }
     }
+}
+
+/// The colour of a sender's name: the same for the same sender in every run and on every
+/// machine (a hash of its signing key, or of the name for legacy lines, which have no key).
+/// Red and yellow are left for the marks and warnings.
+pub fn sender_color(id: &str) -> &'static str {
+    const PALETTE: [&str; 6] = [
+        "\x1b[1;32m",
+        "\x1b[1;34m",
+        "\x1b[1;35m",
+        "\x1b[1;36m",
+        "\x1b[1;92m",
+        "\x1b[1;94m",
+    ];
+    // FNV-1a: stable across releases, unlike std's randomly keyed hasher.
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    PALETTE[usize::try_from(h % PALETTE.len() as u64).unwrap_or(0)]
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {
@@ -155,6 +177,23 @@ pub fn note(err: &mut dyn Write, msg: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sender_colours_are_stable_and_spread() {
+        assert_eq!(sender_color("alice-key"), sender_color("alice-key"));
+        let keys = ["k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"];
+        let distinct: std::collections::BTreeSet<_> =
+            keys.iter().map(|k| sender_color(k)).collect();
+        assert!(
+            distinct.len() >= 3,
+            "eight senders get several colours: {distinct:?}"
+        );
+        assert!(
+            !distinct
+                .iter()
+                .any(|c| c.contains("31m") || c.contains("33m"))
+        );
+    }
 
     #[test]
     fn control_characters_are_escaped() {

@@ -133,6 +133,21 @@ pub fn upload(
     p: &Prepared,
     progress: &dyn Fn(u64),
 ) -> Result<()> {
+    upload_to(conn, room_dir, p, progress).map_err(|e| {
+        if crate::signals::interrupted() {
+            Error::Interrupted
+        } else {
+            e
+        }
+    })
+}
+
+fn upload_to(
+    conn: &mut dyn Store,
+    room_dir: &str,
+    p: &Prepared,
+    progress: &dyn Fn(u64),
+) -> Result<()> {
     use std::io::{Seek, SeekFrom};
     let dir = join(room_dir, BLOB_DIR);
     conn.mkdir_all(&dir);
@@ -179,6 +194,11 @@ struct ProgressReader<'a> {
 
 impl Read for ProgressReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // Ctrl-C stops the upload between chunks (not `ErrorKind::Interrupted`, which
+        // readers retry); what was uploaded stays for the next try to resume.
+        if crate::signals::interrupted() {
+            return Err(std::io::Error::other("interrupted"));
+        }
         let n = self.inner.read(buf)?;
         self.done += n as u64;
         (self.progress)(self.done);

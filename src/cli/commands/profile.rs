@@ -17,13 +17,18 @@ pub fn run(args: &ProfileArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
     let w = |e| Error::io("cannot write", "stdout", e);
     let mut profiles = Profiles::load(ctx)?;
     match &args.action {
-        ProfileAction::List { json: true } => {
+        ProfileAction::List { names: true, .. } => {
+            for name in profiles.profiles.keys() {
+                writeln!(io.stdout, "{name}").map_err(w)?;
+            }
+        }
+        ProfileAction::List { json: true, .. } => {
             for (name, p) in &profiles.profiles {
                 let is_default = profiles.default.as_deref() == Some(name);
                 writeln!(io.stdout, "{}", to_json(name, p, is_default)).map_err(w)?;
             }
         }
-        ProfileAction::List { json: false } => {
+        ProfileAction::List { .. } => {
             for (name, p) in &profiles.profiles {
                 let mark = if profiles.default.as_deref() == Some(name) {
                     "*"

@@ -232,7 +232,7 @@ fn upload_with_progress(
         crate::cli::output::warn(
             io.stderr,
             false,
-            "the encrypted file is kept: the same `send --file` resumes the upload where it stopped",
+            "the file was not sent; its encrypted copy is kept: the same `send --file` resumes the upload where it stopped",
         );
     })
 }
