@@ -677,7 +677,7 @@ fn an_explicit_relay_url_ignores_the_default_profile() {
         .expect("send");
     assert_eq!(
         out.status.code(),
-        Some(2),
+        Some(4),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
