@@ -209,7 +209,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --poll-max 'Longest time between polls, in seconds (reached when idle)'
             cand --since 'Show history written at or after TIME first (RFC 3339, or an age like 30m, 2h, 7d), then follow; implies --all (older records are read, verified, not shown)'
             cand --cursor 'Name of the cursor to use'
-            cand --exec 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED'
+            cand --exec 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _LABEL (the name with its standing, e.g. `mallory [not a member]`), _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED, _ROSTER'
             cand --attachments 'Download attachments into DIR as they arrive'
             cand --exec-timeout 'Seconds a --exec command may run before it is killed'
             cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'

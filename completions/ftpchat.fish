@@ -164,7 +164,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-min -d 'S
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-max -d 'Longest time between polls, in seconds (reached when idle)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l since -d 'Show history written at or after TIME first (RFC 3339, or an age like 30m, 2h, 7d), then follow; implies --all (older records are read, verified, not shown)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l cursor -d 'Name of the cursor to use' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec -d 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec -d 'Run CMD (with sh -c) for each message: the message on stdin, its fields in FTPCHAT_MSG_BODY, _NAME, _LABEL (the name with its standing, e.g. `mallory [not a member]`), _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED, _ROSTER' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l attachments -d 'Download attachments into DIR as they arrive' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l exec-timeout -d 'Seconds a --exec command may run before it is killed' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F

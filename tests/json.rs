@@ -130,11 +130,40 @@ fn every_json_output_matches_docs_json_md() {
         ),
         "encrypt --json",
     );
-    let watched = json_lines(run(&owner, &["watch", "--once", "--json"]), "watch --json");
+    let file = bob.path().join("report.txt");
+    std::fs::write(&file, "quarterly figures").expect("write");
+    let sent = bob
+        .cmd()
+        .args(["send", "--json", "--file"])
+        .arg(&file)
+        .arg("the report")
+        .env("FTPCHAT_PASSWORD", &t.password)
+        .output()
+        .expect("send --file");
+    each(
+        "sent",
+        json_lines(sent, "send --file --json"),
+        "send --file --json",
+    );
+    let out = run(&owner, &["watch", "--once", "--json"]);
+    // The file's own key is a room secret: never in `body`, never anywhere in the output.
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("AGE-SECRET-KEY"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let watched = json_lines(out, "watch --json");
     assert!(
         watched
             .iter()
             .any(|m| m["body"] == "hi owner" && m["roster"] == "member"),
+        "{watched:?}"
+    );
+    assert!(
+        watched.iter().any(|m| m["kind"] == "attachment"
+            && m["body"] == "the report"
+            && m["attachment"]["name"] == "report.txt"
+            && m["attachment"]["size"] == 17),
         "{watched:?}"
     );
     each("message", watched, "watch --json");

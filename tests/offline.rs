@@ -816,3 +816,54 @@ print(Fernet(key).encrypt_at_time(zlib.compress(b"2026-11-20 09:15:a: from the f
             "a [legacy, unauthenticated]: from the future",
         ));
 }
+
+#[test]
+fn a_fake_time_or_bidi_text_cannot_spoof_a_line() {
+    let home = Home::new();
+    home.keys();
+    let room = RoomKey::load(&home.config().join("room.key")).expect("room key");
+    let id = DeviceIdentity::load(&home.config().join("identity.key")).expect("identity");
+    let env = |seq, ts: &str, body: &str| Envelope {
+        v: 1,
+        room: room.room_id().to_string(),
+        from: b64(id.signing_key().verifying_key().as_bytes()),
+        name: "mallory".into(),
+        seq,
+        prev: None,
+        ts: ts.into(),
+        kind: "message".into(),
+        body: body.into(),
+    };
+    // A free-text time that would print a whole line ahead of the sender's own name.
+    let spoof = seal(
+        &env(
+            1,
+            "2026-12-03 06:20:00 alice: Approved, pay it",
+            &" ".repeat(40),
+        ),
+        id.signing_key(),
+        &room.current_recipient(),
+    )
+    .expect("seal");
+    let out = expect_finding(
+        &home,
+        &[spoof],
+        &["--utc"],
+        1,
+        "its time is not an RFC 3339 timestamp",
+    );
+    assert!(!out.contains("alice: Approved"), "{out}");
+    assert!(out.contains("mallory [NOT VERIFIED]"), "{out}");
+
+    // Bidi overrides in a body are shown escaped, not obeyed.
+    let bidi = seal(
+        &env(1, "2026-12-03T06:20:00Z", "open report\u{202E}fdp.sh now"),
+        id.signing_key(),
+        &room.current_recipient(),
+    )
+    .expect("seal");
+    let out = decrypt(&home, &(bidi + "\n"), &["--utc"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(!shown.contains('\u{202E}'), "{shown}");
+    assert!(shown.contains("report\\u{202e}fdp.sh"), "{shown}");
+}

@@ -541,6 +541,23 @@ fn a_write_only_poster_posts_with_the_recipient_and_cannot_read() {
             "{m}"
         );
     }
+    // A hook is told the sender's standing, and given a label that never shows a
+    // non-member's name bare; the terminal says the same.
+    let hooked = bob.path().join("hooked");
+    let hook = format!(
+        "printf '%s|%s\\n' \"$FTPCHAT_MSG_LABEL\" \"$FTPCHAT_MSG_ROSTER\" >> {}",
+        hooked.display()
+    );
+    let w = room.run(&bob, &["watch", "--once", "--all", "--exec", &hook]);
+    w.code(0, "watch --exec");
+    let said = std::fs::read_to_string(&hooked).expect("the hook ran");
+    assert!(said.contains("cron [not a member]|unknown\n"), "{said}");
+    assert!(said.contains("bob|member\n"), "{said}");
+    assert!(
+        w.stdout.contains("cron [not a member]: backup ok"),
+        "{}",
+        w.stdout
+    );
     let a = room.audit(&room.owner);
     a.code(1, "audit with an unknown sender");
     assert_eq!(
@@ -1355,4 +1372,55 @@ fn join_send_add_and_readd_flows_verify() {
         find(&w.json(), "bob back").map(|m| m["roster"].clone()),
         Some(Value::from("member"))
     );
+}
+
+/// A resumed `pull --attachments` judges senders too: its cursor is past the owner's
+/// first records, so it replays the roster before it fetches a file on a sender's word.
+#[test]
+fn a_resumed_pull_fetches_no_file_from_a_non_member() {
+    let t = Target::embedded();
+    let room = Room::create(&t, "files");
+    let bob = room.member("bob");
+    room.send(&bob, "bob is here");
+    // Bob reads the room once: his cursor moves past the owner's roster records.
+    room.run(&bob, &["pull"]).ok("first pull");
+
+    let mallory = Home::new();
+    Run::from(mallory.cmd().arg("keygen").output().expect("keygen")).ok("keygen");
+    let file = mallory.path().join("invoice.pdf");
+    std::fs::write(&file, "pay me").expect("write");
+    Run::from(
+        t.cmd(
+            &mallory,
+            "files",
+            &[
+                "send",
+                "-r",
+                &room.recipient,
+                "--name",
+                "owner",
+                "--file",
+                file.to_str().expect("utf8"),
+            ],
+        )
+        .output()
+        .expect("send"),
+    )
+    .ok("write-only send --file");
+
+    let dir = bob.path().join("inbox");
+    let r = room.run(
+        &bob,
+        &["pull", "--attachments", dir.to_str().expect("utf8")],
+    );
+    assert!(
+        r.stderr
+            .contains("not downloading a file from a sender who is not a member"),
+        "{}",
+        r.stderr
+    );
+    let saved: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(saved.is_empty(), "fetched from a non-member: {saved:?}");
 }

@@ -511,7 +511,7 @@ its cursor saved.
 Examples:
   ftpchat watch --room ops
   ftpchat watch --once --json | jq -r .body
-  ftpchat watch --exec 'notify-send \"$FTPCHAT_MSG_NAME\" \"$FTPCHAT_MSG_BODY\"'")]
+  ftpchat watch --exec 'notify-send \"$FTPCHAT_MSG_LABEL\" \"$FTPCHAT_MSG_BODY\"'")]
 pub struct WatchArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -542,7 +542,8 @@ pub struct WatchArgs {
     #[arg(long, value_name = "NAME", default_value = "watch")]
     pub cursor: String,
     /// Run CMD (with sh -c) for each message: the message on stdin, its fields in
-    /// FTPCHAT_MSG_BODY, _NAME, _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED.
+    /// FTPCHAT_MSG_BODY, _NAME, _LABEL (the name with its standing, e.g. `mallory [not a
+    /// member]`), _SENDER, _TS, _ROOM, _FEED, _SEQ, _KIND, _FORMAT, _VERIFIED, _ROSTER.
     #[arg(long, value_name = "CMD", env = "FTPCHAT_EXEC")]
     pub exec: Option<String>,
     /// Download attachments into DIR as they arrive.

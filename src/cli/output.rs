@@ -60,12 +60,12 @@ impl Printer {
         } else {
             ("", "")
         };
-        let mark = match (m.format, m.verified, m.roster) {
-            ("legacy", _, _) => paint(self.color, "\x1b[33m", " [legacy, unauthenticated]"),
-            (_, false, _) => paint(self.color, "\x1b[1;31m", " [NOT VERIFIED]"),
-            (_, true, Some("unknown")) => paint(self.color, "\x1b[1;31m", " [not a member]"),
-            (_, true, Some("removed")) => paint(self.color, "\x1b[1;31m", " [removed member]"),
-            _ => String::new(),
+        let mark = match standing_mark(m) {
+            Some(mark @ "legacy, unauthenticated") => {
+                paint(self.color, "\x1b[33m", &format!(" [{mark}]"))
+            }
+            Some(mark) => paint(self.color, "\x1b[1;31m", &format!(" [{mark}]")),
+            None => String::new(),
         };
         if let Some(event) = &m.event {
             return writeln!(out, "{ts} * {b}{name}{z}{mark} {}", sanitize(event));
@@ -86,8 +86,32 @@ impl Printer {
                 .with_timezone(&Local)
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string(),
-            Err(_) => sanitize(ts),
+            // The reader drops times that are not RFC 3339; this is for direct callers.
+            Err(_) => "[invalid time]".into(),
         }
+    }
+}
+
+/// What must be said beside a sender's name so that it is never shown bare unless the
+/// record is verified and its sender a member or the owner (or the room has no roster to
+/// judge by): `legacy, unauthenticated`, `NOT VERIFIED`, `not a member`, `removed member`.
+pub fn standing_mark(m: &Message) -> Option<&'static str> {
+    match (m.format, m.verified, m.roster) {
+        ("legacy", _, _) => Some("legacy, unauthenticated"),
+        (_, false, _) => Some("NOT VERIFIED"),
+        (_, true, Some("unknown")) => Some("not a member"),
+        (_, true, Some("removed")) => Some("removed member"),
+        _ => None,
+    }
+}
+
+/// The sender's name with its [`standing_mark`], sanitised: `alice`, `mallory [not a
+/// member]`. What hooks should show (`FTPCHAT_MSG_LABEL`).
+pub fn label(m: &Message) -> String {
+    let name = sanitize(m.name.as_deref().unwrap_or("?"));
+    match standing_mark(m) {
+        Some(mark) => format!("{name} [{mark}]"),
+        None => name,
     }
 }
 

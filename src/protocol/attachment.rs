@@ -42,6 +42,33 @@ impl std::fmt::Debug for Attachment {
     }
 }
 
+/// Serialises an announced attachment for output (`--json`): everything but the file's
+/// key, which is a secret of the room's members.
+///
+/// # Errors
+///
+/// Those of the serializer.
+pub fn serialize_public<S: serde::Serializer>(
+    a: &Option<Attachment>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Public<'a> {
+        name: &'a str,
+        size: u64,
+        sha256: &'a str,
+        blob: &'a str,
+    }
+    a.as_ref()
+        .map(|a| Public {
+            name: &a.name,
+            size: a.size,
+            sha256: &a.sha256,
+            blob: &a.blob,
+        })
+        .serialize(s)
+}
+
 /// Whether `blob` is a name we would have made (64 hex digits and `.age`).
 pub fn valid_blob_name(blob: &str) -> bool {
     blob.strip_suffix(".age").is_some_and(|h| {
@@ -55,7 +82,11 @@ pub fn valid_blob_name(blob: &str) -> bool {
 /// component only, no control characters, no leading dots, at most 100 characters.
 pub fn safe_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+    let cleaned: String = last
+        .chars()
+        .filter(|&c| !c.is_control() && !crate::protocol::text::is_format(c))
+        .take(100)
+        .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
         "attachment".into()
@@ -78,6 +109,8 @@ mod tests {
             (".hidden", "hidden"),
             ("a\x1b[31mb\n.txt", "a[31mb.txt"),
             ("", "attachment"),
+            ("report\u{202E}fdp.sh", "reportfdp.sh"),
+            ("a\u{200B}b\u{2066}.txt", "ab.txt"),
         ] {
             assert_eq!(safe_name(given), want, "{given:?}");
         }

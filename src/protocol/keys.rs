@@ -418,15 +418,26 @@ impl RoomRecipient {
     /// [`Error::BadKey`] when a line is not a recipient or none is given.
     pub fn parse(contents: &str, what: &str) -> Result<Self> {
         let mut recipients = Vec::new();
-        for line in contents.lines().map(str::trim) {
+        for (n, line) in contents.lines().map(str::trim).enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
+            // Nothing of the line is echoed: it may be a secret key given by mistake.
+            let reason = if line.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-") {
+                format!(
+                    "line {} is a secret room key, not a recipient (a room key file is given \
+                     with -i/--room-key; -r/-R take the public age1... recipient that \
+                     `ftpchat room create` printed)",
+                    n + 1
+                )
+            } else {
+                format!("line {} is not an age1... X25519 recipient", n + 1)
+            };
             recipients.push(
                 line.parse::<age::x25519::Recipient>()
                     .map_err(|_| Error::BadKey {
                         what: what.to_string(),
-                        reason: format!("not an age1... X25519 recipient: {}", truncate(line, 20)),
+                        reason,
                     })?,
             );
         }
@@ -483,6 +494,24 @@ mod tests {
         assert_eq!(&rr.id, key.room_id());
         assert!(RoomKey::parse("# nothing\n", "t").is_err());
         assert!(RoomKey::parse("garbage\n", "t").is_err());
+    }
+
+    #[test]
+    fn a_secret_key_given_as_recipient_is_not_echoed() {
+        let key = RoomKey::generate();
+        let text = key.to_file_contents("2026-12-03T00:00:00Z");
+        let err = RoomRecipient::parse(&text, "-R room.key")
+            .expect_err("a secret key is not a recipient")
+            .to_string();
+        assert!(err.contains("is a secret room key"), "{err}");
+        let secret = text
+            .lines()
+            .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+            .expect("secret line");
+        let tail = &secret["AGE-SECRET-KEY-1".len()..];
+        for i in 0..tail.len() - 3 {
+            assert!(!err.contains(&tail[i..i + 4]), "{err} echoes the key");
+        }
     }
 
     #[test]

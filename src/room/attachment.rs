@@ -226,6 +226,13 @@ pub fn save_announced(
     if m.kind.as_deref() != Some(crate::protocol::attachment::KIND) || !m.verified {
         return Ok(None);
     }
+    if m.unjudged {
+        return Err(Error::NotAllowed(
+            "not downloading a file whose sender could not be checked: the room owner's \
+             feed (the roster) was not read from its start; `ftpchat verify` says why"
+                .into(),
+        ));
+    }
     if matches!(m.roster, Some("unknown" | "removed")) {
         return Err(Error::Usage(format!(
             "not downloading a file from a sender who is {} in the room's roster",
@@ -236,9 +243,10 @@ pub fn save_announced(
             }
         )));
     }
-    let a: Attachment = serde_json::from_str(m.body.as_deref().unwrap_or_default())
-        .map_err(|e| Error::Usage(format!("malformed attachment record: {e}")))?;
-    session.with(|s, t| fetch(s, &t.dir, &a, dest)).map(Some)
+    let Some(a) = &m.attachment else {
+        return Err(Error::Usage("malformed attachment record".into()));
+    };
+    session.with(|s, t| fetch(s, &t.dir, a, dest)).map(Some)
 }
 
 /// Downloads, checks and decrypts an attachment into `dest` (never outside it).
@@ -290,16 +298,97 @@ pub fn fetch(conn: &mut dyn Store, room_dir: &str, a: &Attachment, dest: &Path) 
         ));
     }
     std::fs::create_dir_all(dest).map_err(|e| Error::io("cannot create directory", dest, e))?;
-    let name = safe_name(&a.name);
-    let mut path = dest.join(&name);
-    let mut n = 1;
-    while path.exists() {
-        path = dest.join(format!("{n}-{name}"));
-        n += 1;
+    write_new(dest, &safe_name(&a.name), &plain)
+}
+
+/// Writes `bytes` to a new file `dest/name` (or `dest/N-name` when that exists), never
+/// following or replacing anything already there: the temporary file is created
+/// exclusively (`O_EXCL`, so a planted symlink is refused, not followed) and linked to
+/// its final name only if that name is free.
+fn write_new(dest: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let (tmp, mut file) = create_exclusive(dest)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    let result = written
+        .map_err(|e| Error::io("cannot write", &tmp, e))
+        .and_then(|()| link_free_name(&tmp, dest, name));
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// A fresh `.ftpchat-<pid>-<n>.part` in `dest`, created with `O_EXCL`.
+fn create_exclusive(dest: &Path) -> Result<(PathBuf, std::fs::File)> {
+    let mut n = 0u32;
+    loop {
+        let tmp = dest.join(format!(".ftpchat-{}-{n}.part", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(Error::io("cannot create", &tmp, e)),
+        }
     }
-    let tmp = dest.join(format!(".{}.part", std::process::id()));
-    std::fs::write(&tmp, &plain)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| Error::io("cannot write", &path, e))?;
-    Ok(path)
+}
+
+/// Gives `tmp` the first free name of `name`, `1-name`, `2-name`, ... in `dest`. A hard
+/// link fails rather than replace an existing file; where the file system has no hard
+/// links, a rename is used after checking the name is free.
+fn link_free_name(tmp: &Path, dest: &Path, name: &str) -> Result<PathBuf> {
+    for n in 0..10_000u32 {
+        let path = if n == 0 {
+            dest.join(name)
+        } else {
+            dest.join(format!("{n}-{name}"))
+        };
+        match std::fs::hard_link(tmp, &path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) if std::fs::symlink_metadata(&path).is_err() => {
+                return std::fs::rename(tmp, &path)
+                    .map(|()| path.clone())
+                    .map_err(|e| Error::io("cannot write", &path, e));
+            }
+            Err(_) => {}
+        }
+    }
+    Err(Error::io(
+        "no free name for",
+        dest.join(name),
+        std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_is_neither_followed_nor_replaced() {
+        let dir = std::env::temp_dir().join(format!("ftpchat-attach-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "precious").expect("write");
+        // Where the temporary file will be made, and the name the file will be saved as.
+        let tmp = dir.join(format!(".ftpchat-{}-0.part", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &tmp).expect("symlink");
+        std::os::unix::fs::symlink(&victim, dir.join("report.pdf")).expect("symlink");
+
+        let saved = write_new(&dir, "report.pdf", b"attachment bytes").expect("saved");
+
+        assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious");
+        assert_eq!(saved, dir.join("1-report.pdf"));
+        assert_eq!(std::fs::read(&saved).expect("read"), b"attachment bytes");
+        assert!(
+            std::fs::symlink_metadata(&tmp)
+                .expect("still there")
+                .file_type()
+                .is_symlink()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -199,6 +199,34 @@ impl Session {
         self.with(|s, t| feed::fetch(s, &t.dir, feed_name, &feed::Cursor::default(), None))
     }
 
+    /// Replays the roster from the room owner's whole feed `owner_feed` with a fresh
+    /// reader of `keys` (for a reader that resumes past the owner's first records and so
+    /// cannot judge senders by itself). Every finding of the replay goes to `warnings`;
+    /// the caller decides whether to trust the roster it returns.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn replay_owner_feed(
+        &mut self,
+        owner_feed: &str,
+        keys: Vec<crate::protocol::keys::RoomKey>,
+        device: Option<age::x25519::Identity>,
+        warnings: &mut Vec<String>,
+    ) -> Result<reader::Reader> {
+        let f = self.read_feed(owner_feed)?;
+        let mut side = reader::Reader::new(keys, None, false).with_device(device);
+        warnings.extend(f.skipped.iter().map(|w| format!("roster replay: {w}")));
+        if let Some(why) = &f.rewritten {
+            warnings.push(format!("roster replay: {why}"));
+        }
+        for line in &f.lines {
+            let outcome = side.read(line, &format!("roster replay: feed {owner_feed}"));
+            warnings.extend(outcome.warnings);
+        }
+        Ok(side)
+    }
+
     /// Whether the bytes `cursor` read of `feed` are all still there, unchanged (see
     /// [`feed::check_read_bytes`]); what changed, if anything.
     ///

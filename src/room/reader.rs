@@ -52,6 +52,17 @@ pub struct Message {
     /// For roster records: what happened, in words ("added bob", ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+    /// For an attachment record: the file it announces. Its text is the `body`; the file's
+    /// own key stays in memory for saving the file and is never serialised.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::protocol::attachment::serialize_public"
+    )]
+    pub attachment: Option<crate::protocol::attachment::Attachment>,
+    /// The room has an owner but its roster was not read from the start, so the sender
+    /// could not be judged (`roster` is then absent): nothing is fetched on its word.
+    #[serde(skip)]
+    pub unjudged: bool,
 }
 
 /// What one line produced.
@@ -287,6 +298,8 @@ impl Reader {
                     legacy_version: Some(m.version.to_string()),
                     roster: None,
                     event: None,
+                    attachment: None,
+                    unjudged: false,
                 })
             }
             Err(e) => {
@@ -320,6 +333,8 @@ impl Reader {
             legacy_version: None,
             roster: None,
             event: None,
+            attachment: None,
+            unjudged: false,
         };
         // A record opened ahead of time that failed to decrypt is tried again: a key
         // rotation read since may have brought the key it needs.
@@ -370,8 +385,14 @@ impl Reader {
             &opened.hash,
             opened.envelope.prev.as_deref(),
         );
-        let findings: Vec<String> = checked.findings.iter().map(ToString::to_string).collect();
-        let tainted = checked.findings.iter().any(Finding::taints_record);
+        let mut findings: Vec<String> = checked.findings.iter().map(ToString::to_string).collect();
+        // The time is free text inside the signature: only an RFC 3339 timestamp is shown,
+        // so a sender cannot print a fake line ahead of its own name.
+        let bad_time = chrono::DateTime::parse_from_rfc3339(&opened.envelope.ts).is_err();
+        if bad_time {
+            findings.push("its time is not an RFC 3339 timestamp".into());
+        }
+        let tainted = bad_time || checked.findings.iter().any(Finding::taints_record);
         let irregular = checked
             .findings
             .iter()
@@ -388,37 +409,48 @@ impl Reader {
             out.warnings.push(format!("{name}: {f}"));
         }
         let env = opened.envelope;
-        let event = event.or_else(|| {
-            (env.kind == crate::protocol::attachment::KIND).then(|| {
-                match serde_json::from_str::<crate::protocol::attachment::Attachment>(&env.body) {
-                    Ok(a) if a.text.is_empty() => {
+        // An attachment's body carries the file's key: the message shows its text, and
+        // the announcement goes in a field whose serialisation leaves the key out.
+        let (body, attachment, event) = if env.kind == crate::protocol::attachment::KIND {
+            match serde_json::from_str::<crate::protocol::attachment::Attachment>(&env.body) {
+                Ok(a) => {
+                    let said = if a.text.is_empty() {
                         format!("sent a file: {} ({} bytes)", a.name, a.size)
-                    }
-                    Ok(a) => format!("sent a file: {} ({} bytes): {}", a.name, a.size, a.text),
-                    Err(_) => "sent a malformed attachment record".into(),
+                    } else {
+                        format!("sent a file: {} ({} bytes): {}", a.name, a.size, a.text)
+                    };
+                    (a.text.clone(), Some(a), event.or(Some(said)))
                 }
-            })
-        });
+                Err(_) => (
+                    String::new(),
+                    None,
+                    event.or_else(|| Some("sent a malformed attachment record".into())),
+                ),
+            }
+        } else {
+            (env.body, None, event)
+        };
         let tainted = tainted || forged;
         out.failed = tainted || (self.strict && (irregular || !roster_findings.is_empty()));
-        let mut findings = findings;
         findings.extend(roster_findings);
         out.message = Some(Message {
             format: "native",
-            ts: Some(env.ts),
+            ts: (!bad_time).then_some(env.ts),
             name: Some(env.name),
             sender: Some(env.from),
             room: Some(env.room),
             feed: Some(rec.feed.to_string()),
             seq: Some(rec.seq),
             kind: Some(env.kind),
-            body: Some(env.body),
+            body: Some(body),
             verified: !tainted,
             reason: tainted.then(|| findings.join("; ")),
             findings,
             legacy_version: None,
             roster: standing.map(Status::as_str),
             event,
+            attachment,
+            unjudged: self.roster_incomplete() && standing.is_none(),
         });
     }
 }

@@ -102,21 +102,15 @@ impl Watcher {
                 Some(c) => self.session.check_read_bytes(of, c)?,
                 None => None,
             };
-            let f = self.session.read_feed(of)?;
             let device = self.reader.device().cloned();
             let keys = keys
                 .iter()
                 .map(|p| RoomKey::load(p))
                 .collect::<Result<Vec<_>>>()?;
-            let mut side = Reader::new(keys, None, false).with_device(device);
             // Findings of the replay are reported, never dropped.
-            batch
-                .warnings
-                .extend(f.skipped.iter().map(|w| format!("roster replay: {w}")));
-            for line in &f.lines {
-                let outcome = side.read(line, &format!("roster replay: feed {of}"));
-                batch.warnings.extend(outcome.warnings);
-            }
+            let mut side = self
+                .session
+                .replay_owner_feed(of, keys, device, &mut batch.warnings)?;
             self.reader.adopt(side.take_learned());
             match changed {
                 Some(why) => {

@@ -47,8 +47,24 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let mut session = Session::new(target.clone());
     session.connect()?;
     let mut warnings = Vec::new();
+    // Resuming, the owner's first records are behind the cursor: replay the roster from
+    // them, or no sender of an attachment could be judged.
+    if let Some(reader) = &mut filter
+        && let Some(of) = reader.owner_feed()
+        && cursors.contains_key(&of)
+    {
+        let keys = ctx.room_keys(&args.keys.room_key)?;
+        let side = session.replay_owner_feed(&of, keys, None, &mut warnings)?;
+        if let Some(roster) = side.complete_roster() {
+            reader.set_roster(roster);
+        }
+    }
     let progress = progress_bar(io.stderr_tty);
-    let fetched = session.poll(&cursors, &mut warnings)?;
+    let mut fetched = session.poll(&cursors, &mut warnings)?;
+    // The roster first, so it is known before the attachments it vouches for.
+    if let Some(of) = filter.as_ref().and_then(Reader::owner_feed) {
+        fetched.sort_by_key(|(f, _)| *f != of);
+    }
     let mut rewritten = 0;
     let mut new_cursors = BTreeMap::new();
     for (feed, f) in &fetched {

@@ -207,6 +207,7 @@ impl Exec<'_> {
         let fields = [
             ("FTPCHAT_MSG_BODY", m.body.clone()),
             ("FTPCHAT_MSG_NAME", m.name.clone()),
+            ("FTPCHAT_MSG_LABEL", Some(crate::cli::output::label(m))),
             ("FTPCHAT_MSG_SENDER", m.sender.clone()),
             ("FTPCHAT_MSG_TS", m.ts.clone()),
             ("FTPCHAT_MSG_ROOM", m.room.clone()),
