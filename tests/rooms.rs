@@ -1424,3 +1424,137 @@ fn a_resumed_pull_fetches_no_file_from_a_non_member() {
         .unwrap_or_default();
     assert!(saved.is_empty(), "fetched from a non-member: {saved:?}");
 }
+
+/// An invite for a room with the same name as a profile of ours, on the attacker's host:
+/// joining it leaves the profile alone and takes none of its credentials elsewhere.
+#[test]
+fn an_invite_cannot_take_over_a_profile_or_its_password() {
+    let home_relay = Target::embedded();
+    let evil_relay = Target::embedded();
+    let me = Home::new();
+    Run::from(
+        me.cmd()
+            .args([
+                "init",
+                "--profile",
+                "lobby",
+                "--relay",
+                &home_relay.url,
+                "--room",
+                "lobby",
+            ])
+            .args(["--password-command", "echo relay-pw", "--no-test", "--yes"])
+            .output()
+            .expect("init"),
+    )
+    .ok("init");
+    let show = |name: &str| -> Value {
+        let r = Run::from(
+            me.cmd()
+                .args(["profile", "show", name, "--json"])
+                .output()
+                .expect("profile show"),
+        );
+        serde_json::from_str(&r.ok("profile show")).expect("json")
+    };
+    let before = show("lobby");
+
+    let evil = Room::create(&evil_relay, "lobby");
+    let invite = evil.run(&evil.owner, &["room", "invite"]).ok("invite");
+    let joined = Run::from(
+        me.cmd()
+            .args(["room", "join", invite.trim(), "--name", "me"])
+            .output()
+            .expect("join"),
+    );
+    assert!(
+        joined.stderr.contains("as profile lobby-2"),
+        "{}",
+        joined.stderr
+    );
+    joined.ok("join");
+    assert_eq!(show("lobby"), before, "the existing profile was changed");
+    let new = show("lobby-2");
+    assert_eq!(new["password_source"], "environment or netrc", "{new}");
+    assert_eq!(before["password_source"], "command", "{before}");
+
+    // Naming the profile explicitly does not overwrite it either.
+    let r = Run::from(
+        me.cmd()
+            .args(["room", "join", invite.trim(), "--profile", "lobby"])
+            .output()
+            .expect("join"),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("already holds another room"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(show("lobby"), before);
+}
+
+/// `send` with a key the room does not use, or to a room that is not there, is not a
+/// silent success: a new room is announced, a foreign key is refused with nothing sent.
+#[test]
+fn send_knows_the_room_and_its_key_before_it_says_sent() {
+    let t = Target::embedded();
+    let feeds = |room: &str| {
+        std::fs::read_dir(t.root.join(room))
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let alice = Home::new();
+    alice.keys();
+    let r = Run::from(
+        t.cmd(&alice, "ops", &["send", "first"])
+            .output()
+            .expect("send"),
+    );
+    assert!(r.stderr.contains("holds no room yet"), "{}", r.stderr);
+    r.ok("send to a new room");
+    let r = Run::from(
+        t.cmd(&alice, "ops", &["send", "second"])
+            .output()
+            .expect("send"),
+    );
+    assert!(!r.stderr.contains("holds no room yet"), "{}", r.stderr);
+    r.ok("send again");
+
+    // `init`/`keygen` elsewhere made a fresh key: the room's records do not open with it.
+    let carol = Home::new();
+    carol.keys();
+    let r = Run::from(
+        t.cmd(&carol, "ops", &["send", "lost?"])
+            .output()
+            .expect("send"),
+    );
+    assert_eq!(r.code, Some(4), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("your room key is not the key of the room"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(feeds("ops"), 1, "nothing may be written with a foreign key");
+
+    // A room with an owner: its descriptor does not open with a stranger's key.
+    let owned = Room::create(&t, "owned");
+    let r = Run::from(
+        t.cmd(&carol, "owned", &["send", "hello?"])
+            .output()
+            .expect("send"),
+    );
+    assert_eq!(r.code, Some(4), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("descriptor (room.age) does not open"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(feeds("owned"), 1, "only the owner's feed");
+    drop(owned);
+}

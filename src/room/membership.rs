@@ -394,6 +394,71 @@ pub fn sync_before_send(
     })
 }
 
+/// What [`check_unowned`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// The room holds no records yet: what is sent now starts it.
+    New,
+    /// The room's descriptor or records open with the key.
+    Opens,
+}
+
+/// Before writing to a room whose key pins no owner (made by `keygen` or `init`): is the
+/// key one the room uses? The room's descriptor, if it has one, must open with it; else
+/// the first record of up to three other feeds is tried. A key that opens none of them is
+/// refused, since every member would see only "cannot decrypt" while `send` said it was
+/// delivered.
+///
+/// # Errors
+///
+/// [`Error::NotAllowed`] for a key the room does not use; network errors.
+pub fn check_unowned(session: &mut Session, key: &RoomKey, my_feed: &str) -> Result<Found> {
+    let relay = session.target().key.clone();
+    let wrong = |why: &str| {
+        Error::NotAllowed(format!(
+            "your room key is not the key of the room at {relay}: {why}. Nothing was sent. Use the \
+             room's own key file (`-i FILE`, copied from a member), or join with an invite \
+             (`ftpchat room join`); a new key starts a new room only in an empty directory"
+        ))
+    };
+    if let Some(bytes) = session.descriptor()? {
+        return match roster::open_descriptor(&bytes, key) {
+            Ok(_) => Ok(Found::Opens),
+            Err(e) => Err(wrong(&format!(
+                "the room's descriptor (room.age) does not open with it ({e})"
+            ))),
+        };
+    }
+    let feeds = session.feed_names()?;
+    let others: Vec<&String> = feeds.iter().filter(|f| *f != my_feed).take(3).collect();
+    if feeds.is_empty() {
+        return Ok(Found::New);
+    }
+    let mut tried = 0;
+    for feed in others {
+        let Some(line) = session.first_line(feed)? else {
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        let Ok(rec) = crate::protocol::record::parse_line(text.trim_end_matches('\r')) else {
+            continue;
+        };
+        match crate::protocol::record::open(&rec, std::slice::from_ref(key)) {
+            Ok(_) => return Ok(Found::Opens),
+            Err(crate::protocol::record::OpenError::NoKey) => tried += 1,
+            Err(_) => {}
+        }
+    }
+    if tried > 0 {
+        return Err(wrong(&format!(
+            "the first record of {tried} other feed(s) there does not open with it"
+        )));
+    }
+    Ok(Found::Opens)
+}
+
 /// Before a write-only poster writes: checks its recipient against the room's public
 /// recipient file. With `pinned_owner` the file must be signed by that owner and name the
 /// recipient given, else nothing is sent (the error names the current recipient). Without

@@ -282,6 +282,37 @@ impl Session {
         self.with(|s, t| Ok(s.list(&t.dir)?.len()))
     }
 
+    /// The names of the room's feeds on the relay.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn feed_names(&mut self) -> Result<Vec<String>> {
+        self.with(|s, t| {
+            Ok(s.list(&t.dir)?
+                .iter()
+                .filter_map(|e| feed::feed_of(&e.name).map(str::to_string))
+                .collect())
+        })
+    }
+
+    /// The first line of a feed (at most one record line long), if the feed exists.
+    ///
+    /// # Errors
+    ///
+    /// Network errors.
+    pub fn first_line(&mut self, feed_name: &str) -> Result<Option<Vec<u8>>> {
+        let name = format!("{feed_name}{}", feed::FEED_SUFFIX);
+        let limit = crate::protocol::record::MAX_LINE as u64 + 2;
+        let bytes = self.with(|s, t| s.read(&t.dir, &name, 0, limit))?;
+        Ok(bytes.map(|mut b| {
+            if let Some(end) = b.iter().position(|&c| c == b'\n') {
+                b.truncate(end);
+            }
+            b
+        }))
+    }
+
     /// Checks that the bytes a saved cursor has read are still there, unchanged.
     ///
     /// # Errors

@@ -196,7 +196,7 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let inv = Invite::decode(&text).map_err(|e| Error::Usage(e.to_string()))?;
     let mut key = RoomKey::parse(&inv.keys.join("\n"), "invite")?;
     key.set_owner(&inv.owner);
-    crate::store::url::RelayUrl::parse(&inv.relay)?;
+    let invited = crate::store::url::RelayUrl::parse(&inv.relay)?;
     let key_path = ctx
         .dirs
         .config
@@ -249,21 +249,48 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .unwrap_or_else(|| ctx.dirs.identity_file());
     crate::cli::commands::ensure_identity(&identity_path, io)?;
     let identity = DeviceIdentity::load(&identity_path)?;
-    let profile_name = a.profile.clone().unwrap_or_else(|| {
-        inv.room
-            .trim_matches('/')
-            .rsplit('/')
-            .next()
-            .filter(|s| !s.is_empty())
-            .unwrap_or("room")
-            .to_string()
-    });
     let mut profiles = Profiles::load(ctx)?;
-    let old = profiles
-        .profiles
-        .get(&profile_name)
-        .cloned()
-        .unwrap_or_default();
+    let (profile_name, old) = join_profile(&profiles, a.profile.as_deref(), &inv.room, &key_path)?;
+    if a.profile.is_none() && profiles.profiles.contains_key(&profile_name) {
+        note(
+            io.stderr,
+            &format!("updating profile {profile_name}, which holds this room"),
+        );
+    }
+    // Credentials and TLS trust belong to a host: a profile that moves to another relay
+    // host keeps none of them, so an invite cannot lead a password elsewhere.
+    let same_host = old
+        .relay
+        .as_deref()
+        .and_then(|r| crate::store::url::RelayUrl::parse(r).ok())
+        .is_some_and(|r| (r.host.as_str(), r.port) == (invited.host.as_str(), invited.port));
+    let old = if same_host {
+        old
+    } else {
+        if old.password_file.is_some()
+            || old.password_command.is_some()
+            || old.ca_file.is_some()
+            || old.insecure
+        {
+            note(
+                io.stderr,
+                &format!(
+                    "the room moved to {}: profile {profile_name} keeps no password source or \
+                     TLS setting of its old relay",
+                    invited.host
+                ),
+            );
+        }
+        Profile {
+            password_file: None,
+            password_command: None,
+            ca_file: None,
+            insecure: false,
+            implicit_tls: false,
+            active: false,
+            ..old
+        }
+    };
     profiles.set_and_save(
         ctx,
         &profile_name,
@@ -285,6 +312,51 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         "send the line below to the room's owner, who runs `ftpchat room add LINE --name NAME`",
     );
     writeln!(io.stdout, "{}", identity.public()).map_err(|e| Error::io("cannot write", "stdout", e))
+}
+
+/// The profile a joined room is stored in, and what it held before. An existing profile
+/// is only ever updated when it holds this very room (its key file); a name picked from
+/// the invite that is taken gets a suffix, and a `--profile` that holds another room is
+/// refused: an invite never overwrites a profile it did not make.
+fn join_profile(
+    profiles: &Profiles,
+    given: Option<&str>,
+    room: &str,
+    key_path: &std::path::Path,
+) -> Result<(String, Profile)> {
+    let holds_this_room = |p: &Profile| p.room_key.as_deref() == Some(key_path);
+    if let Some(name) = given {
+        return match profiles.profiles.get(name) {
+            Some(p) if !holds_this_room(p) => Err(Error::Usage(format!(
+                "profile {name} already holds another room ({}); not overwriting it: choose \
+                 another --profile, or remove it first (`ftpchat profile remove {name}`)",
+                p.relay.as_deref().unwrap_or("no relay")
+            ))),
+            p => Ok((name.to_string(), p.cloned().unwrap_or_default())),
+        };
+    }
+    let base = room
+        .trim_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("room")
+        .to_string();
+    for n in 1..=1000 {
+        let name = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        match profiles.profiles.get(&name) {
+            None => return Ok((name, Profile::default())),
+            Some(p) if holds_this_room(p) => return Ok((name, p.clone())),
+            Some(_) => {}
+        }
+    }
+    Err(Error::Usage(format!(
+        "profiles {base} to {base}-1000 are all taken: give the room a --profile NAME"
+    )))
 }
 
 fn add(a: &RoomAddArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {

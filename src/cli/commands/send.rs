@@ -94,6 +94,8 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             warn(io.stderr, false, w);
         }
         room = check.recipient;
+    } else if let Target::Room(key) = &target {
+        check_unowned_once(&relay, key, &identity, ctx, io)?;
     }
     if let Target::WriteOnly(r) = &target {
         // A write-only poster: check the recipient against the owner-signed recipient
@@ -167,6 +169,55 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         crate::cli::output::note(io.stderr, &format!("sent to {}", relay.key));
     }
     Ok(())
+}
+
+/// Once per relay, room directory and key: checks that a key pinning no owner is the
+/// room's (see [`membership::check_unowned`]), and says so when this send starts a new
+/// room. Remembered in the state directory, so later sends cost nothing; when the relay
+/// cannot be reached the check is left to the next send and delivery queues as usual.
+fn check_unowned_once(
+    relay: &RelayTarget,
+    key: &crate::protocol::keys::RoomKey,
+    identity: &crate::protocol::keys::DeviceIdentity,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{}\n{}", relay.key, key.room_id()));
+    let dir = ctx.dirs.state.join("checked");
+    let marker = dir.join(crate::protocol::encoding::hex(&digest[..12]));
+    if marker.exists() {
+        return Ok(());
+    }
+    let my_feed = crate::protocol::keys::feed_pseudonym(
+        key.room_id(),
+        &identity.signing_key().verifying_key(),
+    );
+    let mut session = Session::new(relay.clone());
+    let found = session
+        .connect()
+        .and_then(|()| membership::check_unowned(&mut session, key, &my_feed));
+    session.close();
+    match found {
+        Ok(found) => {
+            if found == membership::Found::New {
+                warn(
+                    io.stderr,
+                    false,
+                    &format!(
+                        "{} holds no room yet: this message starts room {} there (if you meant \
+                         an existing room, check --relay and --room)",
+                        relay.key,
+                        key.room_id()
+                    ),
+                );
+            }
+            crate::paths::ensure_private_dir(&dir)?;
+            crate::paths::write_private(&marker, relay.key.as_bytes(), true)
+        }
+        Err(e) if e.is_transient() => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The owner pinned in a recipients file (`# owner: KEY`), if any.
