@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download new record lines from a relay')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Encrypt and push a message in one step')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show a room live: pull and decrypt until interrupted')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Read and write a room in one full-screen terminal (a TTY is required)')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List records waiting for delivery, or deliver them')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)')
@@ -232,6 +233,40 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
             [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Poll once, print what is new, and exit')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Start from the beginning of the room instead of the saved cursor')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ftpchat;chat' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name shown with your messages [default: the profile''s, or $USER]')
+            [CompletionResult]::new('--scrollback', '--scrollback', [CompletionResultType]::ParameterName, 'Messages of history kept for scrolling back (the oldest are dropped beyond it)')
+            [CompletionResult]::new('--poll-min', '--poll-min', [CompletionResultType]::ParameterName, 'Shortest time between polls, in seconds (used right after activity)')
+            [CompletionResult]::new('--poll-max', '--poll-max', [CompletionResultType]::ParameterName, 'Longest time between polls, in seconds (reached when idle)')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) for each message, as `watch --exec` does')
+            [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Seconds a --exec command may run before it is killed')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the screen')
+            [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
+            [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
@@ -726,6 +761,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Download new record lines from a relay')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Encrypt and push a message in one step')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show a room live: pull and decrypt until interrupted')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Read and write a room in one full-screen terminal (a TTY is required)')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'List records waiting for delivery, or deliver them')
             [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)')
@@ -754,6 +790,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;help;watch' {
+            break
+        }
+        'ftpchat;help;chat' {
             break
         }
         'ftpchat;help;outbox' {

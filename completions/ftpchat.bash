@@ -16,6 +16,9 @@ _ftpchat() {
             ",$1")
                 cmd="ftpchat"
                 ;;
+            ftpchat,chat)
+                cmd="ftpchat__subcmd__chat"
+                ;;
             ftpchat,decrypt)
                 cmd="ftpchat__subcmd__decrypt"
                 ;;
@@ -57,6 +60,9 @@ _ftpchat() {
                 ;;
             ftpchat,watch)
                 cmd="ftpchat__subcmd__watch"
+                ;;
+            ftpchat__subcmd__help,chat)
+                cmd="ftpchat__subcmd__help__subcmd__chat"
                 ;;
             ftpchat__subcmd__help,decrypt)
                 cmd="ftpchat__subcmd__help__subcmd__decrypt"
@@ -251,12 +257,98 @@ _ftpchat() {
 
     case "${cmd}" in
         ftpchat)
-            opts="-q -v -h -V --quiet --verbose --timeout --help --version keygen encrypt decrypt push pull send watch outbox relay init profile room verify help"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__chat)
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --identity --name --scrollback --poll-min --poll-max --exec --exec-timeout --utc --color --legacy-passphrase-file --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scrollback)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-min)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --legacy-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -377,8 +469,22 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help)
-            opts="keygen encrypt decrypt push pull send watch outbox relay init profile room verify help"
+            opts="keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__chat)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

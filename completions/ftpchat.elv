@@ -34,6 +34,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand pull 'Download new record lines from a relay'
             cand send 'Encrypt and push a message in one step'
             cand watch 'Show a room live: pull and decrypt until interrupted'
+            cand chat 'Read and write a room in one full-screen terminal (a TTY is required)'
             cand outbox 'List records waiting for delivery, or deliver them'
             cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
             cand init 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
@@ -222,6 +223,39 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --utc 'Show times in UTC instead of local time'
             cand --once 'Poll once, print what is new, and exit'
             cand --all 'Start from the beginning of the room instead of the saved cursor'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
+            cand --verbose 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ftpchat;chat'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand --name 'Display name shown with your messages [default: the profile''s, or $USER]'
+            cand --scrollback 'Messages of history kept for scrolling back (the oldest are dropped beyond it)'
+            cand --poll-min 'Shortest time between polls, in seconds (used right after activity)'
+            cand --poll-max 'Longest time between polls, in seconds (reached when idle)'
+            cand --exec 'Run CMD (with sh -c) for each message, as `watch --exec` does'
+            cand --exec-timeout 'Seconds a --exec command may run before it is killed'
+            cand --color 'When to colour the screen'
+            cand --legacy-passphrase-file 'File holding the original app''s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --implicit-tls 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+            cand --active 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --utc 'Show times in UTC instead of local time'
             cand -q 'Print only errors on stderr (no notes, warnings or progress)'
             cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
             cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
@@ -675,6 +709,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand pull 'Download new record lines from a relay'
             cand send 'Encrypt and push a message in one step'
             cand watch 'Show a room live: pull and decrypt until interrupted'
+            cand chat 'Read and write a room in one full-screen terminal (a TTY is required)'
             cand outbox 'List records waiting for delivery, or deliver them'
             cand relay 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
             cand init 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
@@ -696,6 +731,8 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;help;send'= {
         }
         &'ftpchat;help;watch'= {
+        }
+        &'ftpchat;help;chat'= {
         }
         &'ftpchat;help;outbox'= {
             cand list 'List pending records per room, feed and relay'

@@ -36,6 +36,7 @@ complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "push" -d 'Upload re
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "pull" -d 'Download new record lines from a relay'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "send" -d 'Encrypt and push a message in one step'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
+complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "chat" -d 'Read and write a room in one full-screen terminal (a TTY is required)'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
 complete -c ftpchat -n "__fish_ftpchat_needs_command" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
@@ -181,6 +182,34 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s q -l quiet -d 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l name -d 'Display name shown with your messages [default: the profile\'s, or $USER]' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l scrollback -d 'Messages of history kept for scrolling back (the oldest are dropped beyond it)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l poll-min -d 'Shortest time between polls, in seconds (used right after activity)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l poll-max -d 'Longest time between polls, in seconds (reached when idle)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l exec -d 'Run CMD (with sh -c) for each message, as `watch --exec` does' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l exec-timeout -d 'Seconds a --exec command may run before it is killed' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l color -d 'When to colour the screen' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l utc -d 'Show times in UTC instead of local time'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -l json -d 'List as JSON lines'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand outbox; and not __fish_seen_subcommand_from list flush drop help" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
@@ -447,20 +476,21 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s q -l quiet -d
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "pull" -d 'Download new record lines from a relay'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "send" -d 'Encrypt and push a message in one step'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "profile" -d 'List, show, remove profiles or pick the default one'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "room" -d 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "verify" -d 'Audit a whole room: descriptor, roster, every feed\'s signatures and chain'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch outbox relay init profile room verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "keygen" -d 'Create a device identity, or a room key with --room'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "encrypt" -d 'Turn plaintext into signed, encrypted record lines'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "decrypt" -d 'Turn record lines into messages, verifying signatures and chains'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "push" -d 'Upload record lines (stdin, or the pending outbox) to a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "pull" -d 'Download new record lines from a relay'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "send" -d 'Encrypt and push a message in one step'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "watch" -d 'Show a room live: pull and decrypt until interrupted'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "chat" -d 'Read and write a room in one full-screen terminal (a TTY is required)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "outbox" -d 'List records waiting for delivery, or deliver them'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "relay" -d 'Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "init" -d 'Set up a profile: relay, credentials, room, name, keys (a wizard on a terminal)'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "profile" -d 'List, show, remove profiles or pick the default one'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "room" -d 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "verify" -d 'Audit a whole room: descriptor, roster, every feed\'s signatures and chain'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and not __fish_seen_subcommand_from keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "list" -d 'List pending records per room, feed and relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "flush" -d 'Deliver every pending record to the relay it was meant for'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand help; and __fish_seen_subcommand_from outbox" -f -a "drop" -d 'Give up delivering: drop what is owed to one relay, one feed, or everything. This device\'s feeds stay whole; a legacy room\'s undelivered lines are deleted'

@@ -68,6 +68,8 @@ pub enum Command {
     Send(SendArgs),
     /// Show a room live: pull and decrypt until interrupted.
     Watch(WatchArgs),
+    /// Read and write a room in one full-screen terminal (a TTY is required).
+    Chat(ChatArgs),
     /// List records waiting for delivery, or deliver them.
     Outbox(OutboxArgs),
     /// Run an FTP relay inside ftpchat (a quick start on 127.0.0.1 with no arguments).
@@ -552,6 +554,72 @@ pub struct WatchArgs {
     /// Seconds a --exec command may run before it is killed.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub exec_timeout: f64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub legacy: LegacyArgs,
+}
+
+/// `ftpchat chat`
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The conversation fills the screen; type below it. Polling and sending run beside the
+screen, so typing never waits for the relay. Your messages show as sending, then
+delivered (or queued while the relay cannot be reached, and delivered later by
+themselves).
+
+Keys:
+  Enter            send                    Alt-Enter, Ctrl-J   new line
+  Up/Down          input history           PageUp/PageDown     scroll (End: bottom)
+  Ctrl-A/Ctrl-E    start/end of line       Ctrl-U/Ctrl-K/Ctrl-W  delete to start/end/word
+  Ctrl-C, Ctrl-D   quit (Ctrl-D on an empty line)
+
+Commands: /file PATH [TEXT], /save N [DIR], /members, /verify, /me TEXT, /help, /quit.
+
+Without a terminal, use `ftpchat watch` to read and `ftpchat send` to write.
+
+Examples:
+  ftpchat chat
+  ftpchat chat --relay ops
+  ftpchat chat --relay ftp://chat@192.168.1.1/team --room team")]
+pub struct ChatArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub relay: RelayArgs,
+    /// Room key file [default: the profile's, or room.key].
+    #[arg(
+        short = 'i',
+        long = "room-key",
+        value_name = "FILE",
+        env = "FTPCHAT_ROOM_KEY"
+    )]
+    pub room_key: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+    /// Display name shown with your messages [default: the profile's, or $USER].
+    #[arg(long, value_name = "NAME", env = "FTPCHAT_NAME")]
+    pub name: Option<String>,
+    /// Messages of history kept for scrolling back (the oldest are dropped beyond it).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub scrollback: usize,
+    /// Shortest time between polls, in seconds (used right after activity).
+    #[arg(long, value_name = "SECS", default_value_t = 0.2)]
+    pub poll_min: f64,
+    /// Longest time between polls, in seconds (reached when idle).
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    pub poll_max: f64,
+    /// Run CMD (with sh -c) for each message, as `watch --exec` does.
+    #[arg(long, value_name = "CMD", env = "FTPCHAT_EXEC")]
+    pub exec: Option<String>,
+    /// Seconds a --exec command may run before it is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub exec_timeout: f64,
+    /// Show times in UTC instead of local time.
+    #[arg(long)]
+    pub utc: bool,
+    /// When to colour the screen.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub legacy: LegacyArgs,

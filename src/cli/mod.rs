@@ -7,6 +7,7 @@
 //! values the layers below return.
 
 pub mod args;
+pub mod chat;
 pub mod commands;
 pub mod complete;
 pub mod output;
@@ -97,7 +98,10 @@ pub fn run(cli: args::Cli, env: &Env, io: &mut Io<'_>) -> crate::Result<()> {
     };
     if matches!(
         cli.command,
-        args::Command::Watch(_) | args::Command::Relay(_) | args::Command::Push(_)
+        args::Command::Watch(_)
+            | args::Command::Relay(_)
+            | args::Command::Push(_)
+            | args::Command::Chat(_)
     ) || matches!(&cli.command, args::Command::Pull(p) if p.follow)
         || matches!(&cli.command, args::Command::Send(s) if s.file.is_some())
     {
@@ -136,6 +140,7 @@ fn dispatch(
         args::Command::Pull(a) => commands::pull::run(&a, ctx, io),
         args::Command::Send(a) => commands::send::run(&a, ctx, io),
         args::Command::Watch(a) => commands::watch::run(&a, ctx, io),
+        args::Command::Chat(a) => commands::chat::run(&a, ctx, io),
         args::Command::Outbox(a) => commands::outbox::run(&a, ctx, io),
         args::Command::Relay(a) => commands::relay::run(&a, ctx, io),
         args::Command::Init(a) => commands::init::run(&a, ctx, io),

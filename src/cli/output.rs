@@ -119,7 +119,7 @@ pub fn label(m: &Message) -> String {
 /// machine (a hash of its signing key, or of the name for legacy lines, which have no key).
 /// Red and yellow are left for the marks and warnings.
 pub fn sender_color(id: &str) -> &'static str {
-    const PALETTE: [&str; 6] = [
+    const PALETTE: [&str; SENDER_HUES] = [
         "\x1b[1;32m",
         "\x1b[1;34m",
         "\x1b[1;35m",
@@ -127,11 +127,20 @@ pub fn sender_color(id: &str) -> &'static str {
         "\x1b[1;92m",
         "\x1b[1;94m",
     ];
+    PALETTE[sender_hue(id)]
+}
+
+/// How many sender colours there are: green, blue, magenta, cyan, bright green, bright
+/// blue (`ftpchat chat` uses the same ones).
+pub const SENDER_HUES: usize = 6;
+
+/// Which of the [`SENDER_HUES`] a sender gets: stable across runs and machines.
+pub fn sender_hue(id: &str) -> usize {
     // FNV-1a: stable across releases, unlike std's randomly keyed hasher.
     let h = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    PALETTE[usize::try_from(h % PALETTE.len() as u64).unwrap_or(0)]
+    usize::try_from(h % SENDER_HUES as u64).unwrap_or(0)
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {

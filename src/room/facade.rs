@@ -88,6 +88,9 @@ pub struct RoomConfig {
     pub poll_interval: (Duration, Duration),
     /// Attachments larger than this are refused.
     pub max_attachment: u64,
+    /// The first [`Room::poll`] reads the whole room whatever the saved cursors say (an
+    /// interactive client shows history on start).
+    pub from_start: bool,
 }
 
 impl RoomConfig {
@@ -108,7 +111,15 @@ impl RoomConfig {
             cursor: "library".into(),
             poll_interval: (Duration::from_millis(500), Duration::from_secs(5)),
             max_attachment: crate::protocol::attachment::DEFAULT_MAX,
+            from_start: false,
         }
+    }
+
+    /// Makes the first [`Room::poll`] read the whole room, ignoring saved cursors.
+    #[must_use]
+    pub fn from_start(mut self) -> Self {
+        self.from_start = true;
+        self
     }
 
     /// Sets the display name.
@@ -356,15 +367,31 @@ impl Room {
     ///
     /// As [`Room::send`], plus unreadable or oversized files.
     pub fn send_file(&mut self, path: &Path, text: &str) -> Result<Sent> {
+        self.send_file_with_progress(path, text, &|_, _| {})
+    }
+
+    /// [`Room::send_file`], calling `progress(bytes uploaded, bytes in all)` as the
+    /// encrypted file goes up.
+    ///
+    /// # Errors
+    ///
+    /// As [`Room::send_file`].
+    pub fn send_file_with_progress(
+        &mut self,
+        path: &Path,
+        text: &str,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<Sent> {
         let prepared =
             attachment::prepare(&self.config.state_dir, path, self.config.max_attachment)?;
+        let total = std::fs::metadata(&prepared.cipher).map_or(0, |m| m.len());
         let mut session = Session::new(self.config.relay.clone());
         let warnings = &mut self.warnings;
         retry_session(
             &mut session,
             None,
             &mut |w| warnings.push(w.to_string()),
-            |s| s.upload(&prepared, &|_| {}),
+            |s| s.upload(&prepared, &|n| progress(n, total)),
         )?;
         session.close();
         let meta = Attachment {
@@ -428,13 +455,17 @@ impl Room {
     /// Relay errors (nothing is skipped: the next poll reads the same records again).
     pub fn poll(&mut self) -> Result<Vec<Message>> {
         if self.watcher.is_none() {
-            let cursors = RelayState::open(
-                &self.config.state_dir,
-                &self.config.relay.key,
-                &self.config.cursor,
-            )?
-            .data
-            .cursors;
+            let cursors = if self.config.from_start {
+                Default::default()
+            } else {
+                RelayState::open(
+                    &self.config.state_dir,
+                    &self.config.relay.key,
+                    &self.config.cursor,
+                )?
+                .data
+                .cursors
+            };
             let key = RoomKey::load(&self.config.key_file)?;
             let reader = Reader::new(vec![key], None, false)
                 .with_device(Some(self.identity.x25519().clone()));
@@ -573,6 +604,47 @@ impl Room {
     /// Journal read errors.
     pub fn outbox(&self) -> Result<Vec<outbox::Entry>> {
         outbox::entries(&self.config.state_dir)
+    }
+
+    /// Delivers what this device's outbox holds for the room: records journaled by a
+    /// [`Room::send`] that could not reach the relay.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Queued`] when the relay still cannot be reached; key file errors.
+    pub fn flush(&mut self) -> Result<()> {
+        let key = RoomKey::load(&self.config.key_file)?;
+        let warnings = &mut self.warnings;
+        delivery::deliver_own(
+            &self.config.state_dir,
+            &self.config.relay,
+            key.room_id(),
+            &self.identity,
+            None,
+            &mut |w| warnings.push(w.to_string()),
+        )?;
+        Ok(())
+    }
+
+    /// How many of this device's records for the room wait in the outbox for this relay.
+    ///
+    /// # Errors
+    ///
+    /// Key file and journal read errors.
+    pub fn queued(&self) -> Result<usize> {
+        let key = RoomKey::load(&self.config.key_file)?;
+        let room = key.room_id().to_string();
+        Ok(self
+            .outbox()?
+            .iter()
+            .filter(|e| e.room == room)
+            .filter(|e| {
+                e.relay
+                    .as_deref()
+                    .is_none_or(|r| r == self.config.relay.key)
+            })
+            .map(|e| e.pending)
+            .sum())
     }
 
     /// Downloads the file a message announces into `dir` (under a sanitised name that

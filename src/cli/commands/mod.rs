@@ -3,6 +3,7 @@
 //! Each command takes its parsed arguments, the [`Context`] (directories and environment)
 //! and the streams in [`Io`], and returns a typed error.
 
+pub mod chat;
 pub mod decrypt;
 pub mod encrypt;
 pub mod init;

@@ -53,7 +53,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if target.legacy {
         warn(io.stderr, false, legacy::NOTE);
     }
-    let exec = args.exec.as_deref().map(|cmd| Exec {
+    let exec = args.exec.clone().map(|cmd| Exec {
         cmd,
         timeout: Duration::from_secs_f64(args.exec_timeout.max(0.1)),
     });
@@ -194,16 +194,19 @@ fn shown_since(m: &Message, since: Option<chrono::DateTime<chrono::Utc>>) -> boo
 /// `--exec`: a command run for each message, with its fields in the environment and the
 /// body on stdin (as ntfy's `subscribe` does). A failing or hanging command is reported
 /// and does not stop the watch.
-struct Exec<'a> {
-    cmd: &'a str,
-    timeout: Duration,
+pub struct Exec {
+    /// The command, run with `sh -c`.
+    pub cmd: String,
+    /// How long it may run before it is killed.
+    pub timeout: Duration,
 }
 
-impl Exec<'_> {
-    fn run(&self, m: &Message) -> std::result::Result<(), String> {
+impl Exec {
+    /// Runs the command for `m`; why it failed, if it did.
+    pub fn run(&self, m: &Message) -> std::result::Result<(), String> {
         use std::io::Write as _;
         let mut c = std::process::Command::new("sh");
-        c.arg("-c").arg(self.cmd);
+        c.arg("-c").arg(&self.cmd);
         let fields = [
             ("FTPCHAT_MSG_BODY", m.body.clone()),
             ("FTPCHAT_MSG_NAME", m.name.clone()),
