@@ -77,6 +77,7 @@ pub fn feed_pseudonym(room: &RoomId, key: &VerifyingKey) -> String {
 }
 
 /// A device's secret identity.
+#[derive(Clone)]
 pub struct DeviceIdentity {
     signing: SigningKey,
     x25519: age::x25519::Identity,
@@ -231,6 +232,7 @@ pub fn parse_verifying_key(s: &str) -> Option<VerifyingKey> {
 }
 
 /// A room key: one or more age X25519 identities (oldest first).
+#[derive(Clone)]
 pub struct RoomKey {
     identities: Vec<age::x25519::Identity>,
     id: RoomId,

@@ -84,12 +84,25 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     {
         // A room with a roster: learn a rotated key before writing, be a member, and write
         // only to a key the owner introduced.
-        let mut session = Session::new(relay.clone());
-        let check =
-            delivery::retry_session(&mut session, ctx.deadline, &mut warner(io.stderr), |s| {
-                membership::sync_before_send(s, &path, &identity)
-            })?;
-        session.close();
+        let sync = {
+            let (relay, identity, deadline) = (relay.clone(), identity.clone(), ctx.deadline);
+            move || {
+                let mut session = Session::new(relay);
+                let mut retries = Vec::new();
+                let mut note = |w: &str| retries.push(w.to_string());
+                let check = delivery::retry_session(&mut session, deadline, &mut note, |s| {
+                    membership::sync_before_send(s, &path, &identity)
+                });
+                session.close();
+                (check, retries)
+            }
+        };
+        let (check, retries) =
+            within_half_of(ctx.deadline, &relay.endpoint.url.host, move || Ok(sync()))?;
+        for w in &retries {
+            warn(io.stderr, false, w);
+        }
+        let check = check?;
         for w in &check.warnings {
             warn(io.stderr, false, w);
         }
@@ -193,11 +206,18 @@ fn check_unowned_once(
         key.room_id(),
         &identity.signing_key().verifying_key(),
     );
-    let mut session = Session::new(relay.clone());
-    let found = session
-        .connect()
-        .and_then(|()| membership::check_unowned(&mut session, key, &my_feed));
-    session.close();
+    let check = {
+        let (relay, key) = (relay.clone(), key.clone());
+        move || {
+            let mut session = Session::new(relay);
+            let found = session
+                .connect()
+                .and_then(|()| membership::check_unowned(&mut session, &key, &my_feed));
+            session.close();
+            found
+        }
+    };
+    let found = within_half_of(ctx.deadline, &relay.endpoint.url.host, check);
     match found {
         Ok(found) => {
             if found == membership::Found::New {
@@ -215,9 +235,41 @@ fn check_unowned_once(
             crate::paths::ensure_private_dir(&dir)?;
             crate::paths::write_private(&marker, relay.key.as_bytes(), true)
         }
-        Err(e) if e.is_transient() => Ok(()),
-        Err(e) => Err(e),
+        // The check's own refusal stops the send; anything else (an unreachable relay, the
+        // --timeout deadline, a refused login) is left to delivery, which queues or says so.
+        Err(e @ Error::NotAllowed(_)) => Err(e),
+        Err(_) => Ok(()),
     }
+}
+
+/// Runs a check that must finish before the message is journaled. Under `--timeout` it
+/// gets half of the time left, on its own thread, so a stalled relay still leaves time to
+/// journal the message, which then stays queued (exit 3) instead of being lost when the
+/// watchdog ends the run.
+fn within_half_of<T: Send + 'static>(
+    deadline: Option<std::time::Instant>,
+    host: &str,
+    check: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let Some(deadline) = deadline else {
+        return check();
+    };
+    let budget = deadline.saturating_duration_since(std::time::Instant::now()) / 2;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(check());
+    });
+    rx.recv_timeout(budget).unwrap_or_else(|_| {
+        Err(Error::Relay {
+            host: host.to_string(),
+            what: "checking the room before sending".into(),
+            reason: format!(
+                "no answer within {:.1}s, half of --timeout",
+                budget.as_secs_f64()
+            ),
+            timeout: true,
+        })
+    })
 }
 
 /// The owner pinned in a recipients file (`# owner: KEY`), if any.
