@@ -1429,7 +1429,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__relay)
-            opts="-q -v -h -V --listen --root --user --password-file --passive-ports --tls-cert --tls-key --tls-required --no-setup --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --listen --root --user --password-file --passive-ports --tls-cert --tls-key --tls-required --no-setup --max-sessions --max-per-address --login-timeout --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1460,6 +1460,18 @@ _ftpchat() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-sessions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

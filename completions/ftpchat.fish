@@ -253,6 +253,9 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l password-file 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l passive-ports -d 'Passive data ports, as FIRST-LAST (at least 100 ports are advised)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-cert -d 'Serve FTPS with this certificate chain (PEM); requires --tls-key' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-key -d 'Private key for --tls-cert (PEM)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l max-sessions -d 'Sessions served at once; more are answered 421' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l max-per-address -d 'Sessions served at once to one IP address; more are answered 421' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l login-timeout -d 'Seconds a client has to log in before it is disconnected' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l tls-required -d 'With TLS: refuse clients that do not use it'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -l no-setup -d 'Do not create keys, a room or a profile; only serve'

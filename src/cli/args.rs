@@ -717,6 +717,15 @@ pub struct RelayServerArgs {
     /// Do not create keys, a room or a profile; only serve.
     #[arg(long)]
     pub no_setup: bool,
+    /// Sessions served at once; more are answered 421.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_sessions: u32,
+    /// Sessions served at once to one IP address; more are answered 421.
+    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_per_address: u32,
+    /// Seconds a client has to log in before it is disconnected.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub login_timeout: u64,
 }
 
 /// `ftpchat keygen`

@@ -172,6 +172,8 @@ pub struct Room {
     /// the iterator early loses none of them.
     inbox: VecDeque<Message>,
     warnings: Vec<String>,
+    /// The last poll left bytes on the relay for the next one.
+    more: bool,
 }
 
 impl Room {
@@ -201,6 +203,7 @@ impl Room {
             watcher: None,
             inbox: VecDeque::new(),
             warnings: Vec::new(),
+            more: false,
         })
     }
 
@@ -482,6 +485,7 @@ impl Room {
         }
         let watcher = self.watcher.as_mut().expect("the watcher was just made");
         let batch = watcher.poll()?;
+        self.more = batch.more;
         self.warnings.extend(batch.warnings);
         RelayState::merge(
             &self.config.state_dir,
@@ -706,6 +710,12 @@ impl Iterator for Watch<'_> {
                 return None;
             }
             match self.room.poll() {
+                Ok(_) if self.room.more => {
+                    // The relay holds more than one poll downloads: read on at once.
+                    self.failures = 0;
+                    self.interval = min;
+                    continue;
+                }
                 Ok(messages) if messages.is_empty() => {
                     self.failures = 0;
                     self.interval = self.interval.mul_f64(1.5).min(max);

@@ -118,8 +118,34 @@ pub struct Fetched {
     pub cursor: Cursor,
     /// Set when the feed no longer matches what was read before.
     pub rewritten: Option<String>,
-    /// Lines skipped as malformed or belonging to another feed, described.
+    /// Lines skipped as malformed or belonging to another feed, described (the first
+    /// [`MAX_SKIPPED`], then one line counting the rest).
     pub skipped: Vec<String>,
+    /// The feed holds more than was read: a poll's byte budget ran out. The caller polls
+    /// again soon.
+    pub more: bool,
+    /// Bytes downloaded for this.
+    pub downloaded: u64,
+}
+
+/// The most bytes one poll downloads, all feeds together, so a hostile relay cannot make a
+/// reader hold more than this (plus its line bookkeeping) at once; a feed that grew more
+/// is read on in the next poll.
+pub const POLL_BUDGET: u64 = 4 * 1024 * 1024;
+
+/// The smallest piece of a feed worth reading: one whole line of the longest kind.
+const MIN_PIECE: u64 = crate::protocol::record::MAX_LINE as u64 + 2;
+
+/// Skipped lines described one by one per fetch; the rest are counted.
+pub const MAX_SKIPPED: usize = 20;
+
+impl Fetched {
+    fn skip(&mut self, skipped_total: &mut usize, why: impl FnOnce() -> String) {
+        *skipped_total += 1;
+        if self.skipped.len() < MAX_SKIPPED {
+            self.skipped.push(why());
+        }
+    }
 }
 
 /// What a remote file is: a native feed, whose lines must be records of that feed, or a
@@ -148,6 +174,23 @@ pub fn fetch(
     fetch_source(conn, dir, Source::Feed(feed), cursor, size)
 }
 
+/// Like [`fetch_source`], downloading at most `limit` bytes (at least [`MIN_PIECE`]): the
+/// complete lines in them are read and `more` is set when the feed holds more.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn fetch_part(
+    conn: &mut dyn Store,
+    dir: &str,
+    source: Source<'_>,
+    cursor: &Cursor,
+    size: Option<u64>,
+    limit: u64,
+) -> Result<Fetched> {
+    fetch_inner(conn, dir, source, cursor, size, Some(limit.max(MIN_PIECE)))
+}
+
 /// Like [`fetch`], for any [`Source`].
 ///
 /// # Errors
@@ -159,6 +202,17 @@ pub fn fetch_source(
     source: Source<'_>,
     cursor: &Cursor,
     size: Option<u64>,
+) -> Result<Fetched> {
+    fetch_inner(conn, dir, source, cursor, size, None)
+}
+
+fn fetch_inner(
+    conn: &mut dyn Store,
+    dir: &str,
+    source: Source<'_>,
+    cursor: &Cursor,
+    size: Option<u64>,
+    limit: Option<u64>,
 ) -> Result<Fetched> {
     let (name, feed) = match source {
         Source::Feed(f) => (feed_file(f), f),
@@ -197,10 +251,17 @@ pub fn fetch_source(
         ));
         return Ok(out);
     };
-    let Some(data) = conn.read(dir, &name, start, MAX_DOWNLOAD)? else {
+    let data = match limit {
+        None => conn.read(dir, &name, start, MAX_DOWNLOAD)?,
+        Some(limit) => conn.read_part(dir, &name, start, limit)?,
+    };
+    let Some(data) = data else {
         out.rewritten = Some(format!("feed {feed} disappeared"));
         return Ok(out);
     };
+    out.downloaded = data.len() as u64;
+    out.more = limit.is_some_and(|l| data.len() as u64 >= l);
+    let mut skipped_total = 0;
     let tail_len = usize::try_from(cursor.tail_len).unwrap_or(usize::MAX);
     if cursor.tail_len > 0
         && (data.len() < tail_len || tail_hash(&data[..tail_len]) != cursor.tail_hash)
@@ -214,6 +275,8 @@ pub fn fetch_source(
     let mut pos = tail_len.min(data.len());
     // A cursor saved before digests existed cannot start one midway.
     let track = cursor.offset == 0 || !cursor.digest.is_empty();
+    // The tail hash is of the last line only: computed once, after the loop.
+    let mut last: Option<&[u8]> = None;
     while let Some(nl) = data[pos..].iter().position(|&b| b == b'\n') {
         let line = &data[pos..pos + nl + 1];
         out.cursor.offset += line.len() as u64;
@@ -221,7 +284,7 @@ pub fn fetch_source(
             out.cursor.digest = digest_line(&out.cursor.digest, line);
         }
         out.cursor.tail_len = line.len() as u64;
-        out.cursor.tail_hash = tail_hash(line);
+        last = Some(line);
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
         let at = out.cursor.offset - line.len() as u64;
@@ -238,18 +301,37 @@ pub fn fetch_source(
                 out.cursor.hash = line_hash(s);
                 out.lines.push(text.to_vec());
             }
-            Ok((_, Ok(_))) => out.skipped.push(format!(
-                "feed {feed} at byte {at}: skipped a record of another feed"
-            )),
+            Ok((_, Ok(_))) => out.skip(&mut skipped_total, || {
+                format!("feed {feed} at byte {at}: skipped a record of another feed")
+            }),
             _ if text.is_empty() => {}
-            Ok((_, Err(e))) => out
-                .skipped
-                .push(format!("feed {feed} at byte {at}: skipped: {e}")),
-            Err(_) => out.skipped.push(format!(
-                "feed {feed} at byte {at}: skipped: line is not valid UTF-8"
-            )),
+            Ok((_, Err(e))) => out.skip(&mut skipped_total, || {
+                format!("feed {feed} at byte {at}: skipped: {e}")
+            }),
+            Err(_) => out.skip(&mut skipped_total, || {
+                format!("feed {feed} at byte {at}: skipped: line is not valid UTF-8")
+            }),
         }
         pos += nl + 1;
+    }
+    if let Some(line) = last {
+        out.cursor.tail_hash = tail_hash(line);
+    }
+    if out.more && out.cursor.offset == cursor.offset {
+        // A whole piece without one line end: no line of a feed is that long.
+        out.more = false;
+        out.rewritten = Some(format!(
+            "feed {feed} at byte {}: a line longer than {} KiB; the feed is not read past it",
+            cursor.offset,
+            crate::protocol::record::MAX_LINE / 1024
+        ));
+        return Ok(out);
+    }
+    if skipped_total > out.skipped.len() {
+        out.skipped.push(format!(
+            "feed {feed}: {} more lines skipped",
+            skipped_total - out.skipped.len()
+        ));
     }
     drop_torn_appends(&mut out, feed);
     Ok(out)
@@ -560,12 +642,26 @@ pub fn poll(
 ) -> Result<Vec<(String, Fetched)>> {
     let feeds = feeds_in(conn.list(dir)?, warnings);
     let mut out = Vec::new();
+    let mut budget = POLL_BUDGET;
     for (feed, size) in &feeds {
         let cursor = cursors.get(feed).cloned().unwrap_or_default();
         if *size == Some(cursor.offset) {
             continue;
         }
-        let fetched = fetch(conn, dir, feed, &cursor, *size)?;
+        if budget < MIN_PIECE {
+            // This poll downloaded its share: the feed is read in the next one.
+            out.push((
+                feed.clone(),
+                Fetched {
+                    cursor,
+                    more: true,
+                    ..Fetched::default()
+                },
+            ));
+            continue;
+        }
+        let fetched = fetch_part(conn, dir, Source::Feed(feed), &cursor, *size, budget)?;
+        budget = budget.saturating_sub(fetched.downloaded);
         out.push((feed.clone(), fetched));
     }
     for (feed, c) in cursors {
@@ -599,7 +695,14 @@ pub fn poll_legacy(
 ) -> Result<Vec<(String, Fetched)>> {
     let (dir, file) = crate::room::legacy::chat_file(room_dir);
     let cursor = cursors.get(&file).cloned().unwrap_or_default();
-    let fetched = fetch_source(conn, &dir, Source::Legacy(&file), &cursor, None)?;
+    let fetched = fetch_part(
+        conn,
+        &dir,
+        Source::Legacy(&file),
+        &cursor,
+        None,
+        POLL_BUDGET,
+    )?;
     Ok(vec![(file, fetched)])
 }
 

@@ -17,6 +17,12 @@ use crate::error::Result;
 use crate::protocol::keys::RoomKey;
 use std::path::PathBuf;
 
+/// Lines verified at once (a slice of a poll).
+const READ_SLICE: usize = 4096;
+
+/// Findings one poll reports one by one; the rest are counted in one line.
+pub const MAX_FINDINGS: usize = 200;
+
 /// What one poll brought.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -30,6 +36,8 @@ pub struct Batch {
     pub failed: usize,
     /// This poll opened a new connection.
     pub connected: bool,
+    /// Some feed holds more than this poll could download: poll again without waiting.
+    pub more: bool,
 }
 
 /// Follows one room on one relay.
@@ -130,6 +138,7 @@ impl Watcher {
             self.replay = None;
         }
         let mut fetched = self.session.poll(&self.cursors, &mut batch.warnings)?;
+        batch.more = fetched.iter().any(|(_, f)| f.more);
         // The roster first, so it is known before the messages it vouches for.
         fetched.sort_by_key(|(f, _)| Some(f) != self.owner_feed.as_ref());
         let mut readable = Vec::new();
@@ -143,19 +152,35 @@ impl Watcher {
             batch.warnings.extend(f.skipped.iter().cloned());
             readable.push((feed, f));
         }
-        let lines = readable.iter().flat_map(|(feed, f)| {
-            f.lines
-                .iter()
-                .map(move |l| (&l[..], format!("feed {feed}")))
-        });
-        for outcome in self.reader.read_all(lines) {
-            batch.warnings.extend(outcome.warnings);
-            batch.failed += usize::from(outcome.failed);
-            if let Some(m) = outcome.message
-                && (m.body.is_some() || self.keep_empty)
-            {
-                batch.messages.push(m);
+        // Lines are verified a slice at a time and findings past MAX_FINDINGS are only
+        // counted, so what a poll holds besides its messages stays small however many
+        // bad lines a relay serves.
+        let mut unshown = 0usize;
+        for (feed, f) in &readable {
+            let label = format!("feed {feed}");
+            for part in f.lines.chunks(READ_SLICE) {
+                let lines = part.iter().map(|l| (&l[..], label.clone()));
+                for outcome in self.reader.read_all(lines) {
+                    for w in outcome.warnings {
+                        if batch.warnings.len() < MAX_FINDINGS {
+                            batch.warnings.push(w);
+                        } else {
+                            unshown += 1;
+                        }
+                    }
+                    batch.failed += usize::from(outcome.failed);
+                    if let Some(m) = outcome.message
+                        && (m.body.is_some() || self.keep_empty)
+                    {
+                        batch.messages.push(m);
+                    }
+                }
             }
+        }
+        if unshown > 0 {
+            batch
+                .warnings
+                .push(format!("{unshown} more findings in this poll not shown"));
         }
         for (feed, f) in readable {
             // The chain seed kept in the cursor comes from verified records only.

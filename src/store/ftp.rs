@@ -14,6 +14,9 @@
 //!   TLS session resumption working (vsftpd's `require_ssl_reuse`); FTPS never falls back
 //!   to plain FTP.
 //! - Paths are relative to the login directory, as in curl's ftp:// URLs.
+//! - Each operation is one guarded step ([`super::guard`]): socket timeouts bound each
+//!   read, the guard bounds the step's total time (twice the I/O timeout, plus time for
+//!   the bytes at [`MIN_RATE`]) and ends it at once on Ctrl-C or SIGTERM.
 
 use std::io::Read;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -24,7 +27,8 @@ use suppaftp::rustls::{self, ClientConfig, RootCertStore};
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, Mode, RustlsConnector, RustlsFtpStream, Status};
 
-use super::{Capabilities, Endpoint, Entry, Store, Support, TlsOptions, join};
+use super::guard::{Fired, Guard};
+use super::{Capabilities, Endpoint, Entry, MAX_LISTING, Store, Support, TlsOptions, join};
 use crate::error::{Error, Result};
 use crate::store::url::Scheme;
 
@@ -38,14 +42,22 @@ struct Caps {
     appe: Support,
 }
 
+/// The slowest transfer rate a step's time budget allows for (32 KiB/s, below a slow
+/// home uplink): a server trickling bytes slower than this fails the step.
+pub const MIN_RATE: u64 = 32 * 1024;
+
 /// A logged-in control connection.
 pub struct Connection {
     ftp: RustlsFtpStream,
+    guard: Guard,
     host: String,
     caps: Caps,
     commands: u64,
     endpoint: Endpoint,
     epsv: bool,
+    /// The control connection was closed on purpose (a download cut short): the next
+    /// operation reconnects first.
+    spent: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -85,6 +97,12 @@ impl Connection {
     /// [`Error::Relay`] for network trouble and timeouts, [`Error::Auth`] for a refused
     /// login, [`Error::Refused`] for a TLS or protocol refusal.
     pub fn open(ep: &Endpoint) -> Result<Self> {
+        let guard = Guard::new();
+        let _step = guard.step(Some(ep.timeouts.connect + ep.timeouts.io * 3));
+        Self::open_guarded(ep, guard.clone()).map_err(|e| judged(&guard, e))
+    }
+
+    fn open_guarded(ep: &Endpoint, guard: Guard) -> Result<Self> {
         let host = ep.url.authority();
         let relay_err = |what: &str, reason: String, timeout: bool| Error::Relay {
             host: host.clone(),
@@ -119,6 +137,7 @@ impl Connection {
             s.set_nodelay(true)
         };
         setup(&stream).map_err(|e| relay_err("connect", e.to_string(), false))?;
+        guard.control(&stream);
         let tls_refused = |e: FtpError, step: &str| match e {
             FtpError::SecureError(reason) => Error::Refused {
                 host: host.clone(),
@@ -148,18 +167,25 @@ impl Connection {
             RustlsFtpStream::connect_with_stream(stream)
                 .map_err(|e| map_ftp(&host, "greeting", e))?
         };
+        if secure && ep.tls.implicit {
+            guard.control(&ftp.get_ref());
+        }
+        let data_guard = guard.clone();
         let mut conn = Connection {
             ftp: ftp.passive_stream_builder(move |addr| {
                 let s = TcpStream::connect_timeout(&addr, connect_timeout)
                     .map_err(FtpError::ConnectionError)?;
                 setup(&s).map_err(FtpError::ConnectionError)?;
+                data_guard.data(&s);
                 Ok(s)
             }),
+            guard,
             host: host.clone(),
             caps: Caps::default(),
             commands: 0,
             endpoint: ep.clone(),
             epsv: false,
+            spent: false,
         };
         conn.ftp.set_passive_nat_workaround(true);
         if secure && ep.tls.implicit {
@@ -265,7 +291,22 @@ impl Connection {
     }
 
     fn err(&self, what: &str, e: FtpError) -> Error {
-        map_ftp(&self.host, what, e)
+        judged(&self.guard, map_ftp(&self.host, what, e))
+    }
+
+    /// Reconnects when the last operation closed the connection on purpose.
+    fn ready(&mut self) -> Result<()> {
+        if self.spent {
+            self.reconnect()?;
+        }
+        Ok(())
+    }
+
+    /// Starts a guarded step moving about `bytes` of data.
+    fn step(&self, bytes: u64) -> super::guard::Step {
+        let io = self.endpoint.timeouts.io;
+        self.guard
+            .step(Some(io * 2 + Duration::from_secs(bytes / MIN_RATE)))
     }
 
     /// `STAT <dir>`: the entries, and whether every line of the reply looked like part
@@ -320,13 +361,131 @@ impl Connection {
         )))
     }
 
+    /// RETR from `offset`, at most `limit` bytes (more is an error unless `cut`).
+    fn retrieve(
+        &mut self,
+        dir: &str,
+        name: &str,
+        offset: u64,
+        limit: u64,
+        cut: bool,
+    ) -> Result<Option<Vec<u8>>> {
+        let path = join(dir, name);
+
+        let mut skip = 0;
+        if offset > 0 {
+            if self.caps.rest == Support::No {
+                skip = offset;
+            } else {
+                let _ = self.ftp.resume_transfer(offset as usize);
+                self.commands += 1;
+            }
+        }
+        self.commands += 1;
+        // Without REST the file comes from its start and the first `skip` bytes are
+        // dropped here, so they do not count against the limit.
+        let cap = limit.saturating_add(skip);
+        // Ok((bytes, cut short))
+        let read_all = |r: &mut dyn Read| -> std::result::Result<(Vec<u8>, bool), FtpError> {
+            let mut buf = Vec::new();
+            r.take(cap.saturating_add(1))
+                .read_to_end(&mut buf)
+                .map_err(FtpError::ConnectionError)?;
+            if buf.len() as u64 > cap && cut {
+                buf.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+                return Ok((buf, true));
+            } else if buf.len() as u64 > cap {
+                return Err(FtpError::ConnectionError(std::io::Error::other(format!(
+                    "file is larger than the {limit}-byte download limit"
+                ))));
+            }
+            Ok((buf, false))
+        };
+        let mut opened = self.ftp.retr_as_stream(&path);
+        if self.epsv_refused(&opened) {
+            if offset > 0 && skip == 0 {
+                let _ = self.ftp.resume_transfer(offset as usize);
+            }
+            opened = self.ftp.retr_as_stream(&path);
+        }
+        let result = match opened {
+            Ok(mut stream) => match read_all(&mut stream) {
+                Ok((buf, true)) => {
+                    // Cut short on purpose. Servers answer an aborted transfer late or
+                    // never, so the reply is not awaited: the control connection is closed
+                    // and the next operation opens a fresh one.
+                    let _ = self.ftp.get_ref().shutdown(std::net::Shutdown::Both);
+                    drop(stream);
+                    self.spent = true;
+                    Ok(buf)
+                }
+                Ok((buf, false)) => stream.finish().map(|()| buf),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(mut buf) => {
+                if offset > 0 && self.caps.rest == Support::Unknown {
+                    self.caps.rest = Support::Yes;
+                }
+                buf.drain(..(skip as usize).min(buf.len()));
+                Ok(Some(buf))
+            }
+            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(None),
+            Err(FtpError::UnexpectedResponse(r))
+                if offset > 0
+                    && self.caps.rest != Support::No
+                    && matches!(reply_code(&r), 500 | 502 | 504 | 554) =>
+            {
+                self.caps.rest = Support::No;
+                self.retrieve(dir, name, offset, limit, cut)
+            }
+            Err(e) => Err(self.err(&format!("RETR {name}"), e)),
+        }
+    }
+
+    /// A listing command's lines, read with a bound: a listing over [`MAX_LISTING`]
+    /// bytes fails instead of filling memory.
+    fn listing(
+        &mut self,
+        verb: &str,
+        target: Option<&str>,
+    ) -> std::result::Result<Vec<String>, FtpError> {
+        let command = match target {
+            Some(t) => format!("{verb} {t}"),
+            None => verb.to_string(),
+        };
+        let (_, mut stream) = self
+            .ftp
+            .custom_data_command(command, &[Status::AboutToSend, Status::AlreadyOpen])?;
+        let mut bytes = Vec::new();
+        (&mut stream)
+            .take(MAX_LISTING + 1)
+            .read_to_end(&mut bytes)
+            .map_err(FtpError::ConnectionError)?;
+        if bytes.len() as u64 > MAX_LISTING {
+            return Err(FtpError::ConnectionError(std::io::Error::other(format!(
+                "the listing is larger than {} MiB: not a room",
+                MAX_LISTING >> 20
+            ))));
+        }
+        stream.finish()?;
+        Ok(bytes
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect())
+    }
+
     fn data_list(&mut self, dir: &str) -> Result<Vec<Entry>> {
         let target = if dir.is_empty() { None } else { Some(dir) };
         self.commands += 1;
         if self.caps.mlsd {
-            let mut result = self.ftp.mlsd(target);
+            let mut result = self.listing("MLSD", target);
             if self.epsv_refused(&result) {
-                result = self.ftp.mlsd(target);
+                result = self.listing("MLSD", target);
             }
             match result {
                 Ok(lines) => return Ok(lines.iter().filter_map(|l| parse_mlsd_line(l)).collect()),
@@ -338,9 +497,9 @@ impl Connection {
             }
             self.commands += 1;
         }
-        let mut result = self.ftp.list(target);
+        let mut result = self.listing("LIST", target);
         if self.epsv_refused(&result) {
-            result = self.ftp.list(target);
+            result = self.listing("LIST", target);
         }
         match result {
             Ok(lines) => Ok(lines.iter().filter_map(|l| parse_list_line(l)).collect()),
@@ -349,7 +508,9 @@ impl Connection {
             }
             Err(FtpError::UnexpectedResponse(r)) if matches!(reply_code(&r), 500 | 502) => {
                 self.commands += 1;
-                let names = self.ftp.nlst(target).map_err(|e| self.err("NLST", e))?;
+                let names = self
+                    .listing("NLST", target)
+                    .map_err(|e| self.err("NLST", e))?;
                 Ok(names
                     .into_iter()
                     .map(|n| Entry {
@@ -377,6 +538,10 @@ impl Store for Connection {
     /// Creates `dir` and its parents where missing (errors for existing ones are ignored;
     /// a directory that still does not exist shows up at the first use).
     fn mkdir_all(&mut self, dir: &str) {
+        if self.ready().is_err() {
+            return;
+        }
+        let _step = self.step(0);
         let mut prefix = String::new();
         for part in dir.split('/').filter(|p| !p.is_empty()) {
             if !prefix.is_empty() {
@@ -394,6 +559,8 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn size(&mut self, dir: &str, name: &str) -> Result<Option<u64>> {
+        self.ready()?;
+        let _step = self.step(MAX_LISTING);
         if self.caps.size != Support::No {
             self.commands += 1;
             match self.ftp.size(join(dir, name)) {
@@ -425,6 +592,8 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn list(&mut self, dir: &str) -> Result<Vec<Entry>> {
+        self.ready()?;
+        let _step = self.step(MAX_LISTING);
         if self.caps.stat_dir == Support::Yes {
             if let Some((entries, _)) = self.stat_list(dir)? {
                 return Ok(entries);
@@ -456,55 +625,27 @@ impl Store for Connection {
     ///
     /// Network and protocol errors; a missing file is `Ok(None)`.
     fn read(&mut self, dir: &str, name: &str, offset: u64, limit: u64) -> Result<Option<Vec<u8>>> {
-        let path = join(dir, name);
-        let mut skip = 0;
-        if offset > 0 {
-            if self.caps.rest == Support::No {
-                skip = offset;
-            } else {
-                let _ = self.ftp.resume_transfer(offset as usize);
-                self.commands += 1;
-            }
-        }
-        self.commands += 1;
-        let read_all = |r: &mut dyn Read| -> std::result::Result<Vec<u8>, FtpError> {
-            let mut buf = Vec::new();
-            r.take(limit + 1)
-                .read_to_end(&mut buf)
-                .map_err(FtpError::ConnectionError)?;
-            if buf.len() as u64 > limit {
-                return Err(FtpError::ConnectionError(std::io::Error::other(format!(
-                    "file is larger than the {limit}-byte download limit"
-                ))));
-            }
-            Ok(buf)
-        };
-        let mut result = self.ftp.retr(&path, |r| read_all(r));
-        if self.epsv_refused(&result) {
-            if offset > 0 && skip == 0 {
-                let _ = self.ftp.resume_transfer(offset as usize);
-            }
-            result = self.ftp.retr(&path, |r| read_all(r));
-        }
-        match result {
-            Ok(mut buf) => {
-                if offset > 0 && self.caps.rest == Support::Unknown {
-                    self.caps.rest = Support::Yes;
-                }
-                buf.drain(..(skip as usize).min(buf.len()));
-                Ok(Some(buf))
-            }
-            Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 550 => Ok(None),
-            Err(FtpError::UnexpectedResponse(r))
-                if offset > 0
-                    && self.caps.rest != Support::No
-                    && matches!(reply_code(&r), 500 | 502 | 504 | 554) =>
-            {
-                self.caps.rest = Support::No;
-                self.read(dir, name, offset, limit)
-            }
-            Err(e) => Err(self.err(&format!("RETR {name}"), e)),
-        }
+        self.ready()?;
+        let _step = self.step(limit);
+        self.retrieve(dir, name, offset, limit, false)
+    }
+
+    /// Like `read`, but a file longer than `limit` is cut there: the transfer is ended
+    /// once `limit` bytes are in, and the server's "transfer aborted" reply is expected.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors; a missing file is `Ok(None)`.
+    fn read_part(
+        &mut self,
+        dir: &str,
+        name: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>> {
+        self.ready()?;
+        let _step = self.step(limit);
+        self.retrieve(dir, name, offset, limit, true)
     }
 
     /// Appends bytes with APPE. `Ok(false)` when the server has no APPE (the caller then
@@ -514,6 +655,8 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn append(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<bool> {
+        self.ready()?;
+        let _step = self.step(bytes.len() as u64);
         if self.caps.appe == Support::No {
             return Ok(false);
         }
@@ -532,6 +675,8 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn put(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<()> {
+        self.ready()?;
+        let _step = self.step(bytes.len() as u64);
         self.commands += 1;
         let mut result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
         if is_reuse_refusal(&result) {
@@ -549,6 +694,8 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn rename(&mut self, dir: &str, from: &str, to: &str) -> Result<bool> {
+        self.ready()?;
+        let _step = self.step(0);
         self.commands += 2;
         match self.ftp.rename(join(dir, from), join(dir, to)) {
             Ok(()) => Ok(true),
@@ -566,6 +713,8 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn delete(&mut self, dir: &str, name: &str) -> Result<()> {
+        self.ready()?;
+        let _step = self.step(0);
         self.commands += 1;
         match self.ftp.rm(join(dir, name)) {
             Ok(()) => Ok(()),
@@ -580,16 +729,25 @@ impl Store for Connection {
     ///
     /// Network errors.
     fn keepalive(&mut self) -> Result<()> {
+        self.ready()?;
+        let _step = self.step(0);
         self.commands += 1;
         self.ftp.noop().map_err(|e| self.err("NOOP", e))
     }
 
     /// Says goodbye (errors ignored: the connection is being dropped anyway).
     fn close(mut self: Box<Self>) {
+        if self.spent {
+            return;
+        }
+        let _step = self.step(0);
         let _ = self.ftp.quit();
     }
 
     fn append_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<bool> {
+        self.ready()?;
+        // The data's size is unknown: only a signal ends this step early.
+        let _step = self.guard.step(None);
         if self.caps.appe == Support::No {
             return Ok(false);
         }
@@ -599,6 +757,8 @@ impl Store for Connection {
     }
 
     fn put_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<()> {
+        self.ready()?;
+        let _step = self.guard.step(None);
         self.commands += 1;
         self.ftp
             .put_file(join(dir, name), &mut { data })
@@ -652,6 +812,23 @@ fn same_names(a: &[Entry], b: &[Entry]) -> bool {
     x.sort_unstable();
     y.sort_unstable();
     x == y
+}
+
+/// The error a step ended with, told by why the guard ended it (if it did).
+fn judged(guard: &Guard, e: Error) -> Error {
+    match (guard.fired(), e) {
+        (Some((Fired::Interrupt, _)), _) => Error::Interrupted,
+        (Some((Fired::Deadline, budget)), Error::Relay { host, what, .. }) => Error::Relay {
+            host,
+            what,
+            reason: format!(
+                "no complete answer within {}s (the step's time limit; see --io-timeout)",
+                budget.as_secs()
+            ),
+            timeout: true,
+        },
+        (_, e) => e,
+    }
 }
 
 /// Maps a suppaftp error to ours.

@@ -93,6 +93,24 @@ impl Store for MemoryStore {
         Ok(self.files().get(&join(dir, name)).map(|b| b.len() as u64))
     }
 
+    fn read_part(
+        &mut self,
+        dir: &str,
+        name: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>> {
+        self.requests += 1;
+        let files = self.files();
+        Ok(files.get(&join(dir, name)).map(|bytes| {
+            let start = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
+            let end = start.saturating_add(usize::try_from(limit).unwrap_or(usize::MAX));
+            bytes[start..end.min(bytes.len())].to_vec()
+        }))
+    }
+
     fn read(&mut self, dir: &str, name: &str, offset: u64, limit: u64) -> Result<Option<Vec<u8>>> {
         self.requests += 1;
         let files = self.files();

@@ -15,6 +15,7 @@
 //! a caller may want to show are returned as values.
 
 pub mod ftp;
+pub mod guard;
 pub mod memory;
 pub mod netrc;
 pub mod url;
@@ -25,6 +26,10 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::secret::Secret;
 use url::{RelayUrl, Scheme};
+
+/// The most bytes a directory listing may have (about 100 000 entries): a longer one is
+/// refused, so a hostile server cannot fill memory with it.
+pub const MAX_LISTING: u64 = 8 * 1024 * 1024;
 
 /// The default cap of one [`Store::read`] (a hostile server cannot exhaust memory).
 pub const MAX_DOWNLOAD: u64 = 512 * 1024 * 1024;
@@ -149,6 +154,20 @@ pub trait Store: Send {
     ///
     /// Network and protocol errors; a file longer than `limit` from `offset` is an error.
     fn read(&mut self, dir: &str, name: &str, offset: u64, limit: u64) -> Result<Option<Vec<u8>>>;
+
+    /// Up to `limit` bytes of a file from `offset`: a longer file is cut at `limit`, and
+    /// the caller reads on from where it stopped. `None` when it does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Network and protocol errors.
+    fn read_part(
+        &mut self,
+        dir: &str,
+        name: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>>;
 
     /// Appends `bytes` to a file, creating it when missing. `Ok(false)` when the store
     /// cannot append (the caller then rewrites the file).

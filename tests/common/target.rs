@@ -96,6 +96,7 @@ pub fn start_embedded(
         passive_ports: 40000..=40999,
         tls: None,
         tls_required: false,
+        limits: ftpchat::relay::SessionLimits::default(),
     })
     .expect("relay")
 }

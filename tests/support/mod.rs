@@ -30,8 +30,10 @@
     clippy::unwrap_used
 )]
 
+mod hostile;
 mod proxy;
 
+pub use hostile::{Attack, HostileServer, feed_id, hostile_server};
 pub use proxy::{FaultProxy, StallingServer, stalling_server};
 
 use std::fmt::Write as _;

@@ -160,7 +160,7 @@ pub fn poller(
                 for w in batch.warnings {
                     let _ = tx.send(Event::Warning(w));
                 }
-                let active = !batch.messages.is_empty();
+                let active = !batch.messages.is_empty() || batch.more;
                 if let Some(exec) = &exec {
                     for m in batch.messages.iter().filter(|m| m.body.is_some()) {
                         if let Err(why) = exec.run(m) {

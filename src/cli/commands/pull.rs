@@ -60,56 +60,71 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         }
     }
     let progress = progress_bar(io.stderr_tty);
-    let mut fetched = session.poll(&cursors, &mut warnings)?;
-    // The roster first, so it is known before the attachments it vouches for.
-    if let Some(of) = filter.as_ref().and_then(Reader::owner_feed) {
-        fetched.sort_by_key(|(f, _)| *f != of);
-    }
-    let mut rewritten = 0;
+    let mut cursors = cursors;
+    let mut rewritten = std::collections::BTreeSet::new();
     let mut new_cursors = BTreeMap::new();
-    for (feed, f) in &fetched {
-        if let Some(why) = &f.rewritten {
-            warnings.push(why.clone());
-            rewritten += 1;
-            continue;
+    // One poll downloads at most feed::POLL_BUDGET bytes: poll until the room is read.
+    loop {
+        let mut fetched = session.poll(&cursors, &mut warnings)?;
+        let more = fetched.iter().any(|(_, f)| f.more);
+        // The roster first, so it is known before the attachments it vouches for.
+        if let Some(of) = filter.as_ref().and_then(Reader::owner_feed) {
+            fetched.sort_by_key(|(f, _)| *f != of);
         }
-        warnings.extend(f.skipped.iter().cloned());
-        for line in &f.lines {
-            if let Some(reader) = &mut filter {
-                let outcome = reader.read(line, &format!("feed {feed}"));
-                let keep = since.is_none()
-                    || outcome
-                        .message
-                        .as_ref()
-                        .and_then(|m| m.ts.as_deref())
-                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                        .is_some_and(|t| Some(t.with_timezone(&chrono::Utc)) >= since);
-                if !keep {
-                    continue;
+        for (feed, f) in &fetched {
+            if let Some(why) = &f.rewritten {
+                if rewritten.insert(feed.clone()) {
+                    warnings.push(why.clone());
                 }
-                if let (Some(dir), Some(m)) = (&args.attachments, &outcome.message) {
-                    match session.save_attachment(m, dir) {
-                        Ok(Some(path)) => crate::cli::output::note(
-                            io.stderr,
-                            &format!("saved {}", path.display()),
-                        ),
-                        Ok(None) => {}
-                        Err(e) => warnings.push(format!("feed {feed}: attachment not saved: {e}")),
-                    }
-                }
-            }
-            // Fetching attachments to a terminal: the files are the point, not a screen
-            // of ciphertext.
-            if args.attachments.is_some() && io.stdout_tty {
                 continue;
             }
-            crate::cli::output::write_record(io.stdout, line, args.json)
-                .map_err(|e| Error::io("cannot write", "stdout", e))?;
+            warnings.extend(f.skipped.iter().cloned());
+            for line in &f.lines {
+                if let Some(reader) = &mut filter {
+                    let outcome = reader.read(line, &format!("feed {feed}"));
+                    let keep = since.is_none()
+                        || outcome
+                            .message
+                            .as_ref()
+                            .and_then(|m| m.ts.as_deref())
+                            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                            .is_some_and(|t| Some(t.with_timezone(&chrono::Utc)) >= since);
+                    if !keep {
+                        continue;
+                    }
+                    if let (Some(dir), Some(m)) = (&args.attachments, &outcome.message) {
+                        match session.save_attachment(m, dir) {
+                            Ok(Some(path)) => crate::cli::output::note(
+                                io.stderr,
+                                &format!("saved {}", path.display()),
+                            ),
+                            Ok(None) => {}
+                            Err(e) => {
+                                warnings.push(format!("feed {feed}: attachment not saved: {e}"))
+                            }
+                        }
+                    }
+                }
+                // Fetching attachments to a terminal: the files are the point, not a screen
+                // of ciphertext.
+                if args.attachments.is_some() && io.stdout_tty {
+                    continue;
+                }
+                crate::cli::output::write_record(io.stdout, line, args.json)
+                    .map_err(|e| Error::io("cannot write", "stdout", e))?;
+            }
+            new_cursors.insert(feed.clone(), f.cursor.clone());
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
         }
-        new_cursors.insert(feed.clone(), f.cursor.clone());
-        if let Some(p) = &progress {
-            p.inc(1);
+        for w in warnings.drain(..) {
+            warn(io.stderr, false, &w);
         }
+        if !more || crate::signals::interrupted() {
+            break;
+        }
+        cursors.extend(new_cursors.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     if let Some(p) = progress {
         p.finish_and_clear();
@@ -124,8 +139,10 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     for w in &warnings {
         warn(io.stderr, false, w);
     }
-    if rewritten > 0 {
-        return Err(Error::Rewritten { feeds: rewritten });
+    if !rewritten.is_empty() {
+        return Err(Error::Rewritten {
+            feeds: rewritten.len(),
+        });
     }
     Ok(())
 }

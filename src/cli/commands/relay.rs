@@ -12,7 +12,7 @@ use crate::cli::settings::{Profile, Profiles};
 use crate::error::{Error, Result};
 use crate::paths::{self, write_private};
 use crate::protocol::encoding::base32;
-use crate::relay::{RelayConfig, RunningRelay};
+use crate::relay::{RelayConfig, RunningRelay, SessionLimits};
 use crate::secret::Secret;
 use crate::signals;
 
@@ -79,6 +79,12 @@ pub fn run(args: &RelayServerArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result
         passive_ports: parse_ports(&args.passive_ports)?,
         tls_required: args.tls_required,
         tls: tls.clone(),
+        limits: SessionLimits {
+            total: args.max_sessions as usize,
+            per_address: args.max_per_address as usize,
+            login_timeout: std::time::Duration::from_secs(args.login_timeout),
+            ..SessionLimits::default()
+        },
     })?;
     let scheme = if tls.is_some() { "ftps" } else { "ftp" };
     let url = format!("{scheme}://{}@{}/", args.user, relay.addr());

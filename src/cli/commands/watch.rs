@@ -104,6 +104,16 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         if signals::interrupted() {
             break;
         }
+        if ctx.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            // --timeout: a watch for a set time ends normally when it is up.
+            watcher.close();
+            if failed_records > 0 {
+                return Err(Error::Findings {
+                    failed: failed_records,
+                });
+            }
+            return Ok(());
+        }
         let batch = match watcher.poll() {
             Ok(b) => b,
             Err(e) if e.is_transient() && !args.once => {
@@ -158,7 +168,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         if let Some(path) = key_files.first() {
             save_learned(path, watcher.reader_mut())?;
         }
-        if args.once {
+        if args.once && !batch.more {
             watcher.close();
             if failed_records > 0 {
                 return Err(Error::Findings {
@@ -167,12 +177,22 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             }
             return Ok(());
         }
-        interval = if active {
+        interval = if active || batch.more {
             poll_min
         } else {
             (interval.mul_f64(1.5)).min(poll_max)
         };
-        if !signals::sleep(interval) {
+        if batch.more {
+            // The relay holds more than one poll downloads: read on at once.
+            if signals::interrupted() {
+                break;
+            }
+            continue;
+        }
+        let left = ctx.deadline.map_or(interval, |d| {
+            d.saturating_duration_since(std::time::Instant::now())
+        });
+        if !signals::sleep(interval.min(left)) {
             break;
         }
     }
