@@ -170,13 +170,11 @@ impl Connection {
         if secure && ep.tls.implicit {
             guard.control(&ftp.get_ref());
         }
-        let data_guard = guard.clone();
         let mut conn = Connection {
             ftp: ftp.passive_stream_builder(move |addr| {
                 let s = TcpStream::connect_timeout(&addr, connect_timeout)
                     .map_err(FtpError::ConnectionError)?;
                 setup(&s).map_err(FtpError::ConnectionError)?;
-                data_guard.data(&s);
                 Ok(s)
             }),
             guard,
@@ -386,9 +384,11 @@ impl Connection {
         // dropped here, so they do not count against the limit.
         let cap = limit.saturating_add(skip);
         // Ok((bytes, cut short))
+        let guard = self.guard.clone();
         let read_all = |r: &mut dyn Read| -> std::result::Result<(Vec<u8>, bool), FtpError> {
             let mut buf = Vec::new();
-            r.take(cap.saturating_add(1))
+            GuardedRead::new(r, &guard)
+                .take(cap.saturating_add(1))
                 .read_to_end(&mut buf)
                 .map_err(FtpError::ConnectionError)?;
             if buf.len() as u64 > cap && cut {
@@ -460,7 +460,8 @@ impl Connection {
             .ftp
             .custom_data_command(command, &[Status::AboutToSend, Status::AlreadyOpen])?;
         let mut bytes = Vec::new();
-        (&mut stream)
+        let guard = self.guard.clone();
+        GuardedRead::new(&mut stream, &guard)
             .take(MAX_LISTING + 1)
             .read_to_end(&mut bytes)
             .map_err(FtpError::ConnectionError)?;
@@ -661,10 +662,16 @@ impl Store for Connection {
             return Ok(false);
         }
         self.commands += 1;
-        let mut result = self.ftp.append_file(&join(dir, name), &mut &bytes[..]);
+        let mut result = self.ftp.append_file(
+            &join(dir, name),
+            &mut GuardedRead::new(&mut &bytes[..], &self.guard),
+        );
         if is_reuse_refusal(&result) {
             self.reconnect()?;
-            result = self.ftp.append_file(&join(dir, name), &mut &bytes[..]);
+            result = self.ftp.append_file(
+                &join(dir, name),
+                &mut GuardedRead::new(&mut &bytes[..], &self.guard),
+            );
         }
         self.appended(name, result)
     }
@@ -678,10 +685,16 @@ impl Store for Connection {
         self.ready()?;
         let _step = self.step(bytes.len() as u64);
         self.commands += 1;
-        let mut result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
+        let mut result = self.ftp.put_file(
+            join(dir, name),
+            &mut GuardedRead::new(&mut &bytes[..], &self.guard),
+        );
         if is_reuse_refusal(&result) {
             self.reconnect()?;
-            result = self.ftp.put_file(join(dir, name), &mut &bytes[..]);
+            result = self.ftp.put_file(
+                join(dir, name),
+                &mut GuardedRead::new(&mut &bytes[..], &self.guard),
+            );
         }
         result
             .map(|_| ())
@@ -752,7 +765,10 @@ impl Store for Connection {
             return Ok(false);
         }
         self.commands += 1;
-        let result = self.ftp.append_file(&join(dir, name), &mut { data });
+        let guard = self.guard.clone();
+        let result = self
+            .ftp
+            .append_file(&join(dir, name), &mut GuardedRead::new(data, &guard));
         self.appended(name, result)
     }
 
@@ -760,8 +776,9 @@ impl Store for Connection {
         self.ready()?;
         let _step = self.guard.step(None);
         self.commands += 1;
+        let guard = self.guard.clone();
         self.ftp
-            .put_file(join(dir, name), &mut { data })
+            .put_file(join(dir, name), &mut GuardedRead::new(data, &guard))
             .map(|_| ())
             .map_err(|e| self.err(&format!("STOR {name}"), e))
     }
@@ -812,6 +829,37 @@ fn same_names(a: &[Entry], b: &[Entry]) -> bool {
     x.sort_unstable();
     y.sort_unstable();
     x == y
+}
+
+/// A reader that stops once its connection's step has run out of time or a signal asked
+/// to stop: between two reads of a data connection (each bounded by the socket timeout)
+/// the guard is asked, so a server trickling data cannot hold a step. The guard does not
+/// hold data sockets itself: a second descriptor would keep an upload's data connection
+/// open after suppaftp closes it, and the server would wait for it forever.
+struct GuardedRead<'a, R: Read + ?Sized> {
+    inner: &'a mut R,
+    guard: &'a Guard,
+}
+
+impl<'a, R: Read + ?Sized> GuardedRead<'a, R> {
+    fn new(inner: &'a mut R, guard: &'a Guard) -> Self {
+        GuardedRead { inner, guard }
+    }
+}
+
+impl<R: Read + ?Sized> Read for GuardedRead<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(why) = self.guard.expired() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                match why {
+                    Fired::Deadline => "the step's time limit ran out",
+                    Fired::Interrupt => "interrupted",
+                },
+            ));
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// The error a step ended with, told by why the guard ended it (if it did).

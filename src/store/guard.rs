@@ -22,9 +22,8 @@ pub enum Fired {
 
 #[derive(Debug, Default)]
 struct State {
-    /// The control socket (kept) and the current step's data sockets (dropped at disarm).
+    /// The control socket (a second descriptor of it).
     control: Option<TcpStream>,
-    data: Vec<TcpStream>,
     /// Steps running (a step may run others inside it; the outermost one's deadline
     /// counts).
     depth: usize,
@@ -38,7 +37,7 @@ struct State {
 impl State {
     fn shut(&mut self, why: Fired) {
         self.fired = Some(why);
-        for s in self.control.iter().chain(&self.data) {
+        if let Some(s) = &self.control {
             let _ = s.shutdown(Shutdown::Both);
         }
     }
@@ -78,15 +77,18 @@ impl Guard {
         }
     }
 
-    /// Watches a data connection's socket until the step ends.
-    pub fn data(&self, socket: &TcpStream) {
-        if let Ok(s) = socket.try_clone() {
-            let mut state = self.lock();
-            if state.fired.is_some() {
-                let _ = s.shutdown(Shutdown::Both);
+    /// Whether the running step must stop: fired, past its deadline, or a signal came
+    /// (marks the step fired, so its error is told as such).
+    pub fn expired(&self) -> Option<Fired> {
+        let mut state = self.lock();
+        if state.fired.is_none() && state.depth > 0 {
+            if crate::signals::interrupted() {
+                state.fired = Some(Fired::Interrupt);
+            } else if state.deadline.is_some_and(|d| Instant::now() >= d) {
+                state.fired = Some(Fired::Deadline);
             }
-            state.data.push(s);
         }
+        state.fired
     }
 
     /// Starts a step that must end within `budget` (`None`: only a signal ends it). The
@@ -124,7 +126,6 @@ impl Drop for Step {
         state.depth = state.depth.saturating_sub(1);
         if state.depth == 0 {
             state.deadline = None;
-            state.data.clear();
         }
     }
 }
