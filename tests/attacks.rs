@@ -26,15 +26,21 @@ const CEILING_MIB: u64 = 256;
 
 /// `ftpchat ARGS` as `home`, as a plain std command (for spawning and signals).
 fn ftpchat(home: &Home, args: &[&str]) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("ftpchat"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("FTPCHAT_HOME", home.path().join("ftpchat"))
-        .env("FTPCHAT_PASSWORD", "pw")
-        .env("USER", "tester")
-        .env("TZ", "UTC")
+    let mut c = home.std_cmd();
+    c.env("FTPCHAT_PASSWORD", "pw")
         .args(args)
+        .stdin(Stdio::null());
+    c
+}
+
+/// `cmd` run by `wrapper` (after `wrapper_args`), with `cmd`'s environment.
+fn through(wrapper: &str, wrapper_args: &[&std::ffi::OsStr], cmd: &Command) -> Command {
+    let mut c = Command::new(wrapper);
+    c.args(wrapper_args)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
         .stdin(Stdio::null());
     c
 }
@@ -51,18 +57,19 @@ fn under_ceiling(cmd: &Command) -> (Output, f64) {
         kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n\
         open(sys.argv[1], 'w').write('%d %d' % (p.returncode, kib))\n\
         sys.exit(0)\n";
-    let mut wrapped = Command::new("python3");
-    wrapped
-        .arg("-c")
-        .arg(script)
-        .arg(report.path())
-        .arg(CEILING_MIB.to_string())
-        .arg(cmd.get_program())
-        .args(cmd.get_args())
-        .env_clear()
-        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
-        .stdin(Stdio::null());
-    let out = wrapped.output().expect("python3");
+    let ceiling = CEILING_MIB.to_string();
+    let out = through(
+        "python3",
+        &[
+            "-c".as_ref(),
+            script.as_ref(),
+            report.path().as_os_str(),
+            ceiling.as_ref(),
+        ],
+        cmd,
+    )
+    .output()
+    .expect("python3");
     let text = std::fs::read_to_string(report.path()).expect("report");
     let mut parts = text.split_whitespace();
     let code: i32 = parts.next().and_then(|s| s.parse().ok()).expect("code");
@@ -252,35 +259,32 @@ fn wait_for(child: &mut Child, limit: Duration) -> Option<i32> {
 fn relay(home: &Home, root: &Path, nofile: u32, extra: &[&str]) -> (Child, SocketAddr) {
     let port = support::free_port();
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let mut cmd = ftpchat(home, &[]);
-    let program = cmd.get_program().to_owned();
+    let root = root.display().to_string();
+    let listen = addr.to_string();
     let mut args = vec![
-        "relay".to_string(),
-        "--no-setup".into(),
-        "--listen".into(),
-        addr.to_string(),
-        "--root".into(),
-        root.display().to_string(),
-        "--user".into(),
-        "chat".into(),
-        "--passive-ports".into(),
-        "41000-41999".into(),
+        "relay",
+        "--no-setup",
+        "--listen",
+        &listen,
+        "--root",
+        &root,
+        "--user",
+        "chat",
+        "--passive-ports",
+        "41000-41999",
     ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
-        .arg(program)
-        .args(&args)
-        .env_clear()
-        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
-        .env("FTPCHAT_RELAY_PASSWORD", "pw")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("relay");
-    cmd.arg("--version");
+    args.extend(extra);
+    let limit = format!("ulimit -n {nofile} && exec \"$0\" \"$@\"");
+    let child = through(
+        "sh",
+        &["-c".as_ref(), limit.as_ref()],
+        &ftpchat(home, &args),
+    )
+    .env("FTPCHAT_RELAY_PASSWORD", "pw")
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("relay");
     let end = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
         assert!(Instant::now() < end, "the relay did not start");

@@ -13,7 +13,7 @@ mod target;
 
 use std::time::{Duration, Instant};
 
-use common::{Home, have};
+use common::{Home, have, members};
 use target::{Target, start_embedded};
 
 /// One tmux server (its own socket) running one `ftpchat chat`.
@@ -133,20 +133,6 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// Two homes sharing one room key (the simple room `keygen --room` makes).
-fn pair() -> (Home, Home) {
-    let alice = Home::new();
-    alice.keys();
-    let bob = Home::new();
-    bob.cmd().arg("keygen").assert().success();
-    std::fs::copy(
-        alice.config().join("room.key"),
-        bob.config().join("room.key"),
-    )
-    .expect("copy");
-    (alice, bob)
-}
-
 fn chat_args<'a>(t: &'a Target, room: &'a str, name: &'a str) -> Vec<&'a str> {
     let mut a = vec!["--relay", &t.url, "--room", room, "--name", name];
     if let Some(ca) = &t.ca_file {
@@ -159,7 +145,7 @@ fn chat_args<'a>(t: &'a Target, room: &'a str, name: &'a str) -> Vec<&'a str> {
 const WAIT: Duration = Duration::from_secs(20);
 
 fn conversation(t: &Target) {
-    let (alice, bob) = pair();
+    let (alice, bob) = members();
     let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
     let a = Pane::start(&alice, &env, &chat_args(t, "lobby", "alice"));
     let b = Pane::start(&bob, &env, &chat_args(t, "lobby", "bob"));
@@ -214,7 +200,7 @@ fn a_message_typed_while_the_relay_is_down_is_queued_then_delivered() {
     let relay = start_embedded(dir.path(), "127.0.0.1:0".parse().expect("addr"));
     let addr = relay.addr();
     let url = format!("ftp://chat@{addr}/");
-    let (alice, bob) = pair();
+    let (alice, bob) = members();
     let env = [("FTPCHAT_PASSWORD", "relay-pw")];
     let args = [
         "--relay",
@@ -258,7 +244,7 @@ fn a_file_goes_up_with_file_and_comes_down_with_save() {
         return;
     }
     let t = Target::embedded();
-    let (alice, bob) = pair();
+    let (alice, bob) = members();
     let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
     let report = alice.path().join("q3 report.txt");
     std::fs::write(&report, "all figures green").expect("write");
@@ -291,7 +277,7 @@ fn hostile_text_renders_inert_and_a_resize_keeps_the_screen() {
         return;
     }
     let t = Target::embedded();
-    let (alice, bob) = pair();
+    let (alice, bob) = members();
     let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
     let b = Pane::start(&bob, &env, &chat_args(&t, "h", "bob"));
     b.wait_for("connected", WAIT);
@@ -331,7 +317,7 @@ fn ctrl_c_restores_the_terminal() {
         return;
     }
     let t = Target::embedded();
-    let (alice, _) = pair();
+    let (alice, _) = members();
     let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
     let a = Pane::start(&alice, &env, &chat_args(&t, "r", "alice"));
     a.wait_for("connected", WAIT);
@@ -360,7 +346,7 @@ fn ctrl_c_restores_the_terminal() {
 #[test]
 fn without_a_terminal_it_points_to_watch_and_send() {
     let t = Target::embedded();
-    let (alice, _) = pair();
+    let (alice, _) = members();
     let out = t.cmd(&alice, "r", &["chat"]).output().expect("chat");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -386,7 +372,7 @@ fn typing_echoes_while_the_relay_is_stalled() {
             kept.push(c);
         }
     });
-    let (alice, _) = pair();
+    let (alice, _) = members();
     let url = format!("ftp://chat@{addr}/");
     let env = [("FTPCHAT_PASSWORD", "x")];
     let a = Pane::start(

@@ -292,19 +292,18 @@ impl Connection {
         judged(&self.guard, map_ftp(&self.host, what, e))
     }
 
-    /// Reconnects when the last operation closed the connection on purpose.
-    fn ready(&mut self) -> Result<()> {
+    /// Starts an operation as one guarded step: reconnects first when the last operation
+    /// closed the connection on purpose, then bounds the step by the I/O timeout plus time
+    /// for `bytes` at [`MIN_RATE`] (`None`: a stream of unknown size, which only a signal
+    /// ends early).
+    fn begin(&mut self, bytes: Option<u64>) -> Result<super::guard::Step> {
         if self.spent {
             self.reconnect()?;
         }
-        Ok(())
-    }
-
-    /// Starts a guarded step moving about `bytes` of data.
-    fn step(&self, bytes: u64) -> super::guard::Step {
         let io = self.endpoint.timeouts.io;
-        self.guard
-            .step(Some(io * 2 + Duration::from_secs(bytes / MIN_RATE)))
+        Ok(self
+            .guard
+            .step(bytes.map(|b| io * 2 + Duration::from_secs(b / MIN_RATE))))
     }
 
     /// `STAT <dir>`: the entries, and whether every line of the reply looked like part
@@ -460,8 +459,7 @@ impl Connection {
             .ftp
             .custom_data_command(command, &[Status::AboutToSend, Status::AlreadyOpen])?;
         let mut bytes = Vec::new();
-        let guard = self.guard.clone();
-        GuardedRead::new(&mut stream, &guard)
+        GuardedRead::new(&mut stream, &self.guard)
             .take(MAX_LISTING + 1)
             .read_to_end(&mut bytes)
             .map_err(FtpError::ConnectionError)?;
@@ -539,10 +537,9 @@ impl Store for Connection {
     /// Creates `dir` and its parents where missing (errors for existing ones are ignored;
     /// a directory that still does not exist shows up at the first use).
     fn mkdir_all(&mut self, dir: &str) {
-        if self.ready().is_err() {
+        let Ok(_step) = self.begin(Some(0)) else {
             return;
-        }
-        let _step = self.step(0);
+        };
         let mut prefix = String::new();
         for part in dir.split('/').filter(|p| !p.is_empty()) {
             if !prefix.is_empty() {
@@ -560,8 +557,7 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn size(&mut self, dir: &str, name: &str) -> Result<Option<u64>> {
-        self.ready()?;
-        let _step = self.step(MAX_LISTING);
+        let _step = self.begin(Some(MAX_LISTING))?;
         if self.caps.size != Support::No {
             self.commands += 1;
             match self.ftp.size(join(dir, name)) {
@@ -593,8 +589,7 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn list(&mut self, dir: &str) -> Result<Vec<Entry>> {
-        self.ready()?;
-        let _step = self.step(MAX_LISTING);
+        let _step = self.begin(Some(MAX_LISTING))?;
         if self.caps.stat_dir == Support::Yes {
             if let Some((entries, _)) = self.stat_list(dir)? {
                 return Ok(entries);
@@ -626,8 +621,7 @@ impl Store for Connection {
     ///
     /// Network and protocol errors; a missing file is `Ok(None)`.
     fn read(&mut self, dir: &str, name: &str, offset: u64, limit: u64) -> Result<Option<Vec<u8>>> {
-        self.ready()?;
-        let _step = self.step(limit);
+        let _step = self.begin(Some(limit))?;
         self.retrieve(dir, name, offset, limit, false)
     }
 
@@ -644,8 +638,7 @@ impl Store for Connection {
         offset: u64,
         limit: u64,
     ) -> Result<Option<Vec<u8>>> {
-        self.ready()?;
-        let _step = self.step(limit);
+        let _step = self.begin(Some(limit))?;
         self.retrieve(dir, name, offset, limit, true)
     }
 
@@ -656,8 +649,7 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn append(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<bool> {
-        self.ready()?;
-        let _step = self.step(bytes.len() as u64);
+        let _step = self.begin(Some(bytes.len() as u64))?;
         if self.caps.appe == Support::No {
             return Ok(false);
         }
@@ -682,8 +674,7 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn put(&mut self, dir: &str, name: &str, bytes: &[u8]) -> Result<()> {
-        self.ready()?;
-        let _step = self.step(bytes.len() as u64);
+        let _step = self.begin(Some(bytes.len() as u64))?;
         self.commands += 1;
         let mut result = self.ftp.put_file(
             join(dir, name),
@@ -707,8 +698,7 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn rename(&mut self, dir: &str, from: &str, to: &str) -> Result<bool> {
-        self.ready()?;
-        let _step = self.step(0);
+        let _step = self.begin(Some(0))?;
         self.commands += 2;
         match self.ftp.rename(join(dir, from), join(dir, to)) {
             Ok(()) => Ok(true),
@@ -726,8 +716,7 @@ impl Store for Connection {
     ///
     /// Network and protocol errors.
     fn delete(&mut self, dir: &str, name: &str) -> Result<()> {
-        self.ready()?;
-        let _step = self.step(0);
+        let _step = self.begin(Some(0))?;
         self.commands += 1;
         match self.ftp.rm(join(dir, name)) {
             Ok(()) => Ok(()),
@@ -742,8 +731,7 @@ impl Store for Connection {
     ///
     /// Network errors.
     fn keepalive(&mut self) -> Result<()> {
-        self.ready()?;
-        let _step = self.step(0);
+        let _step = self.begin(Some(0))?;
         self.commands += 1;
         self.ftp.noop().map_err(|e| self.err("NOOP", e))
     }
@@ -753,32 +741,28 @@ impl Store for Connection {
         if self.spent {
             return;
         }
-        let _step = self.step(0);
+        let _step = self.begin(Some(0));
         let _ = self.ftp.quit();
     }
 
     fn append_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<bool> {
-        self.ready()?;
         // The data's size is unknown: only a signal ends this step early.
-        let _step = self.guard.step(None);
+        let _step = self.begin(None)?;
         if self.caps.appe == Support::No {
             return Ok(false);
         }
         self.commands += 1;
-        let guard = self.guard.clone();
         let result = self
             .ftp
-            .append_file(&join(dir, name), &mut GuardedRead::new(data, &guard));
+            .append_file(&join(dir, name), &mut GuardedRead::new(data, &self.guard));
         self.appended(name, result)
     }
 
     fn put_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<()> {
-        self.ready()?;
-        let _step = self.guard.step(None);
+        let _step = self.begin(None)?;
         self.commands += 1;
-        let guard = self.guard.clone();
         self.ftp
-            .put_file(join(dir, name), &mut GuardedRead::new(data, &guard))
+            .put_file(join(dir, name), &mut GuardedRead::new(data, &self.guard))
             .map(|_| ())
             .map_err(|e| self.err(&format!("STOR {name}"), e))
     }

@@ -1,11 +1,13 @@
 //! Ends a network step that runs too long in total, or that Ctrl-C or SIGTERM asked to
-//! stop, by shutting down its sockets: the blocked read or write then returns at once.
+//! stop, by shutting down its control socket: the blocked read or write then returns at
+//! once.
 //!
 //! Socket timeouts bound each single read, so a server that sends one byte (or one
 //! continuation line) just inside the timeout could hold a step forever; and a flag set by
 //! a signal handler is only seen between steps. A [`Guard`] covers both: a connection
-//! registers its sockets, arms the guard with a deadline for each step, and one
-//! process-wide thread checks every armed guard every 50 ms.
+//! registers its control socket and arms the guard with a deadline for each step; one
+//! process-wide thread checks every armed guard every 50 ms, and data transfers ask
+//! [`Guard::expired`] between reads.
 
 use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
@@ -35,6 +37,20 @@ struct State {
 }
 
 impl State {
+    /// Why the running step must end now, if it must (none when no step runs or it was
+    /// already ended).
+    fn due(&self, now: Instant, interrupted: bool) -> Option<Fired> {
+        if self.depth == 0 || self.fired.is_some() {
+            None
+        } else if interrupted {
+            Some(Fired::Interrupt)
+        } else if self.deadline.is_some_and(|d| now >= d) {
+            Some(Fired::Deadline)
+        } else {
+            None
+        }
+    }
+
     fn shut(&mut self, why: Fired) {
         self.fired = Some(why);
         if let Some(s) = &self.control {
@@ -81,12 +97,8 @@ impl Guard {
     /// (marks the step fired, so its error is told as such).
     pub fn expired(&self) -> Option<Fired> {
         let mut state = self.lock();
-        if state.fired.is_none() && state.depth > 0 {
-            if crate::signals::interrupted() {
-                state.fired = Some(Fired::Interrupt);
-            } else if state.deadline.is_some_and(|d| Instant::now() >= d) {
-                state.fired = Some(Fired::Deadline);
-            }
+        if let Some(why) = state.due(Instant::now(), crate::signals::interrupted()) {
+            state.fired = Some(why);
         }
         state.fired
     }
@@ -154,12 +166,8 @@ fn check(now: Instant, interrupted: bool) {
             return false;
         };
         let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-        if state.depth > 0 && state.fired.is_none() {
-            if interrupted {
-                state.shut(Fired::Interrupt);
-            } else if state.deadline.is_some_and(|d| now >= d) {
-                state.shut(Fired::Deadline);
-            }
+        if let Some(why) = state.due(now, interrupted) {
+            state.shut(why);
         }
         true
     });

@@ -26,14 +26,20 @@ impl Home {
 
     /// `ftpchat` with this home and a clean environment.
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("ftpchat").expect("binary");
+        let mut c = Command::from_std(self.std_cmd());
+        c.timeout(std::time::Duration::from_secs(120));
+        c
+    }
+
+    /// The same as a plain std command (for spawning, signals and wrapping).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("ftpchat"));
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.path())
             .env("FTPCHAT_HOME", self.path().join("ftpchat"))
             .env("USER", "tester")
-            .env("TZ", "UTC")
-            .timeout(std::time::Duration::from_secs(120));
+            .env("TZ", "UTC");
         c
     }
 

@@ -135,27 +135,20 @@ fn session(
                 }
                 reply(&mut out, "211 End")?;
             }
-            "EPSV" => {
+            "EPSV" | "PASV" => {
                 let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
                 let port = l.local_addr()?.port();
                 data = Some(l);
-                reply(
-                    &mut out,
-                    &format!("229 Entering Extended Passive Mode (|||{port}|)"),
-                )?;
-            }
-            "PASV" => {
-                let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-                let port = l.local_addr()?.port();
-                data = Some(l);
-                reply(
-                    &mut out,
-                    &format!(
+                let answer = if verb.eq_ignore_ascii_case("EPSV") {
+                    format!("229 Entering Extended Passive Mode (|||{port}|)")
+                } else {
+                    format!(
                         "227 Entering Passive Mode (127,0,0,1,{},{})",
                         port >> 8,
                         port & 255
-                    ),
-                )?;
+                    )
+                };
+                reply(&mut out, &answer)?;
             }
             "MLSD" | "LIST" | "NLST" | "RETR" => {
                 let Some(l) = data.take() else {

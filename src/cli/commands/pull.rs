@@ -136,9 +136,6 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if advance {
         RelayState::merge(&ctx.dirs.state, &target.key, &args.cursor, new_cursors)?;
     }
-    for w in &warnings {
-        warn(io.stderr, false, w);
-    }
     if !rewritten.is_empty() {
         return Err(Error::Rewritten {
             feeds: rewritten.len(),

@@ -106,13 +106,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         }
         if ctx.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
             // --timeout: a watch for a set time ends normally when it is up.
-            watcher.close();
-            if failed_records > 0 {
-                return Err(Error::Findings {
-                    failed: failed_records,
-                });
-            }
-            return Ok(());
+            return finish(watcher, failed_records);
         }
         let batch = match watcher.poll() {
             Ok(b) => b,
@@ -169,13 +163,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             save_learned(path, watcher.reader_mut())?;
         }
         if args.once && !batch.more {
-            watcher.close();
-            if failed_records > 0 {
-                return Err(Error::Findings {
-                    failed: failed_records,
-                });
-            }
-            return Ok(());
+            return finish(watcher, failed_records);
         }
         interval = if active || batch.more {
             poll_min
@@ -198,6 +186,18 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     watcher.close();
     Err(Error::Interrupted)
+}
+
+/// Ends a watch that ran its course (`--once` read everything, or `--timeout` is up):
+/// exit 1 when records failed on the way.
+fn finish(watcher: Watcher, failed_records: usize) -> Result<()> {
+    watcher.close();
+    if failed_records > 0 {
+        return Err(Error::Findings {
+            failed: failed_records,
+        });
+    }
+    Ok(())
 }
 
 /// Whether `m` is at or after `--since` (everything is, without it; a record whose time
