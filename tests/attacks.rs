@@ -404,7 +404,11 @@ fn the_relay_survives_running_out_of_file_descriptors() {
         "120 connections at 40 descriptors: {} greeted, {} refused with 421, {} waiting or closed",
         answers.0, answers.1, answers.2
     );
-    assert!(answers.0 > 0 && answers.0 < 40, "{answers:?}");
+    // Sessions that time out free their descriptors while this loop reads, so later
+    // connections may be greeted too; what must hold is that some were served and
+    // the rest were refused or left waiting rather than crashing the relay.
+    assert!(answers.0 > 0, "{answers:?}");
+    assert!(answers.1 + answers.2 > 0, "{answers:?}");
     drop(held);
     // The relay still serves a real client once the flood is gone.
     let writer = Home::new();

@@ -172,17 +172,13 @@ fn conversation(t: &Target) {
 
 #[test]
 fn two_people_talk_on_the_embedded_relay() {
-    if !have("tmux") {
-        return;
-    }
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
     conversation(&Target::embedded());
 }
 
 #[test]
 fn two_people_talk_on_vsftpd() {
-    if !have("tmux") {
-        return;
-    }
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
     let Some(server) = support::vsftpd() else {
         return;
     };
@@ -193,9 +189,7 @@ fn two_people_talk_on_vsftpd() {
 /// nothing for the user to do.
 #[test]
 fn a_message_typed_while_the_relay_is_down_is_queued_then_delivered() {
-    if !have("tmux") {
-        return;
-    }
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
     let dir = tempfile::tempdir().expect("tempdir");
     let relay = start_embedded(dir.path(), "127.0.0.1:0".parse().expect("addr"));
     let addr = relay.addr();
@@ -240,9 +234,7 @@ fn a_message_typed_while_the_relay_is_down_is_queued_then_delivered() {
 
 #[test]
 fn a_file_goes_up_with_file_and_comes_down_with_save() {
-    if !have("tmux") {
-        return;
-    }
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
     let t = Target::embedded();
     let (alice, bob) = members();
     let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
@@ -273,9 +265,7 @@ fn a_file_goes_up_with_file_and_comes_down_with_save() {
 
 #[test]
 fn hostile_text_renders_inert_and_a_resize_keeps_the_screen() {
-    if !have("tmux") {
-        return;
-    }
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
     let t = Target::embedded();
     let (alice, bob) = members();
     let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
@@ -313,9 +303,7 @@ fn hostile_text_renders_inert_and_a_resize_keeps_the_screen() {
 
 #[test]
 fn ctrl_c_restores_the_terminal() {
-    if !have("tmux") {
-        return;
-    }
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
     let t = Target::embedded();
     let (alice, _) = members();
     let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
@@ -344,6 +332,35 @@ fn ctrl_c_restores_the_terminal() {
 }
 
 #[test]
+fn closing_the_terminal_ends_chat() {
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
+    let t = Target::embedded();
+    let (alice, _) = members();
+    let env = [("FTPCHAT_PASSWORD", t.password.as_str())];
+    // A room name no other test uses marks this chat's process.
+    let room = format!("hangup{}", std::process::id());
+    let a = Pane::start(&alice, &env, &chat_args(&t, &room, "alice"));
+    a.wait_for("connected", WAIT);
+    let running = || {
+        std::process::Command::new("pgrep")
+            // Only the ftpchat process itself: the shell around it names the room too.
+            .args(["-f", &format!("^[^ ]*ftpchat chat .*--room {room} ")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert!(running(), "the chat process was not found");
+    drop(a);
+    let end = Instant::now() + Duration::from_secs(10);
+    while running() {
+        assert!(
+            Instant::now() < end,
+            "chat still runs 10 s after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
 fn without_a_terminal_it_points_to_watch_and_send() {
     let t = Target::embedded();
     let (alice, _) = members();
@@ -360,9 +377,7 @@ fn without_a_terminal_it_points_to_watch_and_send() {
 /// answers: prints the time from a key press to its echo on screen.
 #[test]
 fn typing_echoes_while_the_relay_is_stalled() {
-    if !have("tmux") {
-        return;
-    }
+    assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
     let hole = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = hole.local_addr().expect("addr");
     let held = std::thread::spawn(move || {

@@ -795,10 +795,8 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(command: &str) -> Option<Tmux> {
-        if !have("tmux") {
-            return None;
-        }
+    fn start(command: &str) -> Tmux {
+        assert!(have("tmux"), "tmux is needed (scripts/test installs it)");
         let name = format!("ftpchat-test-{}", std::process::id());
         let st = std::process::Command::new("tmux")
             .args([
@@ -815,7 +813,7 @@ impl Tmux {
             .status()
             .expect("tmux");
         assert!(st.success());
-        Some(Tmux { name })
+        Tmux { name }
     }
 
     fn screen(&self) -> String {
@@ -874,9 +872,7 @@ fn init_on_a_terminal_is_a_wizard_that_stores_a_typed_password_in_its_own_file()
         home.config().display(),
         assert_cmd::cargo::cargo_bin("ftpchat").display()
     );
-    let Some(tmux) = Tmux::start(&command) else {
-        return;
-    };
+    let tmux = Tmux::start(&command);
     tmux.wait_for("Relay URL");
     tmux.type_text(&t.url);
     tmux.keys(&["Enter"]);

@@ -93,7 +93,10 @@ pub fn run(
         ratatui::crossterm::event::EnableBracketedPaste
     );
     let mut app = App::new(screen);
+    let done = Arc::new(AtomicBool::new(false));
+    hangup_watchdog(Arc::clone(&done));
     let result = app.event_loop(&mut terminal, &events, &commands);
+    done.store(true, Ordering::SeqCst);
     let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
         ratatui::crossterm::event::DisableBracketedPaste
@@ -101,6 +104,28 @@ pub fn run(
     ratatui::restore();
     stop.store(true, Ordering::SeqCst);
     result.map(|()| app.unsent())
+}
+
+/// Ends the process when a stop was asked for (SIGHUP when the terminal closes, SIGTERM)
+/// and the screen loop has not ended a second later. A hung-up terminal reads as endless
+/// end-of-file, and crossterm's reader then retries inside one call without returning,
+/// so the loop never sees the request. Messages already handed to the sending thread are
+/// in the outbox and go out with the next command that flushes it.
+fn hangup_watchdog(done: Arc<AtomicBool>) {
+    let _ = std::thread::Builder::new()
+        .name("chat-hangup".into())
+        .spawn(move || {
+            while !done.load(Ordering::SeqCst) {
+                if crate::signals::interrupted() {
+                    std::thread::sleep(Duration::from_secs(1));
+                    if !done.load(Ordering::SeqCst) {
+                        ratatui::restore();
+                        std::process::exit(crate::error::ExitCode::Interrupted as i32);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
 }
 
 impl App {
