@@ -403,7 +403,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__encrypt)
-            opts="-i -r -R -m -q -v -h -V --room-key --recipient --recipients-file --identity --name --message --lines --json --legacy --legacy-layout --legacy-base64 --legacy-passphrase-file --quiet --verbose --timeout --help --version"
+            opts="-i -r -R -m -q -v -h -V --room-key --recipient --recipients-file --identity --name --message --lines --json --legacy --legacy-layout --legacy-base64 --legacy-format --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -451,6 +451,10 @@ _ftpchat() {
                     ;;
                 --legacy-layout)
                     COMPREPLY=($(compgen -W "dated short" -- "${cur}"))
+                    return 0
+                    ;;
+                --legacy-format)
+                    COMPREPLY=($(compgen -W "v16 v17 v23" -- "${cur}"))
                     return 0
                     ;;
                 --legacy-passphrase-file)
@@ -1997,7 +2001,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --quiet --verbose --timeout --help --version"
+            opts="-i -r -R -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --legacy-format --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2073,6 +2077,10 @@ _ftpchat() {
                     ;;
                 --owner)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --legacy-format)
+                    COMPREPLY=($(compgen -W "v16 v17 v23" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

@@ -60,6 +60,9 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l name -d 'Dis
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -s m -l message -d 'The message (instead of stdin)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-layout -d 'Layout of legacy lines: dated (v1, the app\'s default) or short ([HH:MM], newest app)' -r -f -a "dated\t'`YYYY-MM-DD HH:MM:<name>: <message>`'
 short\t'`[HH:MM] <name>: <message>`'"
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-format -d 'Write legacy lines as this version of the original app does: v16 (1.6, base64-wrapped), v17 (1.7) or v23 (2.3, `[HH:MM]` layout); instead of the two above' -r -f -a "v16\t''
+v17\t''
+v23\t''"
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l legacy-passphrase-file -d 'File holding the original app\'s chat passphrase (or set FTPCHAT_LEGACY_PASSPHRASE)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand encrypt" -l lines -d 'One record per input line instead of one for the whole input'
@@ -141,6 +144,9 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy-passphra
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l file -d 'Attach a file: encrypted to a key of its own, uploaded (resumably) to the room\'s blobs/, announced by the record. The message becomes its caption' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l max-attachment -d 'Largest attachment accepted, in bytes' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l owner -d 'Write-only posters: the room owner\'s key (as `room create` prints it). The recipient is then checked against the owner-signed recipient.txt on the relay, and nothing is sent to a recipient the owner rotated out. A `# owner: KEY` line in the -R file does the same' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy-format -d 'Legacy rooms: write lines as this version of the original app does: v16 (1.6, base64-wrapped), v17 (1.7, the default) or v23 (2.3, `[HH:MM]` layout)' -r -f -a "v16\t''
+v17\t''
+v23\t''"
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'

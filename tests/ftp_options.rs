@@ -49,6 +49,13 @@ fn a_url_without_user_takes_the_login_from_netrc_and_v_redacts_the_password() {
     assert!(stderr.contains("> PASS ****"), "{stderr}");
     assert!(stderr.contains("< 230"), "-v shows replies: {stderr}");
     assert!(
+        !stderr
+            .lines()
+            .zip(stderr.lines().skip(1))
+            .any(|(a, b)| a == b && a.starts_with("< ")),
+        "each reply line once: {stderr}"
+    );
+    assert!(
         !stderr.contains(&server.password),
         "the password never reaches stderr: {stderr}"
     );

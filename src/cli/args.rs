@@ -499,6 +499,10 @@ pub struct SendArgs {
     /// -R file does the same.
     #[arg(long, value_name = "KEY")]
     pub owner: Option<String>,
+    /// Legacy rooms: write lines as this version of the original app does: v16 (1.6,
+    /// base64-wrapped), v17 (1.7, the default) or v23 (2.3, `[HH:MM]` layout).
+    #[arg(long, value_name = "VERSION", value_parser = ["v16", "v17", "v23"])]
+    pub legacy_format: Option<String>,
 }
 
 /// `ftpchat watch`
@@ -835,6 +839,11 @@ pub struct EncryptArgs {
     /// Wrap legacy tokens in base64 once more, as app version 1.6 did.
     #[arg(long, requires = "legacy")]
     pub legacy_base64: bool,
+    /// Write legacy lines as this version of the original app does: v16 (1.6,
+    /// base64-wrapped), v17 (1.7) or v23 (2.3, `[HH:MM]` layout); instead of the two above.
+    #[arg(long, value_name = "VERSION", value_parser = ["v16", "v17", "v23"],
+          requires = "legacy", conflicts_with_all = ["legacy_layout", "legacy_base64"])]
+    pub legacy_format: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub legacy_args: LegacyArgs,

@@ -64,6 +64,9 @@ pub struct Profile {
     /// File with the original app's chat passphrase.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy_passphrase_file: Option<PathBuf>,
+    /// Which app version's lines to write (`v16`, `v17`, `v23`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_format: Option<String>,
 }
 
 /// The profiles file.

@@ -10,6 +10,11 @@ use crate::protocol::text::sanitize;
 
 struct Dialogue;
 
+thread_local! {
+    /// The next `CC IN` trace repeats the line just printed.
+    static REPEAT_NEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl log::Log for Dialogue {
     fn enabled(&self, meta: &log::Metadata<'_>) -> bool {
         meta.target().starts_with("suppaftp")
@@ -19,7 +24,17 @@ impl log::Log for Dialogue {
         if !self.enabled(record.metadata()) {
             return;
         }
-        if let Some(line) = dialogue_line(&record.args().to_string()) {
+        let msg = record.args().to_string();
+        // suppaftp traces a reply's first line twice, before and after the trace of its
+        // parsed code: the second one is skipped.
+        if msg.starts_with("Code parsed from response") {
+            REPEAT_NEXT.set(true);
+            return;
+        }
+        if msg.starts_with("CC IN: ") && REPEAT_NEXT.replace(false) {
+            return;
+        }
+        if let Some(line) = dialogue_line(&msg) {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }

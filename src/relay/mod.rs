@@ -6,12 +6,16 @@
 //! delayed ACKs cost about 44 ms per transfer on loopback (measured). Each connection gets
 //! a freshly built server because `Server::service` consumes it. libunftp is built with
 //! the ring TLS provider only: enabling aws-lc as well makes rustls panic at run time.
+//! Appends go through [`storage`], which keeps concurrent `APPE`s to one file from
+//! overwriting each other as libunftp's own filesystem back end lets them.
 //!
 //! The accept loop also keeps the relay standing against idle or hostile clients: it
 //! counts sessions in total and per address and answers `421` beyond [`SessionLimits`],
 //! closes a connection that has not logged in within the login timeout, and opens the
 //! served directory before a session starts, so running out of file descriptors refuses
 //! that one connection (`421`) instead of failing inside it.
+
+mod storage;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -24,11 +28,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use libunftp::options::FtpsRequired;
 use unftp_core::auth::{AuthenticationError, Authenticator, Credentials, Principal};
-use unftp_sbe_fs::Filesystem;
 
 use crate::error::{Error, Result};
 use crate::protocol::encoding::sha256;
 use crate::secret::Secret;
+use storage::{AppendLocks, RelayStore};
 
 /// How to run a relay.
 #[derive(Debug, Clone)]
@@ -194,13 +198,14 @@ async fn serve(
     config: Arc<RelayConfig>,
     auth: Arc<PasswordAuth>,
     sessions: Arc<Mutex<Sessions>>,
+    locks: Arc<AppendLocks>,
 ) {
     let place = match Place::take(&sessions, peer.ip(), &config.limits) {
         Ok(p) => p,
         Err(why) => return refuse(socket, why).await,
     };
     let _ = socket.set_nodelay(true);
-    let Ok(fs) = Filesystem::new(config.root.clone()) else {
+    let Ok(fs) = RelayStore::new(&config.root, locks.clone()) else {
         // Most likely out of file descriptors: refuse this one, keep serving the others.
         return refuse(socket, "cannot open the relay directory").await;
     };
@@ -289,6 +294,7 @@ impl RunningRelay {
         });
         let config = Arc::new(config);
         let sessions = Arc::new(Mutex::new(Sessions::default()));
+        let locks = Arc::new(AppendLocks::default());
         let thread = std::thread::Builder::new()
             .name("ftpchat-relay".into())
             .spawn(move || {
@@ -301,7 +307,7 @@ impl RunningRelay {
                             _ = &mut stop_rx => break,
                             accepted = listener.accept() => match accepted {
                                 Ok((socket, peer)) => {
-                                    tokio::spawn(serve(socket, peer, config.clone(), auth.clone(), sessions.clone()));
+                                    tokio::spawn(serve(socket, peer, config.clone(), auth.clone(), sessions.clone(), locks.clone()));
                                 }
                                 // Out of descriptors (EMFILE) or a connection reset before
                                 // it was accepted: wait a little instead of spinning.
@@ -348,15 +354,16 @@ impl Drop for RunningRelay {
 
 fn build_server(
     config: &RelayConfig,
-    fs: Filesystem,
+    fs: RelayStore,
     auth: Arc<SessionAuth>,
 ) -> std::result::Result<
-    libunftp::Server<Filesystem, unftp_core::auth::DefaultUser>,
+    libunftp::Server<RelayStore, unftp_core::auth::DefaultUser>,
     libunftp::ServerError,
 > {
     // libunftp asks for the storage once per served connection, and this server serves
     // one; the directory was opened by the caller, so a lack of descriptors was already
     // answered there.
+    let locks = fs.locks();
     let fs = Mutex::new(Some(fs));
     let root = config.root.clone();
     let mut builder = libunftp::ServerBuilder::with_authenticator(
@@ -364,7 +371,7 @@ fn build_server(
             fs.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .take()
-                .or_else(|| Filesystem::new(root.clone()).ok())
+                .or_else(|| RelayStore::new(&root, locks.clone()).ok())
                 .unwrap_or_else(|| {
                     unreachable!("libunftp asked twice for the storage of one connection")
                 })

@@ -86,6 +86,19 @@ pub struct Cursor {
     /// Empty for cursors saved before it existed (then only the tail is checked).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub digest: String,
+    /// Legacy chat files only: short hashes of the last [`SEEN_WINDOW`] lines read, so a
+    /// file the app rewrote can be read again from the start without showing them twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<u64>,
+}
+
+/// How many recent legacy lines a cursor remembers (8 bytes each).
+pub const SEEN_WINDOW: usize = 4096;
+
+/// The short hash a legacy line is remembered by.
+fn seen_hash(line: &[u8]) -> u64 {
+    let d = sha256(&[line]);
+    u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
 }
 
 const DIGEST_CONTEXT: &[u8] = b"ftpchat feed digest v1\n";
@@ -214,6 +227,48 @@ fn fetch_inner(
     size: Option<u64>,
     limit: Option<u64>,
 ) -> Result<Fetched> {
+    let out = fetch_once(conn, dir, source, cursor, size, limit)?;
+    let Source::Legacy(file) = source else {
+        return Ok(out);
+    };
+    let Some(why) = &out.rewritten else {
+        return Ok(out);
+    };
+    if cursor.offset == 0 || why.contains("longer than") || why.contains("corrupt") {
+        return Ok(out);
+    }
+    // The app rewrites its chat file routinely (download, add a line, upload): read it
+    // again from the start and skip the lines already read.
+    let fresh = Cursor {
+        seen: cursor.seen.clone(),
+        ..Cursor::default()
+    };
+    let mut again = fetch_once(conn, dir, source, &fresh, None, limit)?;
+    if again.rewritten.is_some() {
+        return Ok(again);
+    }
+    let known: std::collections::HashSet<u64> = cursor.seen.iter().copied().collect();
+    let before = again.lines.len();
+    again.lines.retain(|l| !known.contains(&seen_hash(l)));
+    again.skipped.insert(
+        0,
+        format!(
+            "chat file {file} was rewritten (the app does so when it cannot append): read \
+             again from the start; {} line(s) already read were skipped",
+            before - again.lines.len()
+        ),
+    );
+    Ok(again)
+}
+
+fn fetch_once(
+    conn: &mut dyn Store,
+    dir: &str,
+    source: Source<'_>,
+    cursor: &Cursor,
+    size: Option<u64>,
+    limit: Option<u64>,
+) -> Result<Fetched> {
     let (name, feed) = match source {
         Source::Feed(f) => (feed_file(f), f),
         Source::Legacy(file) => (file.to_string(), file),
@@ -291,6 +346,7 @@ fn fetch_inner(
         if matches!(source, Source::Legacy(_)) {
             if !text.is_empty() {
                 out.lines.push(text.to_vec());
+                out.cursor.seen.push(seen_hash(text));
             }
             pos += nl + 1;
             continue;
@@ -316,6 +372,10 @@ fn fetch_inner(
     }
     if let Some(line) = last {
         out.cursor.tail_hash = tail_hash(line);
+    }
+    if out.cursor.seen.len() > SEEN_WINDOW {
+        let extra = out.cursor.seen.len() - SEEN_WINDOW;
+        out.cursor.seen.drain(..extra);
     }
     if out.more && out.cursor.offset == cursor.offset {
         // A whole piece without one line end: no line of a feed is that long.

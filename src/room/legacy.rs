@@ -68,7 +68,7 @@ pub fn send(
     deadline: Option<std::time::Instant>,
     warn: Warn<'_>,
 ) -> Result<()> {
-    deliver(state, target, Some(line), deadline, warn)
+    deliver(state, target, &[line.to_string()], deadline, warn)
 }
 
 /// Deletes the undelivered lines of the legacy room `key` (`outbox drop`).
@@ -109,7 +109,7 @@ pub fn all_pending(state: &Path) -> Vec<(String, usize)> {
     out
 }
 
-/// Delivers the undelivered lines of a legacy room, with `line` added last if given.
+/// Delivers the undelivered lines of a legacy room, with `new` added last.
 ///
 /// # Errors
 ///
@@ -117,14 +117,14 @@ pub fn all_pending(state: &Path) -> Vec<(String, usize)> {
 pub fn deliver(
     state: &Path,
     target: &RelayTarget,
-    line: Option<&str>,
+    new: &[String],
     deadline: Option<std::time::Instant>,
     warn: Warn<'_>,
 ) -> Result<()> {
     let _lock = PushLock::acquire(state, &target.key, "legacy")?;
     let path = pending_path(state, &target.key)?;
     let mut lines = pending(state, &target.key)?;
-    lines.extend(line.map(str::to_string));
+    lines.extend(new.iter().cloned());
     if lines.is_empty() {
         return Ok(());
     }
@@ -148,17 +148,72 @@ pub fn deliver(
     }
 }
 
-/// Appends bytes to the chat file, repairing a cut-off last line first.
+/// Appends lines to the chat file, then reads back what was added since and appends
+/// again whatever is missing: some servers let concurrent APPEs overwrite each other
+/// (pure-ftpd, proftpd with TLS), so the server's "226" alone does not mean the line is
+/// in the file. Gives up after [`APPEND_ROUNDS`] rounds (a transient error: the lines stay
+/// pending).
 ///
 /// # Errors
 ///
-/// Network errors.
+/// Network errors; lines still missing after the last round.
 pub fn append(conn: &mut dyn Store, dir: &str, file: &str, payload: &[u8]) -> Result<()> {
     if !dir.is_empty() {
         conn.mkdir_all(dir);
     }
-    let size = conn.size(dir, file)?.unwrap_or(0);
-    let mut bytes = Vec::with_capacity(payload.len() + 1);
+    let wanted: Vec<&[u8]> = payload
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut missing = wanted.clone();
+    for _ in 0..APPEND_ROUNDS {
+        let before = conn.size(dir, file)?.unwrap_or(0);
+        append_once(conn, dir, file, &missing, before)?;
+        let after = conn.size(dir, file)?.unwrap_or(0);
+        // A file that shrank was rewritten by a writer (the app's download-and-upload
+        // fallback): look for the lines in all of it.
+        let from = if after >= before { before } else { 0 };
+        let added = conn
+            .read_part(dir, file, from, READ_BACK)?
+            .unwrap_or_default();
+        let present: std::collections::HashSet<&[u8]> = added
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .collect();
+        missing.retain(|l| !present.contains(l));
+        if missing.is_empty() {
+            return Ok(());
+        }
+    }
+    Err(Error::Relay {
+        host: conn.host().to_string(),
+        what: format!("APPE {file}"),
+        reason: format!(
+            "{} of {} line(s) were not in the file after {APPEND_ROUNDS} appends (the server \
+             let another writer overwrite them)",
+            missing.len(),
+            wanted.len()
+        ),
+        timeout: false,
+    })
+}
+
+/// Rounds of append and read-back before giving up.
+pub const APPEND_ROUNDS: usize = 4;
+
+/// The most bytes read back after an append to find the lines again.
+const READ_BACK: u64 = 4 * 1024 * 1024;
+
+/// One append of `lines`, starting with a newline when the file's last line was cut off.
+fn append_once(
+    conn: &mut dyn Store,
+    dir: &str,
+    file: &str,
+    lines: &[&[u8]],
+    size: u64,
+) -> Result<()> {
+    let mut bytes = Vec::new();
     if size > 0 {
         let last = conn
             .read(dir, file, size - 1, MAX_DOWNLOAD)?
@@ -167,7 +222,10 @@ pub fn append(conn: &mut dyn Store, dir: &str, file: &str, payload: &[u8]) -> Re
             bytes.push(b'\n');
         }
     }
-    bytes.extend_from_slice(payload);
+    for l in lines {
+        bytes.extend_from_slice(l);
+        bytes.push(b'\n');
+    }
     if conn.append(dir, file, &bytes)? {
         return Ok(());
     }
@@ -179,6 +237,85 @@ pub fn append(conn: &mut dyn Store, dir: &str, file: &str, payload: &[u8]) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::memory::MemoryStore;
+
+    /// A store whose first `lose` appends are acknowledged and then overwritten, as
+    /// concurrent APPEs are on some servers.
+    struct Lossy {
+        inner: MemoryStore,
+        lose: usize,
+    }
+
+    impl Store for Lossy {
+        fn host(&self) -> &str {
+            "lossy"
+        }
+        fn list(&mut self, dir: &str) -> Result<Vec<crate::store::Entry>> {
+            self.inner.list(dir)
+        }
+        fn size(&mut self, dir: &str, name: &str) -> Result<Option<u64>> {
+            self.inner.size(dir, name)
+        }
+        fn read(&mut self, d: &str, n: &str, o: u64, l: u64) -> Result<Option<Vec<u8>>> {
+            self.inner.read(d, n, o, l)
+        }
+        fn read_part(&mut self, d: &str, n: &str, o: u64, l: u64) -> Result<Option<Vec<u8>>> {
+            self.inner.read_part(d, n, o, l)
+        }
+        fn append_from(&mut self, d: &str, n: &str, data: &mut dyn std::io::Read) -> Result<bool> {
+            if self.lose > 0 {
+                self.lose -= 1;
+                let mut sink = Vec::new();
+                let _ = data.read_to_end(&mut sink);
+                // Another writer's line lands where ours went.
+                return self.inner.append(d, n, b"gAAAAAothers-line\n");
+            }
+            self.inner.append_from(d, n, data)
+        }
+        fn put_from(&mut self, d: &str, n: &str, data: &mut dyn std::io::Read) -> Result<()> {
+            self.inner.put_from(d, n, data)
+        }
+        fn rename(&mut self, d: &str, f: &str, t: &str) -> Result<bool> {
+            self.inner.rename(d, f, t)
+        }
+        fn delete(&mut self, d: &str, n: &str) -> Result<()> {
+            self.inner.delete(d, n)
+        }
+        fn mkdir_all(&mut self, d: &str) {
+            self.inner.mkdir_all(d);
+        }
+        fn capabilities(&self) -> crate::store::Capabilities {
+            self.inner.capabilities()
+        }
+        fn requests(&self) -> u64 {
+            self.inner.requests()
+        }
+        fn keepalive(&mut self) -> Result<()> {
+            Ok(())
+        }
+        fn close(self: Box<Self>) {}
+    }
+
+    #[test]
+    fn an_overwritten_append_is_found_missing_and_repeated() {
+        let mut store = Lossy {
+            inner: MemoryStore::new(),
+            lose: 2,
+        };
+        append(&mut store, "", "lobby.txt", b"gAAAAAmine-1\ngAAAAAmine-2\n").expect("append");
+        let text = store.inner.read("", "lobby.txt", 0, 1 << 20).expect("read");
+        let text = String::from_utf8(text.expect("file")).expect("utf8");
+        assert_eq!(text.matches("gAAAAAmine-1").count(), 1, "{text}");
+        assert_eq!(text.matches("gAAAAAmine-2").count(), 1, "{text}");
+        // Always losing: a transient error after the last round, never a silent success.
+        let mut store = Lossy {
+            inner: MemoryStore::new(),
+            lose: usize::MAX,
+        };
+        let err = append(&mut store, "", "lobby.txt", b"gAAAAAmine\n").expect_err("lost");
+        assert!(err.is_transient(), "{err}");
+        assert!(err.to_string().contains("not in the file"), "{err}");
+    }
 
     #[test]
     fn chat_file_names() {

@@ -261,14 +261,65 @@ impl Reader {
         match record::classify(raw) {
             Ok(LineKind::Blank) => {}
             Err(e) => {
-                out.warnings.push(format!("{place}: skipped: {e}"));
+                let text = String::from_utf8_lossy(raw);
+                if self.legacy.is_some() && self.recover_glued(&text, place, &mut out) {
+                    return out;
+                }
+                if self.legacy.is_some() && self.rooms.is_empty() {
+                    out.warnings.push(format!(
+                        "{place}: skipped: not a chat line of the original FTPChat app"
+                    ));
+                } else {
+                    out.warnings.push(format!("{place}: skipped: {e}"));
+                }
                 out.failed = true;
                 out.malformed = true;
             }
-            Ok(LineKind::Legacy(line)) => self.read_legacy(line, place, &mut out),
+            Ok(LineKind::Legacy(line)) => {
+                self.read_legacy(line, place, &mut out);
+                if out.message.is_none() && self.recover_glued(line, place, &mut out) {
+                    out.failed = false;
+                    out.warnings
+                        .retain(|w| !w.contains("cannot decrypt legacy line"));
+                }
+            }
             Ok(LineKind::Native(rec)) => self.read_native(&rec, place, &mut out, pre),
         }
         out
+    }
+
+    /// A line cut off mid-way and followed by the app's append (which adds no newline
+    /// first) holds two tokens glued together: reads the last token that decrypts,
+    /// with a warning naming what was lost. False when no token in it decrypts.
+    fn recover_glued(&mut self, line: &str, place: &str, out: &mut Outcome) -> bool {
+        let starts: Vec<usize> = line
+            .match_indices("gAAAAA")
+            .chain(line.match_indices("Z0FBQUFB"))
+            .map(|(i, _)| i)
+            .filter(|&i| i > 0)
+            .collect();
+        let Some(key) = &self.legacy else {
+            return false;
+        };
+        for &start in starts.iter().rev() {
+            let end = starts
+                .iter()
+                .copied()
+                .filter(|&e| e > start)
+                .min()
+                .unwrap_or(line.len());
+            if key.decrypt_line(&line[start..end]).is_ok() {
+                let mut found = Outcome::default();
+                self.read_legacy(&line[start..end], place, &mut found);
+                out.message = found.message;
+                out.warnings.push(format!(
+                    "{place}: a cut-off line was glued to the next one; recovered the \
+                     message after byte {start}, the cut-off one is lost"
+                ));
+                return true;
+            }
+        }
+        false
     }
 
     fn read_legacy(&mut self, line: &str, place: &str, out: &mut Outcome) {

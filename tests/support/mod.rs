@@ -52,6 +52,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Where Debian's `vsftpd` package installs the daemon.
 pub const VSFTPD_BIN: &str = "/usr/sbin/vsftpd";
+/// Where scripts/test unpacks Debian's pure-ftpd package (not installed: it conflicts with
+/// vsftpd as an `ftp-server`).
+pub const PURE_FTPD_ROOT: &str = "/opt/ftpchat-test/pure-ftpd";
 /// Dedicated local account the vsftpd servers authenticate (created on demand, as root).
 pub const VSFTPD_USER: &str = "ftpchattest";
 /// Password set on [`VSFTPD_USER`] (fixed, so concurrent test processes agree on it).
@@ -82,6 +85,8 @@ pub enum ServerKind {
     VsftpdFtpsImplicit,
     /// pyftpdlib (Python), plain FTP.
     Pyftpdlib,
+    /// pure-ftpd 1.0, plain FTP: concurrent APPEs to one file can overwrite each other.
+    PureFtpd,
 }
 
 impl ServerKind {
@@ -92,6 +97,7 @@ impl ServerKind {
             ServerKind::VsftpdFtps => "vsftpd-ftps",
             ServerKind::VsftpdFtpsImplicit => "vsftpd-ftps-implicit",
             ServerKind::Pyftpdlib => "pyftpdlib",
+            ServerKind::PureFtpd => "pure-ftpd",
         }
     }
 
@@ -384,6 +390,7 @@ fn unavailable(program: &str, why: &str) -> Option<FtpServer> {
         let hint = match program {
             "vsftpd" => "apt-get install -y vsftpd (and run the tests as root)",
             "openssl" => "apt-get install -y openssl",
+            "pure-ftpd" => "run scripts/test, which unpacks it",
             _ => "python3 -m pip install pyftpdlib",
         };
         panic!("{program} is required when CI=true but {why}; install it: {hint}");
@@ -1051,6 +1058,137 @@ fn read_greeting(addr: SocketAddr) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&line).trim_end().to_owned())
 }
 
+/// pure-ftpd on 127.0.0.1 with one virtual user (puredb), files owned by [`VSFTPD_USER`].
+/// Not part of [`all_servers`]: it serves the tests about servers that lose concurrent
+/// appends.
+pub fn pure_ftpd() -> Option<FtpServer> {
+    let bin = Path::new(PURE_FTPD_ROOT).join("usr/sbin/pure-ftpd");
+    let pw = Path::new(PURE_FTPD_ROOT).join("usr/bin/pure-pw");
+    if !bin.exists() {
+        return unavailable("pure-ftpd", "not unpacked (scripts/test does it)");
+    }
+    if !is_root() {
+        return unavailable("pure-ftpd", "needs root and we are not root");
+    }
+    let (uid, gid) = match vsftpd_account() {
+        Ok(ids) => *ids,
+        Err(e) => panic!("pure-ftpd: the test account could not be set up: {e}"),
+    };
+    reap_orphans();
+    let mut failures = String::new();
+    for attempt in 1..=START_ATTEMPTS {
+        let dir = tempfile::Builder::new()
+            .prefix("ftpchat-pureftpd-")
+            .tempdir()
+            .expect("create pure-ftpd temp dir");
+        let base = dir.path().to_path_buf();
+        let root = base.join("root");
+        fs::create_dir(&root).expect("create root dir");
+        std::os::unix::fs::chown(&root, Some(uid), Some(gid)).expect("chown root dir");
+        // The base stays root's; the user only needs to reach its root below it.
+        fs::set_permissions(&base, fs::Permissions::from_mode(0o711)).expect("chmod base");
+        let token = format!("ftpchat-test pure-ftpd {:016x}", random_u64());
+        fs::write(base.join("banner"), format!("{token}\n")).expect("banner");
+        let password = format!("pw-{:016x}", random_u64());
+        let (passwd, pdb) = (base.join("passwd"), base.join("pdb"));
+        let mut add = Command::new(&pw)
+            .args([
+                "useradd",
+                "chat",
+                "-u",
+                &uid.to_string(),
+                "-g",
+                &gid.to_string(),
+                "-d",
+            ])
+            .arg(&root)
+            .arg("-f")
+            .arg(&passwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn pure-pw");
+        if let Some(mut stdin) = add.stdin.take() {
+            let _ = writeln!(stdin, "{password}\n{password}");
+        }
+        assert!(
+            add.wait().expect("pure-pw").success(),
+            "pure-pw useradd failed"
+        );
+        // pure-pw hashes with a deliberately slow function (2.3 s per login here); a
+        // SHA-512 crypt hash keeps 40 logins at once from taking a minute.
+        let mut hash = Command::new("openssl")
+            .args(["passwd", "-6", "-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn openssl passwd");
+        if let Some(mut stdin) = hash.stdin.take() {
+            let _ = writeln!(stdin, "{password}");
+        }
+        let hash = hash.wait_with_output().expect("openssl passwd");
+        let hash = String::from_utf8_lossy(&hash.stdout).trim().to_owned();
+        assert!(hash.starts_with("$6$"), "openssl passwd -6 gave {hash:?}");
+        let entry = fs::read_to_string(&passwd).expect("read passwd");
+        let mut fields: Vec<&str> = entry.trim_end().split(':').collect();
+        fields[1] = &hash;
+        fs::write(&passwd, format!("{}\n", fields.join(":"))).expect("write passwd");
+        let made = Command::new(&pw)
+            .arg("mkdb")
+            .arg(&pdb)
+            .arg("-f")
+            .arg(&passwd)
+            .status()
+            .expect("pure-pw mkdb");
+        assert!(made.success(), "pure-pw mkdb failed");
+        let port = free_port();
+        let data = 32_000 + (random_u64() % 200) as u16 * 100;
+        let log_path = base.join("pure-ftpd.log");
+        let stderr_path = base.join("pure-ftpd.stderr");
+        let stderr_file = fs::File::create(&stderr_path).expect("create stderr file");
+        let child = Command::new(&bin)
+            .arg("-S")
+            .arg(format!("127.0.0.1,{port}"))
+            .arg("-l")
+            .arg(format!("puredb:{}", pdb.display()))
+            .args(["-E", "-H", "-A", "-c", "200", "-C", "200"])
+            .arg("-p")
+            .arg(format!("{data}:{}", data + 99))
+            .arg("-F")
+            .arg(base.join("banner"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr_file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
+        let registry_entry = register(child.id(), &base);
+        let mut server = FtpServer {
+            kind: ServerKind::PureFtpd,
+            port,
+            user: "chat".to_owned(),
+            password,
+            root,
+            ca_file: None,
+            child,
+            stdin: None,
+            log_path,
+            stderr_path,
+            registry_entry,
+            owner: Some((uid, gid)),
+            marker: marker_for(&base),
+            dir,
+        };
+        match wait_ready(&mut server, &token) {
+            Ready::Yes => return Some(server),
+            Ready::Retry(why) => {
+                let _ = writeln!(failures, "attempt {attempt}: {why}");
+            }
+            Ready::Fatal(why) => panic!("pure-ftpd did not start: {why}"),
+        }
+    }
+    panic!("pure-ftpd did not start after {START_ATTEMPTS} attempts:\n{failures}");
+}
+
 /// A port that was free a moment ago (bind 127.0.0.1:0 and release it). Callers retry if the
 /// server then fails to bind it.
 pub fn free_port() -> u16 {
@@ -1092,6 +1230,8 @@ fn parse_commands(kind: ServerKind, log: &str) -> Vec<String> {
             .lines()
             .filter_map(|l| l.find("] <- ").map(|i| l[i + 5..].to_owned()))
             .collect(),
+        // pure-ftpd logs to syslog only: no command log here.
+        ServerKind::PureFtpd => Vec::new(),
     }
 }
 

@@ -118,7 +118,7 @@ impl Writer {
     fn flush(&mut self) -> crate::Result<()> {
         match self {
             Writer::Native(room) => room.flush(),
-            Writer::Legacy(w) => legacy::deliver(&w.state, &w.target, None, None, &mut |_| {}),
+            Writer::Legacy(w) => legacy::deliver(&w.state, &w.target, &[], None, &mut |_| {}),
         }
     }
 

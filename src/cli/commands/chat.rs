@@ -82,6 +82,7 @@ pub fn run(args: &ChatArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
 
     // Writing: the library's room for native rooms, the chat file for legacy ones.
     let writer = if target.legacy {
+        crate::protocol::record::legacy::check_name(&name).map_err(Error::Usage)?;
         worker::Writer::Legacy(Box::new(worker::LegacyWriter {
             key: ctx
                 .legacy_key_or_profile(&args.legacy, &profile)?

@@ -4,7 +4,7 @@ use crate::cli::Io;
 use crate::cli::args::{EncryptArgs, LegacyLayout};
 use crate::cli::commands::{Context, Target, read_text};
 use crate::error::{Error, Result};
-use crate::protocol::record::legacy::Layout;
+use crate::protocol::record::legacy::{Flavour, Layout};
 use crate::protocol::record::{self, MAX_BODY};
 use crate::room::journal;
 
@@ -25,11 +25,14 @@ pub fn run(args: &EncryptArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         let key = ctx.legacy_key(&args.legacy_args)?.ok_or_else(|| {
             Error::Usage("--legacy needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
         })?;
-        let layout = match args.legacy_layout {
-            LegacyLayout::Dated => Layout::Dated,
-            LegacyLayout::Short => Layout::Short,
+        let (layout, wrap) = match &args.legacy_format {
+            Some(v) => v.parse::<Flavour>().map_err(Error::Usage)?.layout(),
+            None => match args.legacy_layout {
+                LegacyLayout::Dated => (Layout::Dated, args.legacy_base64),
+                LegacyLayout::Short => (Layout::Short, args.legacy_base64),
+            },
         };
-        let wrap = args.legacy_base64;
+        crate::protocol::record::legacy::check_name(&name).map_err(Error::Usage)?;
         let name = name.clone();
         Box::new(move |m| {
             Ok(key.encrypt_line(&name, m, &chrono::Local::now().naive_local(), layout, wrap))

@@ -138,6 +138,7 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .legacy_passphrase_file
             .clone()
             .or(old.legacy_passphrase_file.clone()),
+        legacy_format: old.legacy_format.clone(),
     };
     profiles.profiles.insert(args.profile.clone(), profile);
     if args.default || profiles.default.is_none() {

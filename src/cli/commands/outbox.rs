@@ -137,7 +137,7 @@ fn flush(args: &FlushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             crate::room::legacy::deliver(
                 &ctx.dirs.state,
                 &r.target,
-                None,
+                &[],
                 ctx.deadline,
                 &mut warner(io.stderr),
             )

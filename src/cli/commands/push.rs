@@ -27,7 +27,75 @@ pub fn run(args: &PushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if args.outbox || io.stdin_tty {
         return push_outbox(args, &target, ctx, io);
     }
+    if target.legacy {
+        return push_legacy(&target, ctx, io);
+    }
     stream(target, ctx, io)
+}
+
+/// Lines one `push` to a legacy room takes (they wait in one pending file).
+const MAX_LEGACY_LINES: usize = 100_000;
+
+/// A legacy room: the original app's chat lines from stdin (`encrypt --legacy`) are
+/// appended to the chat file, after any undelivered ones.
+fn push_legacy(target: &RelayTarget, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    use crate::protocol::record::{LineKind, classify};
+    let mut lines = Vec::new();
+    let mut given = 0usize;
+    let mut buf = Vec::new();
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        if read_line_bounded(&mut *io.stdin, &mut buf)? == 0 {
+            break;
+        }
+        n += 1;
+        match classify(&buf) {
+            Ok(LineKind::Blank) => {}
+            Ok(LineKind::Legacy(line)) => {
+                given += 1;
+                lines.push(line.to_string());
+            }
+            _ => {
+                given += 1;
+                warn(
+                    io.stderr,
+                    false,
+                    &format!(
+                        "line {n}: skipped: not a chat line of the original FTPChat app \
+                         (a Fernet token, gAAAAA...; make one with `ftpchat encrypt --legacy`)"
+                    ),
+                );
+            }
+        }
+        if lines.len() > MAX_LEGACY_LINES {
+            return Err(Error::Usage(format!(
+                "more than {MAX_LEGACY_LINES} lines for a legacy room in one push: split the input"
+            )));
+        }
+    }
+    if lines.is_empty() {
+        return Err(Error::Usage(if given == 0 {
+            "nothing to push: stdin held no lines".into()
+        } else {
+            format!(
+                "nothing pushed: none of the {given} line(s) is a chat line of the original \
+                 FTPChat app"
+            )
+        }));
+    }
+    crate::room::legacy::deliver(
+        &ctx.dirs.state,
+        target,
+        &lines,
+        ctx.deadline,
+        &mut warner(io.stderr),
+    )?;
+    note(
+        io.stderr,
+        &format!("pushed {} line(s) to {}", lines.len(), target.key),
+    );
+    Ok(())
 }
 
 /// Outbox mode: journals meant for this relay, plus this room's journals.

@@ -60,14 +60,17 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         let key = ctx.legacy_key_or_profile(&args.legacy_args, &profile)?.ok_or_else(|| {
             Error::Usage("a legacy room needs the chat passphrase: --legacy-passphrase-file FILE or FTPCHAT_LEGACY_PASSPHRASE".into())
         })?;
+        crate::protocol::record::legacy::check_name(&name).map_err(Error::Usage)?;
+        let flavour: crate::protocol::record::legacy::Flavour = args
+            .legacy_format
+            .as_deref()
+            .or(profile.legacy_format.as_deref())
+            .unwrap_or("v17")
+            .parse()
+            .map_err(Error::Usage)?;
+        let (layout, wrap) = flavour.layout();
         let now = chrono::Local::now().naive_local();
-        let line = key.encrypt_line(
-            &name,
-            &body,
-            &now,
-            crate::protocol::record::legacy::Layout::Dated,
-            false,
-        );
+        let line = key.encrypt_line(&name, &body, &now, layout, wrap);
         return crate::room::legacy::send(
             &ctx.dirs.state,
             &relay,

@@ -82,6 +82,59 @@ pub enum Layout {
     Short,
 }
 
+/// What each version of the app writes (and so reads back most faithfully).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// App 1.6: dated layout, token wrapped in base64 once more.
+    V16,
+    /// App 1.7: dated layout, plain token (what ftpchat writes by default).
+    V17,
+    /// App 2.3: `[HH:MM]` layout, plain token.
+    V23,
+}
+
+impl Flavour {
+    /// The layout and whether the token is wrapped.
+    pub fn layout(self) -> (Layout, bool) {
+        match self {
+            Flavour::V16 => (Layout::Dated, true),
+            Flavour::V17 => (Layout::Dated, false),
+            Flavour::V23 => (Layout::Short, false),
+        }
+    }
+}
+
+impl std::str::FromStr for Flavour {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim_start_matches('v').replace('.', "").as_str() {
+            "16" => Ok(Flavour::V16),
+            "17" => Ok(Flavour::V17),
+            "23" => Ok(Flavour::V23),
+            _ => Err(format!(
+                "unknown legacy format {s:?}: expected v16 (app 1.6), v17 (app 1.7) or v23 (app 2.3)"
+            )),
+        }
+    }
+}
+
+/// Whether `name` can be written in the app's format: the app splits a line at the first
+/// `": "`, so a name holding one would be read as part of the message.
+///
+/// # Errors
+///
+/// A message saying why, for a name with `": "` or a line break.
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.contains(": ") {
+        return Err(format!(
+            "the name {name:?} contains \": \", which the original FTPChat app reads as the \
+             end of the name; choose a name without it for legacy rooms"
+        ));
+    }
+    Ok(())
+}
+
 /// A chat passphrase turned into the app's Fernet key (derived once; PBKDF2 is slow).
 pub struct LegacyKey {
     fernet: fernet::Fernet,
