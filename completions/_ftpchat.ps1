@@ -395,6 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Use this device identity (default: identity.key, created if missing)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust this PEM file''s certificates for ftps://')
             [CompletionResult]::new('--legacy-passphrase-file', '--legacy-passphrase-file', [CompletionResultType]::ParameterName, 'File with the original app''s chat passphrase (for --legacy)')
+            [CompletionResult]::new('--import', '--import', [CompletionResultType]::ParameterName, 'Make profiles from the original FTPChat app''s saved_setups.json (one per setup; passwords and chat passphrases go to 0600 files, not into the profiles)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification for this relay (testing only)')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file of the original FTPChat app')

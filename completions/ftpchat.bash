@@ -893,7 +893,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__init)
-            opts="-i -y -q -v -h -V --profile --relay --room --name --password-file --password-command --room-key --identity --ca-file --insecure --legacy --legacy-passphrase-file --default --no-test --yes --quiet --verbose --timeout --help --version"
+            opts="-i -y -q -v -h -V --profile --relay --room --name --password-file --password-command --room-key --identity --ca-file --insecure --legacy --legacy-passphrase-file --default --no-test --yes --import --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,6 +940,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --legacy-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --import)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

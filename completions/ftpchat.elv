@@ -373,6 +373,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --identity 'Use this device identity (default: identity.key, created if missing)'
             cand --ca-file 'Trust this PEM file''s certificates for ftps://'
             cand --legacy-passphrase-file 'File with the original app''s chat passphrase (for --legacy)'
+            cand --import 'Make profiles from the original FTPChat app''s saved_setups.json (one per setup; passwords and chat passphrases go to 0600 files, not into the profiles)'
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
             cand --insecure 'Skip TLS certificate verification for this relay (testing only)'
             cand --legacy 'The room is a chat file of the original FTPChat app'

@@ -279,6 +279,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -s i -l room-key -
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l identity -d 'Use this device identity (default: identity.key, created if missing)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l ca-file -d 'Trust this PEM file\'s certificates for ftps://' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l legacy-passphrase-file -d 'File with the original app\'s chat passphrase (for --legacy)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l import -d 'Make profiles from the original FTPChat app\'s saved_setups.json (one per setup; passwords and chat passphrases go to 0600 files, not into the profiles)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l insecure -d 'Skip TLS certificate verification for this relay (testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l legacy -d 'The room is a chat file of the original FTPChat app'

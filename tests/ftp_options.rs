@@ -171,3 +171,25 @@ fn implicit_ftps_round_trip_without_auth_tls() {
         .code(2)
         .stderr(predicate::str::contains("ftps://"));
 }
+
+/// An untrusted certificate is a refusal, said plainly and not retried: trying again
+/// cannot fix it (issue 14, item 7).
+#[test]
+fn an_untrusted_certificate_is_not_retried() {
+    let Some(server) = vsftpd(support::vsftpd_ftps()) else {
+        return;
+    };
+    let home = Home::new();
+    home.keys();
+    let out = home
+        .cmd()
+        .args(["send", "hello", "--relay", &server.url("/"), "--room", "t"])
+        .env("FTPCHAT_PASSWORD", &server.password)
+        .output()
+        .expect("send");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "queued, not sent: {stderr}");
+    assert!(stderr.contains("certificate is not trusted"), "{stderr}");
+    assert!(stderr.contains("--ca-file"), "{stderr}");
+    assert!(!stderr.contains("retrying"), "{stderr}");
+}

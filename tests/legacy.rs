@@ -344,3 +344,72 @@ fn a_chat_file_the_app_rewrote_is_read_again_without_repeats() {
     let (_, next, err) = resume(&home);
     assert_eq!(next, ["four"], "{err}");
 }
+
+#[test]
+fn the_apps_saved_setups_become_profiles_that_reach_its_room() {
+    let root = tempfile::tempdir().expect("root");
+    let relay = start_embedded(root.path(), "127.0.0.1:0".parse().expect("addr"));
+    std::fs::create_dir(root.path().join("usb1_1")).expect("dir");
+    let home = Home::new();
+    let setups = home.path().join("saved_setups.json");
+    std::fs::write(
+        &setups,
+        format!(
+            r#"[{{"name": "Home", "display_name": "Ahmed", "host": "{}", "user": "chat",
+                 "pass": "relay-pw", "chat": "/usb1_1/chat1", "enc": "0000"}},
+                {{"name": "Office", "host": "192.0.2.1", "user": "a@b", "chat": "c",
+                  "enc": "x", "ignore": ["bob"]}}]"#,
+            relay.addr()
+        ),
+    )
+    .expect("setups");
+    let out = home
+        .cmd()
+        .args(["init", "--import"])
+        .arg(&setups)
+        .output()
+        .expect("init");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("imported 2 of 2"), "{err}");
+    assert!(err.contains("ignore list was not imported"), "{err}");
+    // No secret in the profiles file; each in its own 0600 file.
+    let profiles = std::fs::read_to_string(home.config().join("profiles.toml")).expect("toml");
+    assert!(
+        !profiles.contains("relay-pw") && !profiles.contains("0000"),
+        "{profiles}"
+    );
+    assert!(profiles.contains("ftp://a%40b@192.0.2.1/"), "{profiles}");
+    use std::os::unix::fs::PermissionsExt;
+    for f in ["passwords/home.password", "legacy/home.passphrase"] {
+        let mode = std::fs::metadata(home.config().join(f))
+            .expect(f)
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}");
+    }
+    // The imported profile sends to the app's chat file, and the app reads it.
+    ok(
+        home.cmd()
+            .args(["send", "--relay", "home", "hello from ftpchat"])
+            .output()
+            .expect("send"),
+        "send",
+    );
+    let chat = root.path().join("usb1_1/chat1.txt");
+    let pass = home.path().join("app.pass");
+    std::fs::write(&pass, "0000").expect("pass");
+    let read = python_reads(&chat, &pass);
+    assert_eq!(read.len(), 1, "{read:?}");
+    assert_eq!(read[0]["name"], "Ahmed");
+    assert_eq!(read[0]["message"], "hello from ftpchat", "{read:?}");
+    // Importing again leaves the profiles as they are and says so.
+    let again = home
+        .cmd()
+        .args(["init", "--import"])
+        .arg(&setups)
+        .output()
+        .expect("init");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+}

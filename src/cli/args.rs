@@ -277,6 +277,11 @@ pub struct InitArgs {
     /// Never prompt; take everything from the flags.
     #[arg(short, long)]
     pub yes: bool,
+    /// Make profiles from the original FTPChat app's saved_setups.json (one per setup;
+    /// passwords and chat passphrases go to 0600 files, not into the profiles).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["relay", "room", "password_file",
+          "password_command", "legacy_passphrase_file"])]
+    pub import: Option<PathBuf>,
 }
 
 /// `ftpchat profile`

@@ -138,12 +138,21 @@ impl Connection {
         };
         setup(&stream).map_err(|e| relay_err("connect", e.to_string(), false))?;
         guard.control(&stream);
+        // A handshake the client refused (an untrusted or mismatched certificate) fails the
+        // same way on every attempt: it is not retried.
         let tls_refused = |e: FtpError, step: &str| match e {
             FtpError::SecureError(reason) => Error::Refused {
                 host: host.clone(),
                 what: "TLS handshake".into(),
                 reply: reason,
             },
+            FtpError::ConnectionError(io) if rejected_certificate(&io).is_some() => {
+                Error::Refused {
+                    host: host.clone(),
+                    what: "TLS handshake".into(),
+                    reply: rejected_certificate(&io).unwrap_or_default(),
+                }
+            }
             other => map_ftp(&host, step, other),
         };
         let secure = ep.url.scheme == Scheme::Ftps;
@@ -861,6 +870,20 @@ fn judged(guard: &Guard, e: Error) -> Error {
         },
         (_, e) => e,
     }
+}
+
+/// What is wrong with the relay's certificate, when `io` is rustls refusing it.
+fn rejected_certificate(io: &std::io::Error) -> Option<String> {
+    let tls = io.get_ref()?.downcast_ref::<suppaftp::rustls::Error>()?;
+    let why = match tls {
+        suppaftp::rustls::Error::InvalidCertificate(c) => format!("{c:?}"),
+        _ => return None,
+    };
+    Some(format!(
+        "the relay's TLS certificate is not trusted ({why}); if the server uses its own \
+         certificate authority give its certificate with --ca-file FILE, and check that the \
+         URL names the host the certificate was made for"
+    ))
 }
 
 /// Maps a suppaftp error to ours.

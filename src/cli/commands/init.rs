@@ -14,6 +14,7 @@ use crate::paths::write_private;
 use crate::protocol::keys::DeviceIdentity;
 use crate::room::Session;
 use crate::store::url::RelayUrl;
+use std::path::PathBuf;
 
 /// Runs `init`.
 ///
@@ -22,6 +23,9 @@ use crate::store::url::RelayUrl;
 /// Missing flags without a terminal, bad input, key and config errors, and the
 /// connection test's error (after the profile was saved).
 pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    if let Some(file) = &args.import {
+        return import(file, args, ctx, io);
+    }
     let interactive = ctx.interactive && !args.yes;
     let ui: &dyn Ui = if interactive { &Terminal } else { &NoPrompts };
     let mut profiles = Profiles::load(ctx)?;
@@ -183,4 +187,212 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         ),
     );
     Ok(())
+}
+
+/// One entry of the original app's saved_setups.json.
+#[derive(Debug, serde::Deserialize)]
+struct AppSetup {
+    name: String,
+    #[serde(default)]
+    display_name: Option<String>,
+    host: String,
+    user: String,
+    #[serde(default)]
+    pass: Option<String>,
+    chat: String,
+    #[serde(default)]
+    enc: Option<String>,
+    #[serde(default)]
+    ignore: Option<serde_json::Value>,
+}
+
+/// The largest saved_setups.json read (the app writes a few hundred bytes per setup).
+const MAX_IMPORT: u64 = 1024 * 1024;
+
+/// `init --import saved_setups.json`: one legacy-room profile per setup of the original
+/// app. Secrets go to 0600 files; existing profiles are left as they are.
+fn import(
+    file: &std::path::Path,
+    args: &InitArgs,
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_IMPORT + 1).read_to_string(&mut text))
+        .map_err(|e| Error::io("cannot read", file, e))?;
+    if text.len() as u64 > MAX_IMPORT {
+        return Err(Error::Usage(format!(
+            "{} is over {} KiB: not a saved_setups.json of the FTPChat app",
+            file.display(),
+            MAX_IMPORT / 1024
+        )));
+    }
+    let setups: Vec<AppSetup> = serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not the FTPChat app's saved_setups.json (a JSON array of \
+             {{name, display_name, host, user, pass, chat, enc}}): {e}",
+            file.display()
+        ))
+    })?;
+    let mut profiles = Profiles::load(ctx)?;
+    let identity = args
+        .identity
+        .clone()
+        .unwrap_or_else(|| ctx.dirs.identity_file());
+    crate::cli::commands::ensure_identity(&identity, io)?;
+    let mut made = 0;
+    for setup in &setups {
+        let profile = profile_name(&setup.name);
+        if profiles.profiles.contains_key(&profile) {
+            warn(
+                io.stderr,
+                false,
+                &format!(
+                    "setup {:?}: profile {profile} exists; left as it is",
+                    setup.name
+                ),
+            );
+            continue;
+        }
+        let relay = app_relay_url(&setup.host, &setup.user);
+        RelayUrl::parse(&relay).map_err(|e| {
+            Error::Usage(format!(
+                "setup {:?}: host {:?}: {e}",
+                setup.name, setup.host
+            ))
+        })?;
+        let secret = |dir: &str, ext: &str, value: &Option<String>| -> Result<Option<PathBuf>> {
+            let Some(v) = value.as_deref().filter(|v| !v.is_empty()) else {
+                return Ok(None);
+            };
+            let path = ctx.dirs.config.join(dir).join(format!("{profile}.{ext}"));
+            write_private(&path, format!("{v}\n").as_bytes(), true)?;
+            Ok(Some(path))
+        };
+        let password_file = secret("passwords", "password", &setup.pass)?;
+        let passphrase = secret("legacy", "passphrase", &setup.enc)?;
+        let name = setup
+            .display_name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                crate::protocol::record::legacy::check_name(&n)
+                    .map(|()| n)
+                    .map_err(Error::Usage)
+            })
+            .transpose()?;
+        profiles.profiles.insert(
+            profile.clone(),
+            Profile {
+                relay: Some(relay.clone()),
+                room: Some(setup.chat.trim_start_matches('/').to_string()),
+                identity: Some(identity.clone()),
+                name,
+                password_file: password_file.clone(),
+                legacy: true,
+                legacy_passphrase_file: passphrase.clone(),
+                ..Profile::default()
+            },
+        );
+        made += 1;
+        let mut done = format!(
+            "setup {:?} -> profile {profile}: {relay}, chat file {}.txt",
+            setup.name, setup.chat
+        );
+        for (what, path) in [
+            ("password", &password_file),
+            ("chat passphrase", &passphrase),
+        ] {
+            if let Some(p) = path {
+                done.push_str(&format!("; {what} in {} (0600)", p.display()));
+            }
+        }
+        note(io.stderr, &done);
+        if setup.ignore.is_some() {
+            warn(
+                io.stderr,
+                false,
+                &format!(
+                    "setup {:?}: its ignore list was not imported (ftpchat has none)",
+                    setup.name
+                ),
+            );
+        }
+    }
+    if made > 0 && (args.default || profiles.default.is_none()) {
+        profiles.default = profiles
+            .profiles
+            .keys()
+            .find(|k| setups.iter().any(|s| profile_name(&s.name) == **k))
+            .cloned();
+    }
+    profiles.save(ctx)?;
+    note(
+        io.stderr,
+        &format!(
+            "imported {made} of {} setup(s) into {}; the app tried FTPS before FTP: if the \
+             server offers TLS, change a profile's relay to ftps:// (`ftpchat init --profile NAME \
+             --relay ftps://...`)",
+            setups.len(),
+            Profiles::path(ctx).display()
+        ),
+    );
+    if made == 0 && !setups.is_empty() {
+        return Err(Error::Usage(
+            "nothing imported: every setup's profile exists already".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A profile name from a setup's name: lower case, letters, digits, `-` and `_`.
+fn profile_name(name: &str) -> String {
+    let mut out: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out = out.trim_matches('-').to_string();
+    if out.is_empty() { "app".into() } else { out }
+}
+
+/// The relay URL for the app's host field (a host name, `host:port`, or a URL) and user.
+fn app_relay_url(host: &str, user: &str) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let host = host.trim().trim_end_matches('/');
+    let (scheme, rest) = match host.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("ftp".to_string(), host),
+    };
+    let user: String = utf8_percent_encode(user, NON_ALPHANUMERIC).to_string();
+    format!("{scheme}://{user}@{rest}/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_setups_become_urls_and_profile_names() {
+        assert_eq!(
+            app_relay_url("192.168.1.1", "admin"),
+            "ftp://admin@192.168.1.1/"
+        );
+        assert_eq!(
+            app_relay_url("ftp.example.org:2121", "a@b"),
+            "ftp://a%40b@ftp.example.org:2121/"
+        );
+        assert_eq!(app_relay_url("FTPS://host/", "u"), "ftps://u@host/");
+        assert_eq!(profile_name("Home"), "home");
+        assert_eq!(profile_name(" My Office! "), "my-office");
+        assert_eq!(profile_name("???"), "app");
+    }
 }
