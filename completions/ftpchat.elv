@@ -108,7 +108,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;push'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -132,7 +132,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;pull'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -164,7 +164,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;send'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -199,7 +199,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;watch'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -235,7 +235,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;chat'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -363,7 +363,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;init'= {
             cand --profile 'Profile to create or edit'
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...)'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., or file:///path for a folder)'
             cand --room 'Room directory on the relay'
             cand --name 'Display name'
             cand --password-file 'Read the FTP password from this file (mode 0600)'
@@ -490,7 +490,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;room;create'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -517,7 +517,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;room;invite'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -557,7 +557,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;room;add'= {
             cand --name 'The name to list them under'
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -582,7 +582,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;room;members'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -607,7 +607,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;room;remove'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -632,7 +632,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;room;rotate'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -683,7 +683,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;room;help;help'= {
         }
         &'ftpchat;verify'= {
-            cand --relay 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'

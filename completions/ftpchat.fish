@@ -88,7 +88,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s q -l quiet -
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -105,7 +105,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s q -l quiet -d '
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -129,7 +129,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s q -l quiet -d '
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -157,7 +157,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s q -l quiet -d '
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -188,7 +188,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s q -l quiet -d 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -270,7 +270,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s v -l verbose -
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l profile -d 'Profile to create or edit' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., or file:///path for a folder)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l room -d 'Room directory on the relay' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l name -d 'Display name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l password-file -d 'Read the FTP password from this file (mode 0600)' -r -F
@@ -341,7 +341,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_see
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -361,7 +361,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -388,7 +388,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l name -d 'The name to list them under' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -406,7 +406,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -424,7 +424,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -442,7 +442,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -468,7 +468,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l relay -d 'Relay URL (ftp://user@host[:port]/path or ftps://...) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F

@@ -191,6 +191,10 @@ fn a_cut_off_line_glued_to_the_apps_append_loses_only_the_cut_one() {
 /// How many of `n` concurrent raw APPEs (curl, one line each) land in `file`: the
 /// server's own behaviour, before anything ftpchat does.
 fn raw_appends(t: &Target, file: &str, n: usize) -> usize {
+    if t.name == "folder" {
+        // No server in between: the filesystem's O_APPEND is the baseline.
+        return raw_folder_appends(t, file, n);
+    }
     let (scheme, rest) = t.url.split_once("://").expect("url");
     let (user, host) = rest.split_once('@').expect("user@host");
     let url = format!("ftp://{host}{file}");
@@ -229,6 +233,28 @@ fn raw_appends(t: &Target, file: &str, n: usize) -> usize {
     lines.sort_unstable();
     lines.dedup();
     lines.len()
+}
+
+/// `n` processes appending one line each with `O_APPEND` (`sh -c 'echo ... >> file'`).
+fn raw_folder_appends(t: &Target, file: &str, n: usize) -> usize {
+    let path = t.root.join(file.trim_start_matches('/'));
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "printf 'raw line {i} %0200d\\n' 0 >> '{}'",
+                    path.display()
+                ))
+                .spawn()
+                .expect("sh")
+        })
+        .collect();
+    for mut c in children {
+        let _ = c.wait();
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    text.lines().filter(|l| l.starts_with("raw line ")).count()
 }
 
 #[test]

@@ -175,7 +175,7 @@ impl Resolved {
         let (url_text, profile) = match args.relay.as_deref() {
             // An explicit URL stands alone: no profile's room or password source applies
             // to a host the profile was not written for.
-            Some(r) if r.contains("://") => (r.to_string(), None),
+            Some(r) if r.contains("://") || r.starts_with('/') => (r.to_string(), None),
             Some(name) => {
                 let (_, p) = profiles
                     .pick(Some(name))?
@@ -274,6 +274,9 @@ fn password(
     ctx: &Context<'_>,
     stderr: &mut dyn Write,
 ) -> Result<Secret> {
+    if url.scheme == crate::store::url::Scheme::File {
+        return Ok(Secret::new(""));
+    }
     if let Some(p) = &url.password {
         warn(
             stderr,

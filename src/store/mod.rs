@@ -7,13 +7,15 @@
 //! rooms, feeds and outbox above it work the same on every kind of relay.
 //!
 //! Kinds: [`ftp`] (`ftp://`, `ftps://`; any RFC 959 server, with everything beyond the
-//! basics probed and a fallback for each) and [`memory`] (in-process, for tests and
-//! examples). [`open`] picks the kind from the URL's scheme.
+//! basics probed and a fallback for each), [`folder`] (`file:///path`: a directory on a
+//! mounted filesystem) and [`memory`] (in-process, for tests and examples). [`open`]
+//! picks the kind from the URL's scheme.
 //!
 //! A store may use the crate's foundation (`error`, `secret`, `paths`) and the pure
 //! [`protocol`](crate::protocol) layer. It prints nothing and knows no clap: findings
 //! a caller may want to show are returned as values.
 
+pub mod folder;
 pub mod ftp;
 pub mod guard;
 pub mod memory;
@@ -246,6 +248,7 @@ pub trait Store: Send {
 pub fn open(endpoint: &Endpoint) -> Result<Box<dyn Store>> {
     match endpoint.url.scheme {
         Scheme::Ftp | Scheme::Ftps => Ok(Box::new(ftp::Connection::open(endpoint)?)),
+        Scheme::File => Ok(Box::new(folder::Folder::open(endpoint)?)),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Relay addresses: `ftp://user@host[:port]/path` and `ftps://...` (explicit TLS).
+//! Relay addresses: `ftp://user@host[:port]/path`, `ftps://...` (explicit TLS), and
+//! `file:///path` (or a bare absolute path) for a folder on a mounted filesystem.
 
 use std::fmt;
 
@@ -7,7 +8,7 @@ use percent_encoding::percent_decode_str;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
-/// Plain FTP or explicit FTPS (AUTH TLS).
+/// How the relay is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {
     /// `ftp://`: no encryption of the transport (records are end-to-end encrypted anyway,
@@ -15,6 +16,8 @@ pub enum Scheme {
     Ftp,
     /// `ftps://`: AUTH TLS on the control connection, PROT P on data connections.
     Ftps,
+    /// `file:///path`: a directory on a mounted filesystem (no host, user or password).
+    File,
 }
 
 /// A parsed relay address. `Display` never shows the password.
@@ -35,6 +38,10 @@ pub struct RelayUrl {
     /// Directory path on the server, `/` when none; always starts with `/`, never ends
     /// with one except for the root.
     pub path: String,
+    /// For `file://`: the relay folder itself, which must exist (a missing one is a disk
+    /// that is not mounted), when `path` goes on below it into a room. Written as
+    /// `file:///mnt/usb/./room` so that a stored relay-and-room key keeps the boundary.
+    pub base: Option<String>,
 }
 
 impl fmt::Debug for RelayUrl {
@@ -48,6 +55,19 @@ impl fmt::Display for RelayUrl {
         let scheme = match self.scheme {
             Scheme::Ftp => "ftp",
             Scheme::Ftps => "ftps",
+            Scheme::File => {
+                return match &self.base {
+                    Some(b)
+                        if self
+                            .path
+                            .starts_with(&format!("{}/", b.trim_end_matches('/'))) =>
+                    {
+                        let below = self.path[b.len()..].trim_start_matches('/');
+                        write!(f, "file://{}/./{below}", b.trim_end_matches('/'))
+                    }
+                    _ => write!(f, "file://{}", self.path),
+                };
+            }
         };
         let host = if self.host.contains(':') {
             format!("[{}]", self.host)
@@ -71,9 +91,13 @@ impl RelayUrl {
     pub fn parse(s: &str) -> Result<Self> {
         let bad = |why: &str| {
             Error::Usage(format!(
-                "bad relay URL: {why} (expected ftp://user@host[:port]/path or ftps://...)"
+                "bad relay URL: {why} (expected ftp://user@host[:port]/path, ftps://... or \
+                 file:///path)"
             ))
         };
+        if s.starts_with('/') || s.starts_with("file:") {
+            return Self::parse_file(s).map_err(|why| bad(&why));
+        }
         let parsed = ::url::Url::parse(s).map_err(|e| bad(&e.to_string()))?;
         let scheme = match parsed.scheme() {
             "ftp" => Scheme::Ftp,
@@ -111,11 +135,50 @@ impl RelayUrl {
             user_given,
             password,
             path: normalize_dir(&path).map_err(|e| bad(&e))?,
+            base: None,
         })
     }
 
-    /// `host:port`, for messages and connecting.
+    /// `file:///path` or a bare absolute path.
+    fn parse_file(s: &str) -> std::result::Result<Self, String> {
+        // Parsed by hand: a URL parser would drop the `/./` that marks the room.
+        let path = if s.starts_with('/') {
+            s.to_string()
+        } else {
+            let rest = s
+                .strip_prefix("file://")
+                .ok_or("a folder relay is file:///path")?;
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            if !host.is_empty() && !host.eq_ignore_ascii_case("localhost") {
+                return Err("a file:// URL names a local folder: file:///path (no host)".into());
+            }
+            if path.contains(['?', '#']) {
+                return Err("query strings and fragments are not allowed".into());
+            }
+            decode(path).ok_or("path is not UTF-8")?
+        };
+        // `/mnt/usb/./room`: the folder is `/mnt/usb`, the room below it.
+        let base = match path.split_once("/./") {
+            Some((b, _)) => normalize_dir(b)?,
+            None => normalize_dir(&path)?,
+        };
+        Ok(RelayUrl {
+            scheme: Scheme::File,
+            host: String::new(),
+            port: 0,
+            user: String::new(),
+            user_given: true,
+            password: None,
+            path: normalize_dir(&path)?,
+            base: Some(base),
+        })
+    }
+
+    /// `host:port`, for messages and connecting (the folder's path for `file://`).
     pub fn authority(&self) -> String {
+        if self.scheme == Scheme::File {
+            return self.path.clone();
+        }
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {
@@ -187,6 +250,26 @@ mod tests {
         assert_eq!(u.room_dir(Some("ops")).expect("dir"), "/chat/ops");
         assert_eq!(u.room_dir(Some("/x/y/")).expect("dir"), "/x/y");
         assert!(u.room_dir(Some("../etc")).is_err());
+        for text in [
+            "file:///srv/relay/",
+            "/srv/relay",
+            "file://localhost/srv/relay",
+        ] {
+            let f = RelayUrl::parse(text).expect(text);
+            assert_eq!(f.scheme, Scheme::File);
+            assert_eq!(f.to_string(), "file:///srv/relay");
+            assert_eq!(f.room_dir(Some("ops")).expect("dir"), "/srv/relay/ops");
+        }
+        assert!(RelayUrl::parse("file://elsewhere/x").is_err());
+        // A stored relay-and-room key keeps where the folder ends and the room begins.
+        let f = RelayUrl::parse("file:///srv/relay").expect("url");
+        let key = f.key_for("/srv/relay/chat/ops");
+        assert_eq!(key, "file:///srv/relay/./chat/ops");
+        let again = RelayUrl::parse(&key).expect("key");
+        assert_eq!(again.base.as_deref(), Some("/srv/relay"));
+        assert_eq!(again.path, "/srv/relay/chat/ops");
+        assert_eq!(again.to_string(), key);
+        assert!(RelayUrl::parse("/srv/../etc").is_err());
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub struct Target {
 pub enum Guard {
     Embedded(ftpchat::relay::RunningRelay, tempfile::TempDir),
     Server(support::FtpServer),
+    Folder(tempfile::TempDir),
 }
 
 impl Target {
@@ -49,9 +50,24 @@ impl Target {
         }
     }
 
+    /// A folder relay (`file:///tmp/...`).
+    pub fn folder() -> Target {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Target {
+            name: "folder",
+            url: format!("file://{}", dir.path().display()),
+            password: String::new(),
+            ca_file: None,
+            root: dir.path().to_path_buf(),
+            _guard: Guard::Folder(dir),
+        }
+    }
+
+    /// Every kind of relay: the embedded one, the real servers, and a folder.
     pub fn all() -> Vec<Target> {
         let mut t = vec![Target::embedded()];
         t.extend(support::all_servers().into_iter().map(Target::server));
+        t.push(Target::folder());
         t
     }
 

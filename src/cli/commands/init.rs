@@ -78,6 +78,7 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         && password_command.is_none()
         && interactive
         && url.password.is_none()
+        && url.scheme != crate::store::url::Scheme::File
     {
         let choice = ui.select(
             "Where does the FTP password come from?",
