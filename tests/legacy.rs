@@ -197,13 +197,21 @@ fn raw_appends(t: &Target, file: &str, n: usize) -> usize {
     }
     let (scheme, rest) = t.url.split_once("://").expect("url");
     let (user, host) = rest.split_once('@').expect("user@host");
-    let url = format!("ftp://{host}{file}");
+    // curl's sftp:// paths are absolute; `/~/` is the login directory.
+    let url = match scheme {
+        "sftp" => format!("sftp://{host}~{file}"),
+        _ => format!("ftp://{host}{file}"),
+    };
     let children: Vec<_> = (0..n)
         .map(|i| {
             let mut c = std::process::Command::new("curl");
-            c.args(["-sS", "--append", "-T", "-", "--user"])
+            c.args(["-sS", "--max-time", "30", "--append", "-T", "-", "--user"])
                 .arg(format!("{user}:{}", t.password))
                 .arg(&url);
+            if scheme == "sftp" {
+                // The test server's key is not in root's known_hosts; loopback only.
+                c.arg("--insecure");
+            }
             if scheme == "ftps" {
                 c.arg("--ssl-reqd")
                     .arg("--cacert")

@@ -18,6 +18,7 @@ use crate::paths;
 use crate::room::RelayTarget;
 use crate::secret::Secret;
 use crate::store::netrc;
+use crate::store::sftp::SshOptions;
 use crate::store::url::RelayUrl;
 use crate::store::{Endpoint, Timeouts, TlsOptions};
 
@@ -64,6 +65,9 @@ pub struct Profile {
     /// File with the original app's chat passphrase.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy_passphrase_file: Option<PathBuf>,
+    /// Private key file for `sftp://` relays.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssh_key: Option<PathBuf>,
     /// Which app version's lines to write (`v16`, `v17`, `v23`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_format: Option<String>,
@@ -201,6 +205,11 @@ impl Resolved {
             },
         };
         let mut url = RelayUrl::parse(&url_text)?;
+        let ssh = if url.scheme == crate::store::url::Scheme::Sftp {
+            ssh_options(&mut url, args, profile.as_ref(), ctx)
+        } else {
+            SshOptions::default()
+        };
         let netrc_path = args
             .netrc_file
             .clone()
@@ -257,6 +266,7 @@ impl Resolved {
                         connect: std::time::Duration::from_secs_f64(args.timeouts.connect_timeout),
                         io: std::time::Duration::from_secs_f64(args.timeouts.io_timeout),
                     },
+                    ssh,
                 },
                 legacy: args.legacy || profile.as_ref().is_some_and(|p| p.legacy),
             },
@@ -277,6 +287,7 @@ fn password(
     if url.scheme == crate::store::url::Scheme::File {
         return Ok(Secret::new(""));
     }
+    let sftp = url.scheme == crate::store::url::Scheme::Sftp;
     if let Some(p) = &url.password {
         warn(
             stderr,
@@ -299,6 +310,11 @@ fn password(
         && let Some(p) = netrc::lookup(text, &url.host, &url.user)
     {
         return Ok(p);
+    }
+    // SFTP logs in with keys first: no password is not an error, and nobody is asked
+    // for one before the keys were tried.
+    if sftp {
+        return Ok(Secret::new(""));
     }
     if url.user == "anonymous" || url.user == "ftp" {
         return Ok(Secret::new("ftpchat@"));
@@ -351,4 +367,68 @@ fn password_from_command(cmd: &str) -> Result<Secret> {
         return Err(Error::Usage("password_command printed nothing".into()));
     }
     Ok(Secret::new(line))
+}
+
+/// SSH settings for an `sftp://` relay: `~/.ssh/config` (which may also name the real
+/// host, port and user), key files, known_hosts files, the agent, and whether an
+/// unknown host key may be recorded or asked about.
+fn ssh_options(
+    url: &mut RelayUrl,
+    args: &RelayArgs,
+    profile: Option<&Profile>,
+    ctx: &Context<'_>,
+) -> SshOptions {
+    let home = ctx.dirs.home.clone();
+    let ssh_dir = home.as_ref().map(|h| h.join(".ssh"));
+    let config = ssh_dir
+        .as_ref()
+        .and_then(|d| std::fs::read_to_string(d.join("config")).ok())
+        .map(|text| crate::store::ssh_config::resolve(&text, &url.host, home.as_deref()))
+        .unwrap_or_default();
+    if let Some(h) = config.hostname {
+        url.host = h;
+    }
+    if url.port == 22
+        && let Some(p) = config.port
+    {
+        url.port = p;
+    }
+    if !url.user_given
+        && let Some(u) = config.user
+    {
+        url.user = u;
+        url.user_given = true;
+    }
+    if !url.user_given
+        && let Some(u) = ctx.env.get("USER")
+    {
+        url.user = u.to_string();
+    }
+    let mut identity_files: Vec<PathBuf> = args
+        .ssh_key
+        .clone()
+        .or_else(|| profile.and_then(|p| p.ssh_key.clone()))
+        .into_iter()
+        .collect();
+    identity_files.extend(config.identity_files);
+    if let Some(d) = &ssh_dir {
+        identity_files.extend(["id_ed25519", "id_ecdsa", "id_rsa"].map(|n| d.join(n)));
+    }
+    let mut known_hosts: Vec<PathBuf> = ssh_dir.iter().map(|d| d.join("known_hosts")).collect();
+    known_hosts.push(PathBuf::from("/etc/ssh/ssh_known_hosts"));
+    SshOptions {
+        known_hosts,
+        accept_new: args.accept_new_host_key,
+        ask: ctx.interactive.then(|| {
+            crate::store::sftp::HostKeyPrompt(std::sync::Arc::new(|question: &str| {
+                dialoguer::Confirm::new()
+                    .with_prompt(question)
+                    .default(false)
+                    .interact()
+                    .unwrap_or(false)
+            }))
+        }),
+        identity_files,
+        agent: ctx.env.get("SSH_AUTH_SOCK").map(PathBuf::from),
+    }
 }

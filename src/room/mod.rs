@@ -67,6 +67,7 @@ impl RelayTarget {
                 },
                 active: false,
                 timeouts: Timeouts::default(),
+                ssh: crate::store::sftp::SshOptions::default(),
             },
             legacy: false,
         })

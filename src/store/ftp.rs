@@ -19,7 +19,7 @@
 //!   the bytes at [`MIN_RATE`]) and ends it at once on Ctrl-C or SIGTERM.
 
 use std::io::Read;
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -110,25 +110,8 @@ impl Connection {
             reason,
             timeout,
         };
-        let addrs: Vec<_> = (ep.url.host.as_str(), ep.url.port)
-            .to_socket_addrs()
-            .map_err(|e| relay_err("resolve", e.to_string(), false))?
-            .collect();
-        let mut last = None;
-        let mut stream = None;
-        for addr in &addrs {
-            match TcpStream::connect_timeout(addr, ep.timeouts.connect) {
-                Ok(s) => {
-                    stream = Some(s);
-                    break;
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        let stream = stream.ok_or_else(|| {
-            let e = last.map_or_else(|| "no address".to_string(), |e| e.to_string());
-            relay_err("connect", e, false)
-        })?;
+        let stream = super::connect_tcp(&ep.url, ep.timeouts.connect)
+            .map_err(|e| relay_err("connect", e, false))?;
         let io_timeout = ep.timeouts.io;
         let connect_timeout = ep.timeouts.connect;
         let setup = move |s: &TcpStream| -> std::io::Result<()> {

@@ -7,7 +7,8 @@
 //! rooms, feeds and outbox above it work the same on every kind of relay.
 //!
 //! Kinds: [`ftp`] (`ftp://`, `ftps://`; any RFC 959 server, with everything beyond the
-//! basics probed and a fallback for each), [`folder`] (`file:///path`: a directory on a
+//! basics probed and a fallback for each), [`sftp`] (`sftp://`; any SSH server with an
+//! SFTP subsystem, host keys checked as OpenSSH does), [`folder`] (`file:///path`: a directory on a
 //! mounted filesystem) and [`memory`] (in-process, for tests and examples). [`open`]
 //! picks the kind from the URL's scheme.
 //!
@@ -18,8 +19,11 @@
 pub mod folder;
 pub mod ftp;
 pub mod guard;
+pub mod known_hosts;
 pub mod memory;
 pub mod netrc;
+pub mod sftp;
+pub mod ssh_config;
 pub mod url;
 
 use std::io::Read;
@@ -78,6 +82,8 @@ pub struct Endpoint {
     pub active: bool,
     /// Timeouts.
     pub timeouts: Timeouts,
+    /// SSH settings (`sftp://` only).
+    pub ssh: sftp::SshOptions,
 }
 
 /// A listing entry as the server gave it; names are untrusted.
@@ -249,7 +255,31 @@ pub fn open(endpoint: &Endpoint) -> Result<Box<dyn Store>> {
     match endpoint.url.scheme {
         Scheme::Ftp | Scheme::Ftps => Ok(Box::new(ftp::Connection::open(endpoint)?)),
         Scheme::File => Ok(Box::new(folder::Folder::open(endpoint)?)),
+        Scheme::Sftp => Ok(Box::new(sftp::Sftp::open(endpoint)?)),
     }
+}
+
+/// A TCP connection to the URL's host, trying each address in turn within `timeout`.
+///
+/// # Errors
+///
+/// Why the last address failed (or that the name did not resolve), for messages.
+pub fn connect_tcp(
+    url: &RelayUrl,
+    timeout: Duration,
+) -> std::result::Result<std::net::TcpStream, String> {
+    use std::net::ToSocketAddrs as _;
+    let addrs = (url.host.as_str(), url.port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {}: {e}", url.host))?;
+    let mut last = None;
+    for addr in addrs {
+        match std::net::TcpStream::connect_timeout(&addr, timeout) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.map_or_else(|| "no address".to_string(), |e| e.to_string()))
 }
 
 /// `dir/name`, or `name` in the root.

@@ -18,6 +18,8 @@ pub enum Scheme {
     Ftps,
     /// `file:///path`: a directory on a mounted filesystem (no host, user or password).
     File,
+    /// `sftp://`: the SFTP subsystem of an SSH server (port 22 by default).
+    Sftp,
 }
 
 /// A parsed relay address. `Display` never shows the password.
@@ -55,6 +57,7 @@ impl fmt::Display for RelayUrl {
         let scheme = match self.scheme {
             Scheme::Ftp => "ftp",
             Scheme::Ftps => "ftps",
+            Scheme::Sftp => "sftp",
             Scheme::File => {
                 return match &self.base {
                     Some(b)
@@ -91,8 +94,8 @@ impl RelayUrl {
     pub fn parse(s: &str) -> Result<Self> {
         let bad = |why: &str| {
             Error::Usage(format!(
-                "bad relay URL: {why} (expected ftp://user@host[:port]/path, ftps://... or \
-                 file:///path)"
+                "bad relay URL: {why} (expected ftp://user@host[:port]/path, ftps://..., \
+                 sftp://... or file:///path)"
             ))
         };
         if s.starts_with('/') || s.starts_with("file:") {
@@ -102,6 +105,7 @@ impl RelayUrl {
         let scheme = match parsed.scheme() {
             "ftp" => Scheme::Ftp,
             "ftps" => Scheme::Ftps,
+            "sftp" => Scheme::Sftp,
             other => return Err(bad(&format!("unsupported scheme {other:?}"))),
         };
         let host = parsed
@@ -130,7 +134,9 @@ impl RelayUrl {
         Ok(RelayUrl {
             scheme,
             host,
-            port: parsed.port().unwrap_or(21),
+            port: parsed
+                .port()
+                .unwrap_or(if scheme == Scheme::Sftp { 22 } else { 21 }),
             user,
             user_given,
             password,
@@ -283,9 +289,12 @@ mod tests {
         assert!(RelayUrl::parse("http://h/").is_err());
         assert!(RelayUrl::parse("ftp://").is_err());
         assert!(RelayUrl::parse("ftp://h/?q=1").is_err());
-        let e = RelayUrl::parse("sftp://u:hunter2@h/")
+        let e = RelayUrl::parse("gopher://u:hunter2@h/")
             .expect_err("scheme")
             .to_string();
         assert!(!e.contains("hunter2"));
+        let s = RelayUrl::parse("sftp://u@h/chat").expect("sftp");
+        assert_eq!((s.scheme, s.port), (Scheme::Sftp, 22));
+        assert_eq!(s.to_string(), "sftp://u@h:22/chat");
     }
 }

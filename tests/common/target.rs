@@ -23,6 +23,7 @@ pub enum Guard {
     Embedded(ftpchat::relay::RunningRelay, tempfile::TempDir),
     Server(support::FtpServer),
     Folder(tempfile::TempDir),
+    Ssh(support::SshServer),
 }
 
 impl Target {
@@ -63,16 +64,38 @@ impl Target {
         }
     }
 
-    /// Every kind of relay: the embedded one, the real servers, and a folder.
+    /// An SFTP relay: OpenSSH's sshd (internal-sftp), password login, its host key in
+    /// each home's known_hosts.
+    pub fn sftp(s: support::SshServer) -> Target {
+        Target {
+            name: "sftp",
+            url: s.url(),
+            password: s.password.clone(),
+            ca_file: None,
+            root: s.root.clone(),
+            _guard: Guard::Ssh(s),
+        }
+    }
+
+    /// Every kind of relay: the embedded one, the real FTP servers, sshd, and a folder.
     pub fn all() -> Vec<Target> {
         let mut t = vec![Target::embedded()];
         t.extend(support::all_servers().into_iter().map(Target::server));
+        t.extend(support::sshd().map(Target::sftp));
         t.push(Target::folder());
         t
     }
 
+    /// Lets `home` trust this relay (SFTP: its host key in `~/.ssh/known_hosts`).
+    fn introduce(&self, home: &Home) {
+        if let Guard::Ssh(s) = &self._guard {
+            s.trust_in(home.path());
+        }
+    }
+
     /// `ftpchat ARGS --relay URL --room ROOM` as `home`, with the password in the environment.
     pub fn cmd(&self, home: &Home, room: &str, args: &[&str]) -> assert_cmd::Command {
+        self.introduce(home);
         let mut c = home.cmd();
         c.args(args)
             .args(["--relay", &self.url, "--room", room])
@@ -84,6 +107,7 @@ impl Target {
     }
 
     pub fn std_cmd(&self, home: &Home, room: &str, args: &[&str]) -> std::process::Command {
+        self.introduce(home);
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("ftpchat"));
         c.env_clear()
             .env("HOME", home.path())

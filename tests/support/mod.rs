@@ -32,9 +32,11 @@
 
 mod hostile;
 mod proxy;
+mod sshd;
 
 pub use hostile::{Attack, HostileServer, feed_id, hostile_server};
 pub use proxy::{FaultProxy, StallingServer, stalling_server};
+pub use sshd::{SshServer, sshd};
 
 use std::fmt::Write as _;
 use std::fs;

@@ -144,6 +144,7 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .clone()
             .or(old.legacy_passphrase_file.clone()),
         legacy_format: old.legacy_format.clone(),
+        ssh_key: old.ssh_key.clone(),
     };
     profiles.profiles.insert(args.profile.clone(), profile);
     if args.default || profiles.default.is_none() {

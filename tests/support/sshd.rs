@@ -1,0 +1,238 @@
+//! A real OpenSSH sshd on a loopback port, serving only SFTP (internal-sftp) to the test
+//! account, chrooted into its own directory. Never port 22, never a system service.
+
+use std::fs;
+use std::io::Write as _;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{VSFTPD_PASSWORD, VSFTPD_USER, free_port, in_ci, is_root, register, vsftpd_account};
+
+/// Where the sshd binary is (from the openssh-server package, installed by scripts/test).
+pub const SSHD_BIN: &str = "/usr/sbin/sshd";
+
+/// Chroot directories must sit on a path of root-owned, not world-writable directories,
+/// so not under /tmp.
+const BASE: &str = "/var/lib/ftpchat-test";
+
+/// A running sshd. Dropping it stops the server and removes its files.
+#[derive(Debug)]
+pub struct SshServer {
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    /// The directory the SFTP user starts in (`/data` in the chroot): relative paths in
+    /// a relay URL land here.
+    pub root: PathBuf,
+    /// The server's host key as a `known_hosts` key: `ssh-ed25519 AAAA...`.
+    pub host_key: String,
+    /// A private key (no passphrase) the server accepts for [`SshServer::user`].
+    pub client_key: PathBuf,
+    child: Child,
+    registry_entry: Option<PathBuf>,
+    log: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl SshServer {
+    /// `sftp://USER@127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("sftp://{}@127.0.0.1:{}/", self.user, self.port)
+    }
+
+    /// The `known_hosts` line for this server.
+    pub fn known_hosts_line(&self) -> String {
+        format!("[127.0.0.1]:{} {}", self.port, self.host_key)
+    }
+
+    /// Writes this server's key into `home/.ssh/known_hosts` (once).
+    pub fn trust_in(&self, home: &Path) {
+        let ssh = home.join(".ssh");
+        fs::create_dir_all(&ssh).expect("mkdir .ssh");
+        let file = ssh.join("known_hosts");
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        let line = self.known_hosts_line();
+        if !text.contains(&line) {
+            let mut f = fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&file)
+                .expect("known_hosts");
+            writeln!(f, "{line}").expect("write known_hosts");
+        }
+    }
+
+    /// sshd's log so far.
+    pub fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for SshServer {
+    fn drop(&mut self) {
+        // Session processes end with their clients' connections.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(e) = self.registry_entry.take() {
+            let _ = fs::remove_file(e);
+        }
+        let _ = &self.dir;
+    }
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Starts sshd, or returns `None` (outside CI) when it is missing or we are not root.
+pub fn sshd() -> Option<SshServer> {
+    if !Path::new(SSHD_BIN).exists() {
+        assert!(
+            !in_ci(),
+            "sshd is required when CI=true: run scripts/test (openssh-server)"
+        );
+        eprintln!("skipping: sshd not installed");
+        return None;
+    }
+    if !is_root() {
+        assert!(
+            !in_ci(),
+            "sshd tests need root (chroot and the test account)"
+        );
+        eprintln!("skipping: sshd needs root");
+        return None;
+    }
+    let (uid, gid) = match vsftpd_account() {
+        Ok(ids) => *ids,
+        Err(e) => panic!("sshd: the test account could not be set up: {e}"),
+    };
+    fs::create_dir_all(BASE).expect("base dir");
+    fs::set_permissions(BASE, fs::Permissions::from_mode(0o755)).expect("chmod base");
+    // sshd's privilege separation directory.
+    fs::create_dir_all("/run/sshd").expect("/run/sshd");
+    let dir = tempfile::Builder::new()
+        .prefix("sshd-")
+        .tempdir_in(BASE)
+        .expect("sshd dir");
+    let base = dir.path();
+    fs::set_permissions(base, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let chroot = base.join("chroot");
+    let data = chroot.join("data");
+    fs::create_dir_all(&data).expect("data dir");
+    fs::set_permissions(&chroot, fs::Permissions::from_mode(0o755)).expect("chmod chroot");
+    std::os::unix::fs::chown(&data, Some(uid), Some(gid)).expect("chown data");
+    let host_key = base.join("host_ed25519");
+    run(Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "ftpchat-test-host",
+            "-f",
+        ])
+        .arg(&host_key));
+    let client_key = base.join("client_ed25519");
+    run(Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "ftpchat-test-client",
+            "-f",
+        ])
+        .arg(&client_key));
+    let authorized = base.join("authorized_keys");
+    fs::copy(client_key.with_extension("pub"), &authorized).expect("authorized_keys");
+    let host_pub = fs::read_to_string(host_key.with_extension("pub")).expect("host pub");
+    let host_pub = host_pub
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let log = base.join("sshd.log");
+    let mut failures = String::new();
+    for _ in 0..5 {
+        let port = free_port();
+        let config = base.join("sshd_config");
+        fs::write(
+            &config,
+            format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}/sshd.pid\n\
+                 AuthorizedKeysFile {}\nStrictModes no\nUsePAM no\nPasswordAuthentication yes\n\
+                 KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin no\n\
+                 AllowUsers {VSFTPD_USER}\nSubsystem sftp internal-sftp\nChrootDirectory {}\n\
+                 ForceCommand internal-sftp -d /data\nAllowTcpForwarding no\nX11Forwarding no\n\
+                 LogLevel VERBOSE\nMaxStartups 100\nMaxSessions 100\n",
+                host_key.display(),
+                base.display(),
+                authorized.display(),
+                chroot.display()
+            ),
+        )
+        .expect("sshd_config");
+        let mut child = Command::new(SSHD_BIN)
+            .arg("-D")
+            .arg("-f")
+            .arg(&config)
+            .arg("-E")
+            .arg(&log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn sshd");
+        let registry_entry = register(child.id(), base);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut up = false;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+                let mut buf = [0u8; 64];
+                if std::io::Read::read(&mut s, &mut buf)
+                    .is_ok_and(|n| buf[..n].starts_with(b"SSH-"))
+                {
+                    up = true;
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if up {
+            return Some(SshServer {
+                port,
+                user: VSFTPD_USER.to_owned(),
+                password: VSFTPD_PASSWORD.to_owned(),
+                root: data,
+                host_key: host_pub,
+                client_key,
+                child,
+                registry_entry,
+                log,
+                dir,
+            });
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Some(e) = registry_entry {
+            let _ = fs::remove_file(e);
+        }
+        failures.push_str(&fs::read_to_string(&log).unwrap_or_default());
+    }
+    panic!("sshd did not start: {failures}");
+}
