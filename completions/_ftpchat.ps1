@@ -115,12 +115,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;push' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key whose journals (this device''s feeds in that room) to deliver [default: room.key, if present]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
@@ -128,6 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--outbox', '--outbox', [CompletionResultType]::ParameterName, 'Deliver the pending outbox only; do not read stdin')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -140,12 +142,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;pull' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance')
             [CompletionResult]::new('--poll-max', '--poll-max', [CompletionResultType]::ParameterName, 'With --follow: the longest wait between polls when the room is idle (polls are fast right after activity)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Name of the cursor to use, so several readers can keep their own places')
@@ -157,6 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Everything in the room, not just what is new')
             [CompletionResult]::new('--no-advance', '--no-advance', [CompletionResultType]::ParameterName, 'Do not move the cursor (peek)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live')
@@ -173,12 +177,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;send' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file; the newest key in it is encrypted to')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file; the newest key in it is encrypted to')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Post write-only to the room with this public recipient (age1...)')
@@ -197,6 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was sent as one JSON object on stdout: feed, seq, relay, ts, kind')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -209,12 +215,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;watch' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
@@ -231,6 +238,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per record on stdout')
             [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
             [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Poll once, print what is new, and exit')
@@ -246,12 +254,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;chat' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
@@ -268,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC instead of local time')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -385,7 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;init' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to create or edit')
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., or file:///path for a folder)')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://..., or file:///path for a folder)')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory on the relay')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the FTP password from this file (mode 0600)')
@@ -525,12 +535,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;room;create' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
@@ -541,6 +552,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -553,12 +565,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;room;invite' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
@@ -567,6 +580,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -595,12 +609,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;room;add' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name to list them under')
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
@@ -609,6 +624,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -621,12 +637,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;room;members' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
@@ -635,6 +652,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -647,12 +665,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;room;remove' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
@@ -661,6 +680,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -673,12 +693,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;room;rotate' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
@@ -687,6 +708,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
@@ -734,12 +756,13 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;verify' {
-            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
@@ -747,6 +770,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
             [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
             [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Audit record lines on stdin instead of a room on a relay')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Findings and the summary as JSON lines')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')

@@ -275,7 +275,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__chat)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --identity --name --scrollback --poll-min --poll-max --exec --exec-timeout --utc --color --legacy-passphrase-file --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --identity --name --scrollback --poll-min --poll-max --exec --exec-timeout --utc --color --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -302,6 +302,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1321,7 +1325,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__pull)
-            opts="-f -i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --all --since --no-advance --follow --poll-max --cursor --json --attachments --room-key --quiet --verbose --timeout --help --version"
+            opts="-f -i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --all --since --no-advance --follow --poll-max --cursor --json --attachments --room-key --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1348,6 +1352,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1387,7 +1395,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__push)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --outbox --room-key --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --outbox --room-key --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1414,6 +1422,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1513,7 +1525,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__add)
-            opts="-i -q -v -h -V --name --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --name --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1547,6 +1559,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1571,7 +1587,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__create)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --name --profile --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --name --profile --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1598,6 +1614,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1759,7 +1779,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__invite)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1786,6 +1806,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1843,7 +1867,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__members)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1870,6 +1894,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1897,7 +1925,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__remove)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1924,6 +1952,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1951,7 +1983,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__rotate)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1981,6 +2013,10 @@ _ftpchat() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2005,7 +2041,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --legacy-format --quiet --verbose --timeout --help --version"
+            opts="-i -r -R -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --legacy-format --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2032,6 +2068,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2099,7 +2139,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__verify)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --stdin --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --stdin --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2126,6 +2166,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2149,7 +2193,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__watch)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --room-key --json --utc --color --once --poll-min --poll-max --all --since --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --json --utc --color --once --poll-min --poll-max --all --since --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2176,6 +2220,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -88,29 +88,32 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s q -l quiet -
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s i -l room-key -d 'Room key whose journals (this device\'s feeds in that room) to deliver [default: room.key, if present]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l outbox -d 'Deliver the pending outbox only; do not read stdin'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l poll-max -d 'With --follow: the longest wait between polls when the room is idle (polls are fast right after activity)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l cursor -d 'Name of the cursor to use, so several readers can keep their own places' -r
@@ -121,6 +124,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l insecure -d 'Do
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l all -d 'Everything in the room, not just what is new'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l no-advance -d 'Do not move the cursor (peek)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s f -l follow -d 'Keep going: print new record lines as they appear, until interrupted (like `watch`, without decrypting), so `pull --follow | push --relay B` mirrors live'
@@ -129,12 +133,13 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s q -l quiet -d '
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s i -l room-key -d 'Room key file; the newest key in it is encrypted to' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s r -l recipient -d 'Post write-only to the room with this public recipient (age1...)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s R -l recipients-file -d 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)' -r -F
@@ -152,17 +157,19 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l insecure -d 'Do
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l json -d 'Print what was sent as one JSON object on stdout: feed, seq, relay, ts, kind'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
@@ -180,6 +187,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l insecure -d 'D
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l json -d 'One JSON object per record on stdout'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l utc -d 'Show times in UTC instead of local time'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l once -d 'Poll once, print what is new, and exit'
@@ -188,12 +196,13 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s q -l quiet -d 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l name -d 'Display name shown with your messages [default: the profile\'s, or $USER]' -r
@@ -211,6 +220,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l insecure -d 'Do
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l utc -d 'Show times in UTC instead of local time'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
@@ -270,7 +280,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s v -l verbose -
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l profile -d 'Profile to create or edit' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., or file:///path for a folder)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://..., or file:///path for a folder)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l room -d 'Room directory on the relay' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l name -d 'Display name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l password-file -d 'Read the FTP password from this file (mode 0600)' -r -F
@@ -341,12 +351,13 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_see
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l name -d 'Your display name in the roster' -r
@@ -356,17 +367,19 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -374,6 +387,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
@@ -388,12 +402,13 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l name -d 'The name to list them under' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -401,17 +416,19 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -419,17 +436,19 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -437,17 +456,19 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -455,6 +476,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l json -d 'One JSON object per line'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
@@ -468,18 +490,20 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "remove" -d '(Owner) Remove a member and rotate the room key so they cannot read what follows'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l implicit-tls -d 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l active -d 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l legacy -d 'The room is a chat file (<room>.txt) of the original FTPChat app'
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l accept-new-host-key -d 'sftp://: record an unknown server\'s host key in ~/.ssh/known_hosts and go on (as ssh\'s StrictHostKeyChecking=accept-new); a changed key is still refused'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l stdin -d 'Audit record lines on stdin instead of a room on a relay'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l json -d 'Findings and the summary as JSON lines'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s q -l quiet -d 'Print only errors on stderr (no notes, warnings or progress)'

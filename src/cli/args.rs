@@ -235,7 +235,8 @@ pub struct InitArgs {
     /// Profile to create or edit.
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub profile: String,
-    /// Relay URL (ftp://user@host[:port]/path, ftps://..., or file:///path for a folder).
+    /// Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://..., or file:///path for
+    /// a folder).
     #[arg(long, value_name = "URL")]
     pub relay: Option<String>,
     /// Room directory on the relay.
@@ -327,8 +328,8 @@ pub enum ProfileAction {
 /// Which relay and room, and how to reach it.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RelayArgs {
-    /// Relay URL (ftp://user@host[:port]/path, ftps://..., file:///path or /path for a
-    /// folder) or profile name.
+    /// Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path,
+    /// file:///path or /path for a folder) or profile name.
     #[arg(long, value_name = "URL|PROFILE", env = "FTPCHAT_RELAY")]
     pub relay: Option<String>,
     /// Room directory, relative to the URL's path (absolute when it starts with /).

@@ -338,7 +338,7 @@ mod tests {
         let path = dir.path().join(".ssh/known_hosts");
         learn(&path, "127.0.0.1", 2222, &key(ED)).expect("learn");
         assert_eq!(
-            check(&[path.clone()], "127.0.0.1", 2222, &key(ED)),
+            check(std::slice::from_ref(&path), "127.0.0.1", 2222, &key(ED)),
             Verdict::Known
         );
         use std::os::unix::fs::PermissionsExt as _;
