@@ -21,7 +21,8 @@
 //!
 //! A second rule keeps commands thin: no file under `src/cli/` names the `Store` trait
 //! or a store kind, or reaches into `store` beyond its configuration types (`url`,
-//! `netrc`, `Endpoint`, `Timeouts`, `TlsOptions`); commands go through the room layer.
+//! `netrc`, `ssh_config`, `Endpoint`, `Timeouts`, `TlsOptions`, `SshOptions`,
+//! `HostKeyPrompt`); commands go through the room layer.
 //!
 //! The checker itself is tested on small snippets below, so a rule that silently stops
 //! matching shows up as a failing test, not as a green one.
@@ -48,7 +49,16 @@ fn allowed(layer: &str) -> Vec<&'static str> {
 }
 
 /// The store items a command may name: configuration, not the store itself.
-const CLI_STORE_ALLOWED: &[&str] = &["url", "netrc", "Endpoint", "Timeouts", "TlsOptions"];
+const CLI_STORE_ALLOWED: &[&str] = &[
+    "url",
+    "netrc",
+    "ssh_config",
+    "Endpoint",
+    "Timeouts",
+    "TlsOptions",
+    "SshOptions",
+    "HostKeyPrompt",
+];
 /// Identifiers that only make sense when talking to a store directly.
 const CLI_STORE_FORBIDDEN_IDENTS: &[&str] = &["Store", "MemoryStore", "Connection"];
 /// `Store` methods with names nothing else in the crate uses.

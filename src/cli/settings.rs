@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 use crate::paths;
 use crate::room::RelayTarget;
 use crate::secret::Secret;
+use crate::store::SshOptions;
 use crate::store::netrc;
-use crate::store::sftp::SshOptions;
 use crate::store::url::RelayUrl;
 use crate::store::{Endpoint, Timeouts, TlsOptions};
 
@@ -420,7 +420,7 @@ fn ssh_options(
         known_hosts,
         accept_new: args.accept_new_host_key,
         ask: ctx.interactive.then(|| {
-            crate::store::sftp::HostKeyPrompt(std::sync::Arc::new(|question: &str| {
+            crate::store::HostKeyPrompt(std::sync::Arc::new(|question: &str| {
                 dialoguer::Confirm::new()
                     .with_prompt(question)
                     .default(false)

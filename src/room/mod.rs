@@ -67,7 +67,7 @@ impl RelayTarget {
                 },
                 active: false,
                 timeouts: Timeouts::default(),
-                ssh: crate::store::sftp::SshOptions::default(),
+                ssh: crate::store::SshOptions::default(),
             },
             legacy: false,
         })

@@ -300,7 +300,7 @@ mod tests {
             tls: crate::store::TlsOptions::default(),
             active: false,
             timeouts: crate::store::Timeouts::default(),
-            ssh: crate::store::sftp::SshOptions::default(),
+            ssh: crate::store::SshOptions::default(),
         })
     }
 

@@ -27,6 +27,8 @@ pub mod ssh_config;
 pub mod url;
 
 use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::Result;
@@ -69,6 +71,31 @@ pub struct TlsOptions {
     pub implicit: bool,
 }
 
+/// A question for the person at the terminal; `true` means yes.
+#[derive(Clone)]
+pub struct HostKeyPrompt(pub Arc<dyn Fn(&str) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for HostKeyPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostKeyPrompt")
+    }
+}
+
+/// SSH settings for `sftp://` relays.
+#[derive(Debug, Clone, Default)]
+pub struct SshOptions {
+    /// `known_hosts` files to check, in order; new keys are recorded in the first.
+    pub known_hosts: Vec<PathBuf>,
+    /// Record an unknown host's key without asking (`StrictHostKeyChecking=accept-new`).
+    pub accept_new: bool,
+    /// Asks whether to trust an unknown host's key (on a terminal only).
+    pub ask: Option<HostKeyPrompt>,
+    /// Private key files to try, in order (missing ones are skipped).
+    pub identity_files: Vec<PathBuf>,
+    /// The ssh-agent socket (`SSH_AUTH_SOCK`).
+    pub agent: Option<PathBuf>,
+}
+
 /// Everything needed to log in to a relay.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -83,7 +110,7 @@ pub struct Endpoint {
     /// Timeouts.
     pub timeouts: Timeouts,
     /// SSH settings (`sftp://` only).
-    pub ssh: sftp::SshOptions,
+    pub ssh: SshOptions,
 }
 
 /// A listing entry as the server gave it; names are untrusted.

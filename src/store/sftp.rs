@@ -17,7 +17,6 @@
 //! scratch file, so a server that ignores the flag (and would write at offset 0) is
 //! found before it can damage a feed, and the room layer then rewrites instead.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -29,33 +28,8 @@ use russh_sftp::protocol::{OpenFlags, StatusCode};
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _, AsyncWriteExt as _};
 
 use super::known_hosts::{self, HostKey, Verdict};
-use super::{Capabilities, Endpoint, Entry, Store, Support, join};
+use super::{Capabilities, Endpoint, Entry, SshOptions, Store, Support, join};
 use crate::error::{Error, Result};
-
-/// A question for the person at the terminal; `true` means yes.
-#[derive(Clone)]
-pub struct HostKeyPrompt(pub Arc<dyn Fn(&str) -> bool + Send + Sync>);
-
-impl std::fmt::Debug for HostKeyPrompt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HostKeyPrompt")
-    }
-}
-
-/// SSH settings for `sftp://` relays.
-#[derive(Debug, Clone, Default)]
-pub struct SshOptions {
-    /// `known_hosts` files to check, in order; new keys are recorded in the first.
-    pub known_hosts: Vec<PathBuf>,
-    /// Record an unknown host's key without asking (`StrictHostKeyChecking=accept-new`).
-    pub accept_new: bool,
-    /// Asks whether to trust an unknown host's key (on a terminal only).
-    pub ask: Option<HostKeyPrompt>,
-    /// Private key files to try, in order (missing ones are skipped).
-    pub identity_files: Vec<PathBuf>,
-    /// The ssh-agent socket (`SSH_AUTH_SOCK`).
-    pub agent: Option<PathBuf>,
-}
 
 /// The scratch file of the append probe.
 const PROBE: &str = ".ftpchat-append-probe";
