@@ -22,7 +22,7 @@
 //! A second rule keeps commands thin: no file under `src/cli/` names the `Store` trait
 //! or a store kind, or reaches into `store` beyond its configuration types (`url`,
 //! `netrc`, `ssh_config`, `Endpoint`, `Timeouts`, `TlsOptions`, `SshOptions`,
-//! `HostKeyPrompt`); commands go through the room layer.
+//! `HostKeyPrompt`, `SecretPrompt`); commands go through the room layer.
 //!
 //! The checker itself is tested on small snippets below, so a rule that silently stops
 //! matching shows up as a failing test, not as a green one.
@@ -58,6 +58,7 @@ const CLI_STORE_ALLOWED: &[&str] = &[
     "TlsOptions",
     "SshOptions",
     "HostKeyPrompt",
+    "SecretPrompt",
 ];
 /// Identifiers that only make sense when talking to a store directly.
 const CLI_STORE_FORBIDDEN_IDENTS: &[&str] = &["Store", "MemoryStore", "Connection"];

@@ -328,55 +328,50 @@ fn concurrent_legacy_sends_all_land_on_every_server() {
 
 #[test]
 fn a_chat_file_the_app_rewrote_is_read_again_without_repeats() {
-    let root = tempfile::tempdir().expect("root");
-    let relay = start_embedded(root.path(), "127.0.0.1:0".parse().expect("addr"));
-    let url = format!("ftp://chat@{}/", relay.addr());
-    let home = Home::new();
-    for body in ["one", "two"] {
-        ok(
-            legacy(&home, &url, &["send", "--name", "a", body])
-                .output()
-                .expect("send"),
-            "send",
-        );
+    // Over FTP (the app's RETR + STOR fallback) and SFTP (app 2.x rewrites the whole file).
+    let sshd = support::sshd().expect("sshd (scripts/test installs openssh-server)");
+    for t in [Target::embedded(), Target::sftp(sshd)] {
+        let home = Home::new();
+        let run = |args: &[&str]| {
+            let mut c = t.cmd(&home, "old", args);
+            c.args(["--legacy", "--legacy-passphrase-file"])
+                .arg(pass_file(&home));
+            c.output().expect("ftpchat")
+        };
+        for body in ["one", "two"] {
+            ok(run(&["send", "--name", "a", body]), "send");
+        }
+        let resume = || {
+            let out = run(&["watch", "--once", "--json"]);
+            let bodies: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .filter_map(|m| m["body"].as_str().map(str::to_string))
+                .collect();
+            (
+                out.status.code(),
+                bodies,
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        };
+        let (_, first, _) = resume();
+        assert_eq!(first, ["one", "two"], "{}", t.name);
+        // The app rewrote the file: line two lost to a race, a new line added, and the
+        // file is no longer what was read (shorter here).
+        let chat = t.root.join("old.txt");
+        let text = std::fs::read_to_string(&chat).expect("chat");
+        let one = text.lines().next().expect("line one").to_string();
+        let three = encrypt(&home, "app", "three\n");
+        std::fs::write(&chat, format!("{one}\n{three}")).expect("rewrite");
+        let (code, again, err) = resume();
+        assert_eq!(again, ["three"], "{}: {err}", t.name);
+        assert!(err.contains("was rewritten"), "{err}");
+        assert_eq!(code, Some(0), "{err}");
+        // And the next poll goes on from there.
+        ok(run(&["send", "--name", "a", "four"]), "send");
+        let (_, next, err) = resume();
+        assert_eq!(next, ["four"], "{}: {err}", t.name);
     }
-    let resume = |home: &Home| {
-        let out = legacy(home, &url, &["watch", "--once", "--json"])
-            .output()
-            .expect("watch");
-        let bodies: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter_map(|m| m["body"].as_str().map(str::to_string))
-            .collect();
-        (
-            out.status.code(),
-            bodies,
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
-    let (_, first, _) = resume(&home);
-    assert_eq!(first, ["one", "two"]);
-    // The app's fallback rewrote the file: line two lost to a race, a new line added,
-    // and the file is no longer what was read (shorter here).
-    let chat = root.path().join("old.txt");
-    let text = std::fs::read_to_string(&chat).expect("chat");
-    let one = text.lines().next().expect("line one").to_string();
-    let three = encrypt(&home, "app", "three\n");
-    std::fs::write(&chat, format!("{one}\n{}", three)).expect("rewrite");
-    let (code, again, err) = resume(&home);
-    assert_eq!(again, ["three"], "{err}");
-    assert!(err.contains("was rewritten"), "{err}");
-    assert_eq!(code, Some(0), "{err}");
-    // And the next poll goes on from there.
-    ok(
-        legacy(&home, &url, &["send", "--name", "a", "four"])
-            .output()
-            .expect("send"),
-        "send",
-    );
-    let (_, next, err) = resume(&home);
-    assert_eq!(next, ["four"], "{err}");
 }
 
 #[test]

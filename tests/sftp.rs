@@ -357,45 +357,56 @@ fn a_connection_cut_mid_push_loses_nothing() {
     assert_eq!(bodies, want);
 }
 
-/// On a terminal an unknown host key is asked about, as `ssh` asks: the fingerprint is
-/// shown, and a yes records the key.
-#[test]
-fn on_a_terminal_an_unknown_host_key_is_asked_about() {
-    assert!(
-        common::have("tmux"),
-        "tmux is needed (scripts/test installs it)"
-    );
-    let s = server();
-    let (alice, _) = members();
-    let socket = alice.path().join("tmux.sock");
-    let socket = socket.display().to_string();
-    let bin = assert_cmd::cargo::cargo_bin("ftpchat");
-    let script = format!(
-        "env -i HOME={home} FTPCHAT_HOME={cfg} FTPCHAT_PASSWORD={pw} USER=tester TERM=xterm \
-         {bin} pull --all --relay {url} --room r; echo EXIT=$?; sleep 60",
-        home = alice.path().display(),
-        cfg = alice.config().display(),
-        pw = s.password,
-        bin = bin.display(),
-        url = s.url()
-    );
-    let tmux = |args: &[&str]| {
+/// `ftpchat ARGS` in a tmux terminal as `home` (with `env` set), then `EXIT=<code>`.
+struct Terminal {
+    socket: String,
+}
+
+impl Terminal {
+    fn run(home: &Home, env: &[(&str, &str)], args: &[&str]) -> Terminal {
+        assert!(
+            common::have("tmux"),
+            "tmux is needed (scripts/test installs it)"
+        );
+        let socket = home.path().join("tmux.sock").display().to_string();
+        let mut script = format!(
+            "env -i HOME={} FTPCHAT_HOME={} USER=tester TERM=xterm",
+            home.path().display(),
+            home.config().display()
+        );
+        for (k, v) in env {
+            script.push_str(&format!(" {k}={v}"));
+        }
+        script.push_str(&format!(
+            " {}",
+            assert_cmd::cargo::cargo_bin("ftpchat").display()
+        ));
+        for a in args {
+            script.push_str(&format!(" {a}"));
+        }
+        script.push_str("; echo EXIT=$?; sleep 60");
+        let t = Terminal { socket };
+        assert!(
+            t.tmux(&["new-session", "-d", "-x", "150", "-y", "40", &script])
+                .status
+                .success()
+        );
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
-            .args(["-S", &socket])
+            .args(["-S", &self.socket])
             .args(args)
             .output()
             .expect("tmux")
-    };
-    assert!(
-        tmux(&["new-session", "-d", "-x", "150", "-y", "40", &script])
-            .status
-            .success()
-    );
-    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
-    let wait_for = |text: &str| {
+    }
+
+    fn wait_for(&self, text: &str) -> String {
         let end = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
-            let now = screen();
+            let now =
+                String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned();
             if now.contains(text) {
                 return now;
             }
@@ -405,16 +416,89 @@ fn on_a_terminal_an_unknown_host_key_is_asked_about() {
             );
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
-    };
-    let asked = wait_for("Are you sure");
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        assert!(self.tmux(&args).status.success());
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// On a terminal an unknown host key is asked about, as `ssh` asks: the fingerprint is
+/// shown, and a yes records the key.
+#[test]
+fn on_a_terminal_an_unknown_host_key_is_asked_about() {
+    let s = server();
+    let (alice, _) = members();
+    let url = s.url();
+    let term = Terminal::run(
+        &alice,
+        &[("FTPCHAT_PASSWORD", &s.password)],
+        &["pull", "--all", "--relay", &url, "--room", "r"],
+    );
+    let asked = term.wait_for("Are you sure");
     assert!(
         asked.contains(&fingerprint(alice.path(), &s.host_key)),
         "{asked}"
     );
-    tmux(&["send-keys", "y"]);
-    let done = wait_for("EXIT=");
-    let _ = tmux(&["kill-server"]);
+    term.keys(&["y"]);
+    let done = term.wait_for("EXIT=");
     assert!(done.contains("EXIT=0"), "{done}");
     let recorded = std::fs::read_to_string(known_hosts(&alice)).expect("known_hosts");
     assert!(recorded.contains(&s.known_hosts_line()), "{recorded}");
+}
+
+/// On a terminal an encrypted key's passphrase is asked for (and never without one).
+#[test]
+fn on_a_terminal_an_encrypted_key_asks_its_passphrase() {
+    let s = server();
+    let (alice, _) = members();
+    s.trust_in(alice.path());
+    let key = alice.path().join("locked_key");
+    std::fs::copy(&s.client_key, &key).expect("copy key");
+    let locked = Command::new("ssh-keygen")
+        .args(["-q", "-p", "-P", "", "-N", "open sesame", "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen -p");
+    assert!(
+        locked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&locked.stderr)
+    );
+    let key = key.display().to_string();
+    // Without a terminal: refused, saying what to do.
+    let out = send(&alice, &s.url(), "x", &["--ssh-key", &key]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("encrypted"), "{}", stderr(&out));
+    let url = s.url();
+    let term = Terminal::run(
+        &alice,
+        &[],
+        &[
+            "pull",
+            "--all",
+            "--relay",
+            &url,
+            "--room",
+            "r",
+            "--ssh-key",
+            &key,
+        ],
+    );
+    term.wait_for("Enter passphrase for key");
+    term.keys(&["open sesame", "Enter"]);
+    let done = term.wait_for("EXIT=");
+    assert!(done.contains("EXIT=0"), "{done}");
+    assert!(
+        !done.contains("open sesame"),
+        "the passphrase is not echoed: {done}"
+    );
 }

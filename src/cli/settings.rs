@@ -430,5 +430,14 @@ fn ssh_options(
         }),
         identity_files,
         agent: ctx.env.get("SSH_AUTH_SOCK").map(PathBuf::from),
+        ask_secret: ctx.interactive.then(|| {
+            crate::store::SecretPrompt(std::sync::Arc::new(|prompt: &str| {
+                use crate::cli::ui::Ui as _;
+                crate::cli::ui::Terminal
+                    .password(prompt, "")
+                    .ok()
+                    .filter(|s| !s.expose().is_empty())
+            }))
+        }),
     }
 }

@@ -81,6 +81,17 @@ impl std::fmt::Debug for HostKeyPrompt {
     }
 }
 
+/// Asks the person at the terminal for a secret (a key's passphrase, a password);
+/// `None` when they gave none.
+#[derive(Clone)]
+pub struct SecretPrompt(pub Arc<dyn Fn(&str) -> Option<Secret> + Send + Sync>);
+
+impl std::fmt::Debug for SecretPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretPrompt")
+    }
+}
+
 /// SSH settings for `sftp://` relays.
 #[derive(Debug, Clone, Default)]
 pub struct SshOptions {
@@ -94,6 +105,9 @@ pub struct SshOptions {
     pub identity_files: Vec<PathBuf>,
     /// The ssh-agent socket (`SSH_AUTH_SOCK`).
     pub agent: Option<PathBuf>,
+    /// On a terminal: asks for an encrypted key's passphrase, or for the password, once
+    /// the agent, the unencrypted keys and any given password were refused.
+    pub ask_secret: Option<SecretPrompt>,
 }
 
 /// Everything needed to log in to a relay.

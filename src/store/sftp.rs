@@ -17,6 +17,7 @@
 //! scratch file, so a server that ignores the flag (and would write at offset 0) is
 //! found before it can damage a feed, and the room layer then rewrites instead.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -242,12 +243,19 @@ impl Sftp {
         });
         match logged_in {
             Ok(Ok(())) => {}
-            Ok(Err(why)) => {
-                return Err(Failed(Error::Auth {
-                    host,
-                    user: url.user.clone(),
-                    reply: why,
-                }));
+            Ok(Err(refused)) => {
+                // Asked only now, outside the login's time limit: a person may take a
+                // while to type (the server's own grace time still applies).
+                let asked = opts.ask_secret.as_ref().is_some_and(|ask| {
+                    ask_and_retry(&rt, &mut ssh, &url.user, &host, &refused, ask, timeouts.io)
+                });
+                if !asked {
+                    return Err(Failed(Error::Auth {
+                        host,
+                        user: url.user.clone(),
+                        reply: refused.why,
+                    }));
+                }
             }
             Err(_) => return Err(relay("login", "timed out".into(), true)),
         }
@@ -434,14 +442,61 @@ fn is_missing(e: &SftpError) -> bool {
     matches!(e, SftpError::Status(s) if s.status_code == StatusCode::NoSuchFile)
 }
 
+/// Why no login method worked, and what a person could still supply.
+struct Refused {
+    why: String,
+    /// Encrypted key files (a passphrase may open them).
+    encrypted: Vec<PathBuf>,
+    /// Whether a password was tried.
+    password_tried: bool,
+}
+
+/// Asks for the passphrases of `refused.encrypted` keys, then for the password when none
+/// was tried, and logs in with what is given. True once logged in.
+fn ask_and_retry(
+    rt: &tokio::runtime::Runtime,
+    ssh: &mut client::Handle<Checker>,
+    user: &str,
+    host: &str,
+    refused: &Refused,
+    ask: &super::SecretPrompt,
+    io: Duration,
+) -> bool {
+    for file in &refused.encrypted {
+        let Some(pass) = (ask.0)(&format!("Enter passphrase for key '{}'", file.display())) else {
+            continue;
+        };
+        let Ok(key) = russh::keys::load_secret_key(file, Some(pass.expose())) else {
+            continue;
+        };
+        let with = PrivateKeyWithHashAlg::new(Arc::new(key), None);
+        let ok = rt.block_on(async {
+            tokio::time::timeout(io, ssh.authenticate_publickey(user, with)).await
+        });
+        if matches!(ok, Ok(Ok(r)) if r.success()) {
+            return true;
+        }
+    }
+    if !refused.password_tried
+        && let Some(pw) = (ask.0)(&format!("{user}@{host}'s password"))
+    {
+        let ok = rt.block_on(async {
+            tokio::time::timeout(io, ssh.authenticate_password(user, pw.expose())).await
+        });
+        return matches!(ok, Ok(Ok(r)) if r.success());
+    }
+    false
+}
+
 /// Agent keys, then key files, then the password. `Err` says what was tried.
 async fn authenticate(
     ssh: &mut client::Handle<Checker>,
     user: &str,
     password: &str,
     opts: &SshOptions,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Refused> {
     let mut tried = Vec::new();
+    let mut encrypted = Vec::new();
     let rsa_hash = ssh.best_supported_rsa_hash().await.ok().flatten().flatten();
     let hash_for = |key: &PublicKey| -> Option<HashAlg> {
         (key.algorithm() == russh::keys::Algorithm::Rsa { hash: None })
@@ -480,10 +535,14 @@ async fn authenticate(
                 }
                 tried.push(format!("key {}", file.display()));
             }
-            Err(russh::keys::Error::KeyIsEncrypted) => tried.push(format!(
-                "key {} (encrypted: add it to ssh-agent with `ssh-add`)",
-                file.display()
-            )),
+            Err(russh::keys::Error::KeyIsEncrypted) => {
+                tried.push(format!(
+                    "key {} (encrypted: add it to ssh-agent with `ssh-add`, or run on a \
+                     terminal to be asked its passphrase)",
+                    file.display()
+                ));
+                encrypted.push(file.clone());
+            }
             Err(e) => tried.push(format!("key {} (unreadable: {e})", file.display())),
         }
     }
@@ -495,12 +554,17 @@ async fn authenticate(
         }
         tried.push("password".into());
     }
-    Err(if tried.is_empty() {
+    let why = if tried.is_empty() {
         "no login method: no ssh-agent, no key file and no password (give --ssh-key FILE, \
          run ssh-agent, or set FTPCHAT_PASSWORD)"
             .into()
     } else {
         format!("refused every login method tried: {}", tried.join(", "))
+    };
+    Err(Refused {
+        why,
+        encrypted,
+        password_tried: !password.is_empty(),
     })
 }
 
