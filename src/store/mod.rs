@@ -84,7 +84,10 @@ impl std::fmt::Debug for HostKeyPrompt {
 /// Asks the person at the terminal for a secret (a key's passphrase, a password);
 /// `None` when they gave none.
 #[derive(Clone)]
-pub struct SecretPrompt(pub Arc<dyn Fn(&str) -> Option<Secret> + Send + Sync>);
+pub struct SecretPrompt(pub Arc<AskSecret>);
+
+/// The function behind a [`SecretPrompt`]: the prompt in, the secret (if any) out.
+pub type AskSecret = dyn Fn(&str) -> Option<Secret> + Send + Sync;
 
 impl std::fmt::Debug for SecretPrompt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
