@@ -143,7 +143,7 @@ impl Profiles {
                 .map(|p| Some((n.to_string(), p.clone())))
                 .ok_or_else(|| {
                     Error::Usage(format!(
-                        "no profile named {n:?} in profiles.toml (and it is not an ftp:// URL)"
+                        "no profile named {n:?} in profiles.toml (and it is not a relay URL: ftp://, ftps://, sftp://, file:// or an absolute path)"
                     ))
                 }),
             None => Ok(self
