@@ -502,3 +502,95 @@ fn on_a_terminal_an_encrypted_key_asks_its_passphrase() {
         "the passphrase is not echoed: {done}"
     );
 }
+
+/// rclone's SFTP server (1.60) takes the append flag and replaces the file. The probe
+/// finds that before the first real append, and feeds are rewritten instead (each
+/// writer rewrites only its own): 5 writers x 5 messages at once lose nothing.
+#[test]
+fn a_server_that_ignores_the_append_flag_is_found_and_nothing_is_lost() {
+    let r = support::rclone_sftp().expect("rclone (scripts/test installs it)");
+    let owner = Home::new();
+    owner.keys();
+    let homes: Vec<Home> = (0..5)
+        .map(|_| {
+            let h = Home::new();
+            h.cmd().arg("keygen").assert().success();
+            std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
+                .expect("copy");
+            r.trust_in(h.path());
+            h
+        })
+        .collect();
+    r.trust_in(owner.path());
+    let url = r.url();
+    let children: Vec<_> = homes
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let script = format!(
+                "for n in 1 2 3 4 5; do \"$0\" send --name w{i} --relay {url} --room busy \"w{i} m$n\" || exit 1; done"
+            );
+            // The same clean environment as `Home::std_cmd`, around a shell loop.
+            let c = h.std_cmd();
+            let mut sh = Command::new("sh");
+            sh.arg("-c").arg(script).arg(c.get_program()).env_clear();
+            for (k, v) in c.get_envs() {
+                if let Some(v) = v {
+                    sh.env(k, v);
+                }
+            }
+            sh.env("FTPCHAT_PASSWORD", &r.password)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let all = ok(
+        owner
+            .cmd()
+            .args(["pull", "--all", "--relay", &url, "--room", "busy"])
+            .env("FTPCHAT_PASSWORD", &r.password)
+            .output()
+            .expect("pull"),
+        "pull",
+    );
+    let shown = ok(
+        owner
+            .cmd()
+            .args(["decrypt", "--verify", "--json"])
+            .write_stdin(all)
+            .output()
+            .expect("decrypt"),
+        "every chain verifies",
+    );
+    let mut bodies: Vec<String> = shown
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["body"]
+                .as_str()
+                .expect("body")
+                .to_string()
+        })
+        .collect();
+    bodies.sort();
+    bodies.dedup();
+    assert_eq!(bodies.len(), 25, "{bodies:?}");
+    let probe_left = std::fs::read_dir(r.root.join("busy"))
+        .expect("room dir")
+        .filter_map(Result::ok)
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".ftpchat-append-probe")
+        });
+    assert!(!probe_left, "the probe's scratch file is removed");
+}

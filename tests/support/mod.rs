@@ -36,7 +36,7 @@ mod sshd;
 
 pub use hostile::{Attack, HostileServer, feed_id, hostile_server};
 pub use proxy::{FaultProxy, StallingServer, stalling_server};
-pub use sshd::{SshServer, sshd};
+pub use sshd::{RcloneSftp, SshServer, rclone_sftp, sshd};
 
 use std::fmt::Write as _;
 use std::fs;

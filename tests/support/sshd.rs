@@ -236,3 +236,122 @@ pub fn sshd() -> Option<SshServer> {
     }
     panic!("sshd did not start: {failures}");
 }
+
+/// `rclone serve sftp` over a temporary directory (Debian's rclone 1.60: it ignores the
+/// SFTP append flag, so an "append" replaces the file). Password login; its own host key.
+#[derive(Debug)]
+pub struct RcloneSftp {
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    /// The served directory (the SFTP root).
+    pub root: PathBuf,
+    /// Its host key as `ssh-ed25519 AAAA...`.
+    pub host_key: String,
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl RcloneSftp {
+    /// `sftp://USER@127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("sftp://{}@127.0.0.1:{}/", self.user, self.port)
+    }
+
+    /// Writes this server's key into `home/.ssh/known_hosts`.
+    pub fn trust_in(&self, home: &Path) {
+        let ssh = home.join(".ssh");
+        fs::create_dir_all(&ssh).expect("mkdir .ssh");
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(ssh.join("known_hosts"))
+            .expect("known_hosts");
+        writeln!(f, "[127.0.0.1]:{} {}", self.port, self.host_key).expect("write");
+    }
+}
+
+impl Drop for RcloneSftp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = &self.dir;
+    }
+}
+
+/// Starts `rclone serve sftp`, or `None` (outside CI) when rclone is missing.
+pub fn rclone_sftp() -> Option<RcloneSftp> {
+    if Command::new("rclone").arg("version").output().is_err() {
+        assert!(
+            !in_ci(),
+            "rclone is required when CI=true: run scripts/test"
+        );
+        eprintln!("skipping: rclone not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path().join("data");
+    fs::create_dir(&root).expect("data");
+    let key = dir.path().join("host_ed25519");
+    run(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key));
+    let host_pub = fs::read_to_string(key.with_extension("pub")).expect("host pub");
+    let host_key = host_pub
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let password = "rclone-test-pw".to_string();
+    for _ in 0..5 {
+        let port = free_port();
+        let mut child = Command::new("rclone")
+            .arg("serve")
+            .arg("sftp")
+            .arg(&root)
+            .args([
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--user",
+                "u",
+                "--pass",
+            ])
+            .arg(&password)
+            .arg("--key")
+            .arg(&key)
+            .arg("--config")
+            .arg(dir.path().join("rclone.conf"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn rclone");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+                let mut buf = [0u8; 64];
+                if std::io::Read::read(&mut s, &mut buf)
+                    .is_ok_and(|n| buf[..n].starts_with(b"SSH-"))
+                {
+                    return Some(RcloneSftp {
+                        port,
+                        user: "u".into(),
+                        password,
+                        root,
+                        host_key,
+                        child,
+                        dir,
+                    });
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("rclone serve sftp did not start");
+}
