@@ -123,16 +123,14 @@ impl Folder {
         file.take(limit.saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(|e| self.failed("read", &path, &e))?;
-        if buf.len() as u64 > limit {
-            if !cut {
-                return Err(self.unreachable(
-                    &format!("read {}", path.display()),
-                    &format!("file is larger than the {limit}-byte download limit"),
-                ));
-            }
-            buf.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        }
-        Ok(Some(buf))
+        super::capped(
+            buf,
+            limit,
+            cut,
+            &self.host,
+            &format!("read {}", path.display()),
+        )
+        .map(Some)
     }
 }
 

@@ -120,16 +120,14 @@ impl Store for MemoryStore {
         let start = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(bytes.len());
-        let tail = &bytes[start..];
-        if tail.len() as u64 > limit {
-            return Err(Error::Relay {
-                host: "memory".into(),
-                what: format!("read {name}"),
-                reason: format!("file is larger than the {limit}-byte download limit"),
-                timeout: false,
-            });
-        }
-        Ok(Some(tail.to_vec()))
+        super::capped(
+            bytes[start..].to_vec(),
+            limit,
+            false,
+            "memory",
+            &format!("read {name}"),
+        )
+        .map(Some)
     }
 
     fn append_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<bool> {

@@ -326,6 +326,34 @@ pub fn connect_tcp(
     Err(last.map_or_else(|| "no address".to_string(), |e| e.to_string()))
 }
 
+/// Holds what a read got to its cap: more than `limit` bytes (the reader asks for one
+/// more than `limit` to tell) are cut to `limit` when `cut`, else an error, so a
+/// hostile relay cannot exhaust memory.
+///
+/// # Errors
+///
+/// [`Error::Relay`](crate::Error::Relay) naming the limit, when not `cut`.
+pub(crate) fn capped(
+    mut bytes: Vec<u8>,
+    limit: u64,
+    cut: bool,
+    host: &str,
+    what: &str,
+) -> Result<Vec<u8>> {
+    if bytes.len() as u64 > limit {
+        if !cut {
+            return Err(crate::error::Error::Relay {
+                host: host.to_string(),
+                what: what.to_string(),
+                reason: format!("file is larger than the {limit}-byte download limit"),
+                timeout: false,
+            });
+        }
+        bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+    Ok(bytes)
+}
+
 /// `dir/name`, or `name` in the root.
 pub fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {

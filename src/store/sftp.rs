@@ -381,23 +381,12 @@ impl Sftp {
             Ok(buf)
         };
         let host = self.host.clone();
-        let mut buf = match self.run(&format!("read {path}"), read)? {
+        let buf = match self.run(&format!("read {path}"), read)? {
             Ok(b) => b,
             Err(e) if is_missing(&e) => return Ok(None),
             Err(e) => return Err(self.err(&format!("read {path}"), &e)),
         };
-        if buf.len() as u64 > limit {
-            if !cut {
-                return Err(Error::Relay {
-                    host,
-                    what: format!("read {path}"),
-                    reason: format!("file is larger than the {limit}-byte download limit"),
-                    timeout: false,
-                });
-            }
-            buf.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        }
-        Ok(Some(buf))
+        super::capped(buf, limit, cut, &host, &format!("read {path}")).map(Some)
     }
 
     fn write_with(&mut self, path: &str, flags: OpenFlags, bytes: &[u8]) -> Result<()> {
