@@ -44,6 +44,8 @@ fn a_50_mb_file_round_trips_with_matching_hashes() {
     for t in [Target::embedded()]
         .into_iter()
         .chain(support::vsftpd().map(Target::server))
+        .chain(support::sshd().map(Target::sftp))
+        .chain([Target::folder()])
     {
         let (alice, bob) = members();
         let file = alice.path().join("big.bin");
