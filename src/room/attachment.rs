@@ -176,13 +176,30 @@ fn upload_to(
         })
     };
     // Resume by appending the rest; a store that cannot append takes the whole file.
+    // The blob is whole only at exactly `len` bytes: an interrupted upload's bytes still
+    // in flight can land before the resumed ones, so a resume that ends at another size
+    // is redone from the start.
     if remote > 0
         && conn.capabilities().append != Support::No
         && conn.append_from(&dir, name, &mut open_at(remote)?)?
+        && conn.size(&dir, name)? == Some(len)
     {
         return Ok(());
     }
-    conn.put_from(&dir, name, &mut open_at(0)?)
+    conn.put_from(&dir, name, &mut open_at(0)?)?;
+    match conn.size(&dir, name)? {
+        Some(n) if n == len => Ok(()),
+        got => Err(Error::Relay {
+            host: conn.host().to_string(),
+            what: format!("upload {name}"),
+            reason: format!(
+                "the relay holds {} bytes of a {len}-byte file after the upload (another \
+                 upload of it may still be arriving); try again",
+                got.unwrap_or(0)
+            ),
+            timeout: false,
+        }),
+    }
 }
 
 /// Counts bytes read for a progress display.
