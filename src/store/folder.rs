@@ -7,7 +7,7 @@
 //! whole. Whole files are replaced by writing a temporary file beside them, syncing it
 //! and renaming it over, so a reader never sees half a file. Reads are bounded like a
 //! network store's: a file longer than the cap is an error (or cut, for
-//! [`Store::read_part`]), and a listing stops at [`MAX_ENTRIES`].
+//! [`Store::read_part`]), and a listing stops at [`super::MAX_ENTRIES`].
 //!
 //! A missing folder (an unmounted disk) is a transient error, so records wait in the
 //! outbox; a read-only one is a refusal.
@@ -18,9 +18,6 @@ use std::path::{Path, PathBuf};
 
 use super::{Capabilities, Endpoint, Entry, Store, Support, join};
 use crate::error::{Error, Result};
-
-/// The most entries one listing returns (as [`super::MAX_LISTING`] bounds FTP listings).
-pub const MAX_ENTRIES: usize = 100_000;
 
 /// A directory tree used as a relay.
 #[derive(Debug)]
@@ -154,10 +151,10 @@ impl Store for Folder {
         let mut out = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| self.failed("list", &path, &e))?;
-            if out.len() == MAX_ENTRIES {
-                return Err(self.unreachable(
+            if out.len() == super::MAX_ENTRIES {
+                return Err(super::too_many_entries(
+                    &self.host,
                     &format!("list {}", path.display()),
-                    &format!("more than {MAX_ENTRIES} entries"),
                 ));
             }
             let Ok(name) = entry.file_name().into_string() else {
@@ -200,9 +197,7 @@ impl Store for Folder {
 
     fn append_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<bool> {
         self.requests += 1;
-        let mut bytes = Vec::new();
-        data.read_to_end(&mut bytes)
-            .map_err(|e| Error::io("cannot read", "upload source", e))?;
+        let bytes = super::read_upload(data)?;
         let path = self.path(dir, name);
         let mut file = OpenOptions::new()
             .append(true)

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{Capabilities, Entry, Store, Support, join};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Files in memory, shared between clones.
 #[derive(Debug, Clone, Default)]
@@ -51,13 +51,6 @@ impl MemoryStore {
         // update is one insert), so a poisoned lock is still usable.
         self.files.lock().unwrap_or_else(|p| p.into_inner())
     }
-}
-
-fn read_all(data: &mut dyn Read) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    data.read_to_end(&mut buf)
-        .map_err(|e| Error::io("cannot read", "upload source", e))?;
-    Ok(buf)
 }
 
 impl Store for MemoryStore {
@@ -135,7 +128,7 @@ impl Store for MemoryStore {
             return Ok(false);
         }
         self.requests += 1;
-        let bytes = read_all(data)?;
+        let bytes = super::read_upload(data)?;
         self.files()
             .entry(join(dir, name))
             .or_default()
@@ -145,7 +138,7 @@ impl Store for MemoryStore {
 
     fn put_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<()> {
         self.requests += 1;
-        let bytes = read_all(data)?;
+        let bytes = super::read_upload(data)?;
         self.files().insert(join(dir, name), bytes);
         Ok(())
     }

@@ -39,6 +39,10 @@ use url::{RelayUrl, Scheme};
 /// refused, so a hostile server cannot fill memory with it.
 pub const MAX_LISTING: u64 = 8 * 1024 * 1024;
 
+/// The most entries a listing may have, for stores that list entry by entry (folders,
+/// SFTP); [`MAX_LISTING`] bounds FTP's listing text the same way.
+pub const MAX_ENTRIES: usize = 100_000;
+
 /// The default cap of one [`Store::read`] (a hostile server cannot exhaust memory).
 pub const MAX_DOWNLOAD: u64 = 512 * 1024 * 1024;
 
@@ -352,6 +356,28 @@ pub(crate) fn capped(
         bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     }
     Ok(bytes)
+}
+
+/// The error for a listing of more than [`MAX_ENTRIES`] entries.
+pub(crate) fn too_many_entries(host: &str, what: &str) -> crate::error::Error {
+    crate::error::Error::Relay {
+        host: host.to_string(),
+        what: what.to_string(),
+        reason: format!("more than {MAX_ENTRIES} entries"),
+        timeout: false,
+    }
+}
+
+/// Everything an upload source yields, for stores that send a file in one request.
+///
+/// # Errors
+///
+/// The source cannot be read.
+pub(crate) fn read_upload(data: &mut dyn Read) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    data.read_to_end(&mut buf)
+        .map_err(|e| crate::error::Error::io("cannot read", "upload source", e))?;
+    Ok(buf)
 }
 
 /// `dir/name`, or `name` in the root.

@@ -584,13 +584,8 @@ impl Store for Sftp {
         };
         let mut out = Vec::new();
         for entry in entries {
-            if out.len() == super::folder::MAX_ENTRIES {
-                return Err(Error::Relay {
-                    host: self.host.clone(),
-                    what: format!("list {path}"),
-                    reason: format!("more than {} entries", super::folder::MAX_ENTRIES),
-                    timeout: false,
-                });
+            if out.len() == super::MAX_ENTRIES {
+                return Err(super::too_many_entries(&self.host, &format!("list {path}")));
             }
             let name = entry.file_name();
             if name == "." || name == ".." {
@@ -639,18 +634,14 @@ impl Store for Sftp {
         if self.caps.append == Support::No {
             return Ok(false);
         }
-        let mut bytes = Vec::new();
-        data.read_to_end(&mut bytes)
-            .map_err(|e| Error::io("cannot read", "upload source", e))?;
+        let bytes = super::read_upload(data)?;
         let flags = OpenFlags::CREATE | OpenFlags::APPEND | OpenFlags::WRITE;
         self.write_with(&join(dir, name), flags, &bytes)?;
         Ok(true)
     }
 
     fn put_from(&mut self, dir: &str, name: &str, data: &mut dyn std::io::Read) -> Result<()> {
-        let mut bytes = Vec::new();
-        data.read_to_end(&mut bytes)
-            .map_err(|e| Error::io("cannot read", "upload source", e))?;
+        let bytes = super::read_upload(data)?;
         let flags = OpenFlags::CREATE | OpenFlags::TRUNCATE | OpenFlags::WRITE;
         self.write_with(&join(dir, name), flags, &bytes)
     }
