@@ -60,6 +60,36 @@ fn fingerprint(dir: &Path, key_line: &str) -> String {
         .to_string()
 }
 
+/// The bodies of every record of `room`, in order: `pull --all | decrypt --verify --json`
+/// as `home`, failing unless every record and chain verifies.
+fn verified_bodies(home: &Home, url: &str, password: &str, room: &str) -> Vec<String> {
+    let all = ok(
+        home.cmd()
+            .args(["pull", "--all", "--relay", url, "--room", room])
+            .env("FTPCHAT_PASSWORD", password)
+            .output()
+            .expect("pull"),
+        "pull",
+    );
+    let shown = ok(
+        home.cmd()
+            .args(["decrypt", "--verify", "--json"])
+            .write_stdin(all)
+            .output()
+            .expect("decrypt"),
+        "every record and chain verifies",
+    );
+    shown
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["body"]
+                .as_str()
+                .expect("body")
+                .to_string()
+        })
+        .collect()
+}
+
 fn known_hosts(home: &Home) -> std::path::PathBuf {
     home.path().join(".ssh/known_hosts")
 }
@@ -328,31 +358,7 @@ fn a_connection_cut_mid_push_loses_nothing() {
             "outbox flush",
         );
     }
-    let all = ok(
-        bob.cmd()
-            .args(["pull", "--all", "--relay", &s.url(), "--room", "r"])
-            .env("FTPCHAT_PASSWORD", &s.password)
-            .output()
-            .expect("pull"),
-        "pull",
-    );
-    let shown = ok(
-        bob.cmd()
-            .args(["decrypt", "--verify", "--json"])
-            .write_stdin(all)
-            .output()
-            .expect("decrypt"),
-        "every record verifies",
-    );
-    let bodies: Vec<String> = shown
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).expect("json")["body"]
-                .as_str()
-                .expect("body")
-                .to_string()
-        })
-        .collect();
+    let bodies = verified_bodies(&bob, &s.url(), &s.password, "r");
     let want: Vec<String> = (0..100).map(|i| format!("record {i}")).collect();
     assert_eq!(bodies, want);
 }
@@ -554,33 +560,7 @@ fn a_server_that_ignores_the_append_flag_is_found_and_nothing_is_lost() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let all = ok(
-        owner
-            .cmd()
-            .args(["pull", "--all", "--relay", &url, "--room", "busy"])
-            .env("FTPCHAT_PASSWORD", &r.password)
-            .output()
-            .expect("pull"),
-        "pull",
-    );
-    let shown = ok(
-        owner
-            .cmd()
-            .args(["decrypt", "--verify", "--json"])
-            .write_stdin(all)
-            .output()
-            .expect("decrypt"),
-        "every chain verifies",
-    );
-    let mut bodies: Vec<String> = shown
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).expect("json")["body"]
-                .as_str()
-                .expect("body")
-                .to_string()
-        })
-        .collect();
+    let mut bodies = verified_bodies(&owner, &url, &r.password, "busy");
     bodies.sort();
     bodies.dedup();
     assert_eq!(bodies.len(), 25, "{bodies:?}");

@@ -49,19 +49,7 @@ impl SshServer {
 
     /// Writes this server's key into `home/.ssh/known_hosts` (once).
     pub fn trust_in(&self, home: &Path) {
-        let ssh = home.join(".ssh");
-        fs::create_dir_all(&ssh).expect("mkdir .ssh");
-        let file = ssh.join("known_hosts");
-        let text = fs::read_to_string(&file).unwrap_or_default();
-        let line = self.known_hosts_line();
-        if !text.contains(&line) {
-            let mut f = fs::OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(&file)
-                .expect("known_hosts");
-            writeln!(f, "{line}").expect("write known_hosts");
-        }
+        trust(home, &self.known_hosts_line());
     }
 
     /// sshd's log so far.
@@ -80,6 +68,56 @@ impl Drop for SshServer {
         }
         let _ = &self.dir;
     }
+}
+
+/// Adds `line` to `home/.ssh/known_hosts` unless it is there already.
+fn trust(home: &Path, line: &str) {
+    let ssh = home.join(".ssh");
+    fs::create_dir_all(&ssh).expect("mkdir .ssh");
+    let file = ssh.join("known_hosts");
+    if fs::read_to_string(&file).unwrap_or_default().contains(line) {
+        return;
+    }
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&file)
+        .expect("known_hosts");
+    writeln!(f, "{line}").expect("write known_hosts");
+}
+
+/// Makes an Ed25519 key pair at `path` (no passphrase); returns the public key as
+/// `known_hosts` writes it, `ssh-ed25519 AAAA...`.
+fn keygen(path: &Path, comment: &str) -> String {
+    run(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f"])
+        .arg(path));
+    let public = fs::read_to_string(path.with_extension("pub")).expect("public key");
+    public
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Waits up to 10 s for an SSH banner on `port`; false when `child` exits first or none
+/// comes.
+fn greets_ssh(child: &mut Child, port: u16) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return false;
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = [0u8; 64];
+            if std::io::Read::read(&mut s, &mut buf).is_ok_and(|n| buf[..n].starts_with(b"SSH-")) {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
 }
 
 fn run(cmd: &mut Command) {
@@ -129,39 +167,11 @@ pub fn sshd() -> Option<SshServer> {
     fs::set_permissions(&chroot, fs::Permissions::from_mode(0o755)).expect("chmod chroot");
     std::os::unix::fs::chown(&data, Some(uid), Some(gid)).expect("chown data");
     let host_key = base.join("host_ed25519");
-    run(Command::new("ssh-keygen")
-        .args([
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            "ftpchat-test-host",
-            "-f",
-        ])
-        .arg(&host_key));
+    let host_pub = keygen(&host_key, "ftpchat-test-host");
     let client_key = base.join("client_ed25519");
-    run(Command::new("ssh-keygen")
-        .args([
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            "ftpchat-test-client",
-            "-f",
-        ])
-        .arg(&client_key));
+    keygen(&client_key, "ftpchat-test-client");
     let authorized = base.join("authorized_keys");
     fs::copy(client_key.with_extension("pub"), &authorized).expect("authorized_keys");
-    let host_pub = fs::read_to_string(host_key.with_extension("pub")).expect("host pub");
-    let host_pub = host_pub
-        .split_whitespace()
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ");
     let log = base.join("sshd.log");
     let mut failures = String::new();
     for _ in 0..5 {
@@ -195,24 +205,7 @@ pub fn sshd() -> Option<SshServer> {
             .spawn()
             .expect("spawn sshd");
         let registry_entry = register(child.id(), base);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut up = false;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                break;
-            }
-            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-                let mut buf = [0u8; 64];
-                if std::io::Read::read(&mut s, &mut buf)
-                    .is_ok_and(|n| buf[..n].starts_with(b"SSH-"))
-                {
-                    up = true;
-                    break;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let up = greets_ssh(&mut child, port);
         if up {
             return Some(SshServer {
                 port,
@@ -258,16 +251,12 @@ impl RcloneSftp {
         format!("sftp://{}@127.0.0.1:{}/", self.user, self.port)
     }
 
-    /// Writes this server's key into `home/.ssh/known_hosts`.
+    /// Writes this server's key into `home/.ssh/known_hosts` (once).
     pub fn trust_in(&self, home: &Path) {
-        let ssh = home.join(".ssh");
-        fs::create_dir_all(&ssh).expect("mkdir .ssh");
-        let mut f = fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(ssh.join("known_hosts"))
-            .expect("known_hosts");
-        writeln!(f, "[127.0.0.1]:{} {}", self.port, self.host_key).expect("write");
+        trust(
+            home,
+            &format!("[127.0.0.1]:{} {}", self.port, self.host_key),
+        );
     }
 }
 
@@ -293,15 +282,7 @@ pub fn rclone_sftp() -> Option<RcloneSftp> {
     let root = dir.path().join("data");
     fs::create_dir(&root).expect("data");
     let key = dir.path().join("host_ed25519");
-    run(Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&key));
-    let host_pub = fs::read_to_string(key.with_extension("pub")).expect("host pub");
-    let host_key = host_pub
-        .split_whitespace()
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let host_key = keygen(&key, "ftpchat-test-rclone");
     let password = "rclone-test-pw".to_string();
     for _ in 0..5 {
         let port = free_port();
@@ -326,29 +307,16 @@ pub fn rclone_sftp() -> Option<RcloneSftp> {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn rclone");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                break;
-            }
-            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-                let mut buf = [0u8; 64];
-                if std::io::Read::read(&mut s, &mut buf)
-                    .is_ok_and(|n| buf[..n].starts_with(b"SSH-"))
-                {
-                    return Some(RcloneSftp {
-                        port,
-                        user: "u".into(),
-                        password,
-                        root,
-                        host_key,
-                        child,
-                        dir,
-                    });
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        if greets_ssh(&mut child, port) {
+            return Some(RcloneSftp {
+                port,
+                user: "u".into(),
+                password,
+                root,
+                host_key,
+                child,
+                dir,
+            });
         }
         let _ = child.kill();
         let _ = child.wait();
