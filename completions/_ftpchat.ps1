@@ -116,6 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;push' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -143,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;pull' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -178,6 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;send' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -216,6 +219,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;watch' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -255,6 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;chat' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -396,6 +401,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         'ftpchat;init' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to create or edit')
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://..., or file:///path for a folder)')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (repeatable): sends go to every relay, reads merge them')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory on the relay')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the FTP password from this file (mode 0600)')
@@ -536,6 +542,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;room;create' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -566,6 +573,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;room;invite' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -610,6 +618,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         'ftpchat;room;add' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name to list them under')
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -638,6 +647,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;room;members' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -666,6 +676,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;room;remove' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -694,6 +705,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;room;rotate' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
@@ -757,6 +769,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
         }
         'ftpchat;verify' {
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')

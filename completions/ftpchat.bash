@@ -275,13 +275,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__chat)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --identity --name --scrollback --poll-min --poll-max --exec --exec-timeout --utc --color --legacy-passphrase-file --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --identity --name --scrollback --poll-min --poll-max --exec --exec-timeout --utc --color --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -897,7 +901,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__init)
-            opts="-i -y -q -v -h -V --profile --relay --room --name --password-file --password-command --room-key --identity --ca-file --insecure --legacy --legacy-passphrase-file --default --no-test --yes --import --quiet --verbose --timeout --help --version"
+            opts="-i -y -q -v -h -V --profile --relay --mirror --room --name --password-file --password-command --room-key --identity --ca-file --insecure --legacy --legacy-passphrase-file --default --no-test --yes --import --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -908,6 +912,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1325,13 +1333,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__pull)
-            opts="-f -i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --all --since --no-advance --follow --poll-max --cursor --json --attachments --room-key --quiet --verbose --timeout --help --version"
+            opts="-f -i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --all --since --no-advance --follow --poll-max --cursor --json --attachments --room-key --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1395,13 +1407,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__push)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --outbox --room-key --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --outbox --room-key --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1525,7 +1541,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__add)
-            opts="-i -q -v -h -V --name --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --name --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1536,6 +1552,10 @@ _ftpchat() {
                     return 0
                     ;;
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1587,13 +1607,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__create)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --name --profile --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --name --profile --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1779,13 +1803,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__invite)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1867,13 +1895,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__members)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1925,13 +1957,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__remove)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1983,13 +2019,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__rotate)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2041,13 +2081,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__send)
-            opts="-i -r -R -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --legacy-format --quiet --verbose --timeout --help --version"
+            opts="-i -r -R -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --recipient --recipients-file --identity --name --legacy-passphrase-file --file --max-attachment --json --owner --legacy-format --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2139,13 +2183,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__verify)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --stdin --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --stdin --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2193,13 +2241,17 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__watch)
-            opts="-i -q -v -h -V --relay --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --json --utc --color --once --poll-min --poll-max --all --since --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --room-key --json --utc --color --once --poll-min --poll-max --all --since --cursor --exec --attachments --exec-timeout --legacy-passphrase-file --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

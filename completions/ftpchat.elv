@@ -109,6 +109,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;push'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -135,6 +136,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;pull'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -169,6 +171,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;send'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -206,6 +209,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;watch'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -244,6 +248,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;chat'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -374,6 +379,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;init'= {
             cand --profile 'Profile to create or edit'
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://..., or file:///path for a folder)'
+            cand --mirror 'Another relay holding the same room (repeatable): sends go to every relay, reads merge them'
             cand --room 'Room directory on the relay'
             cand --name 'Display name'
             cand --password-file 'Read the FTP password from this file (mode 0600)'
@@ -501,6 +507,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;room;create'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -530,6 +537,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;room;invite'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -572,6 +580,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;room;add'= {
             cand --name 'The name to list them under'
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -599,6 +608,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;room;members'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -626,6 +636,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;room;remove'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -653,6 +664,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;room;rotate'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
@@ -706,6 +718,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         }
         &'ftpchat;verify'= {
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
             cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
             cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'

@@ -89,6 +89,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s v -l verbose
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -108,6 +109,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s v -l verbose -d
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -134,6 +136,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s v -l verbose -d
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -164,6 +167,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s v -l verbose -d
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -197,6 +201,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s v -l verbose -
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -281,6 +286,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s h -l help -d '
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand relay" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l profile -d 'Profile to create or edit' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://..., or file:///path for a folder)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l mirror -d 'Another relay holding the same room (repeatable): sends go to every relay, reads merge them' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l room -d 'Room directory on the relay' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l name -d 'Display name' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand init" -l password-file -d 'Read the FTP password from this file (mode 0600)' -r -F
@@ -352,6 +358,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_see
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and not __fish_seen_subcommand_from create invite join add members remove rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -374,6 +381,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -403,6 +411,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l name -d 'The name to list them under' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -423,6 +432,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -443,6 +453,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -463,6 +474,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
@@ -491,6 +503,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "rotate" -d '(Owner) Rotate the room key: a new key for the remaining members only'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l relay -d 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l mirror -d 'Another relay holding the same room (a URL; repeatable; replaces the profile\'s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room\'s directory there; without one, --room applies' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l room -d 'Room directory, relative to the URL\'s path (absolute when it starts with /)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ca-file -d 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F

@@ -239,6 +239,10 @@ pub struct InitArgs {
     /// a folder).
     #[arg(long, value_name = "URL")]
     pub relay: Option<String>,
+    /// Another relay holding the same room (repeatable): sends go to every relay, reads
+    /// merge them.
+    #[arg(long, value_name = "URL")]
+    pub mirror: Vec<String>,
     /// Room directory on the relay.
     #[arg(long, value_name = "PATH")]
     pub room: Option<String>,
@@ -280,7 +284,7 @@ pub struct InitArgs {
     pub yes: bool,
     /// Make profiles from the original FTPChat app's saved_setups.json (one per setup;
     /// passwords and chat passphrases go to 0600 files, not into the profiles).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["relay", "room", "password_file",
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["relay", "mirror", "room", "password_file",
           "password_command", "legacy_passphrase_file"])]
     pub import: Option<PathBuf>,
 }
@@ -332,6 +336,11 @@ pub struct RelayArgs {
     /// file:///path or /path for a folder) or profile name.
     #[arg(long, value_name = "URL|PROFILE", env = "FTPCHAT_RELAY")]
     pub relay: Option<String>,
+    /// Another relay holding the same room (a URL; repeatable; replaces the profile's
+    /// mirrors): records go to every relay, reads merge them and show each record once.
+    /// A path in the URL is the room's directory there; without one, --room applies.
+    #[arg(long, value_name = "URL")]
+    pub mirror: Vec<String>,
     /// Room directory, relative to the URL's path (absolute when it starts with /).
     #[arg(long, value_name = "PATH", env = "FTPCHAT_ROOM")]
     pub room: Option<String>,

@@ -71,6 +71,10 @@ pub struct Profile {
     /// Which app version's lines to write (`v16`, `v17`, `v23`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_format: Option<String>,
+    /// More relays holding the same room (URLs, no passwords): records go to every
+    /// relay, reads merge them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mirrors: Vec<String>,
 }
 
 /// The profiles file.
@@ -154,11 +158,13 @@ impl Profiles {
     }
 }
 
-/// Resolved settings for talking to one room on one relay.
+/// Resolved settings for talking to one room on its relays.
 #[derive(Debug, Clone)]
 pub struct Resolved {
-    /// The room on its relay, as the room layer takes it.
+    /// The room on its (first) relay, as the room layer takes it.
     pub target: RelayTarget,
+    /// The same room on more relays (`--mirror`, a profile's `mirrors`).
+    pub mirrors: Vec<RelayTarget>,
     /// The profile in use, if any (its keys, name and legacy settings still apply).
     pub profile: Option<Profile>,
 }
@@ -167,6 +173,30 @@ impl Resolved {
     /// The profile in use, or an empty one.
     pub fn profile_or_default(&self) -> Profile {
         self.profile.clone().unwrap_or_default()
+    }
+
+    /// Every relay of the room, the first one first.
+    pub fn targets(&self) -> Vec<RelayTarget> {
+        std::iter::once(self.target.clone())
+            .chain(self.mirrors.iter().cloned())
+            .collect()
+    }
+
+    /// Refuses more than one relay for a command that works on one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] naming the command, when mirrors are configured.
+    pub fn single(self, command: &str) -> Result<Self> {
+        if self.mirrors.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Usage(format!(
+                "`{command}` works on one relay, and {} more are configured (--mirror or the \
+                 profile's mirrors): give one with --relay URL",
+                self.mirrors.len()
+            )))
+        }
     }
 
     /// Resolves `--relay`, `--room`, TLS options and the password.
@@ -204,75 +234,116 @@ impl Resolved {
                 }
             },
         };
-        let mut url = RelayUrl::parse(&url_text)?;
-        let ssh = if url.scheme == crate::store::url::Scheme::Sftp {
-            ssh_options(&mut url, args, profile.as_ref(), ctx)
-        } else {
-            SshOptions::default()
-        };
-        let netrc_path = args
-            .netrc_file
-            .clone()
-            .or_else(|| ctx.dirs.home.as_ref().map(|h| h.join(".netrc")));
-        let netrc_text = read_netrc(netrc_path.as_deref(), args.netrc_file.is_some())?;
-        if !url.user_given
-            && let Some(text) = &netrc_text
-            && let Some(login) = netrc::find(text, &url.host, None)
-            && let Some(user) = login.user
+        let mut urls = vec![url_text];
+        urls.extend(args.mirror.iter().cloned());
+        if args.mirror.is_empty()
+            && let Some(p) = &profile
         {
-            url.user = user;
+            urls.extend(p.mirrors.iter().cloned());
         }
-        let room = args
-            .room
-            .clone()
-            .or_else(|| profile.as_ref().and_then(|p| p.room.clone()));
-        let dir = url.room_dir(room.as_deref())?;
-        let password = password(&url, profile.as_ref(), netrc_text.as_deref(), ctx, stderr)?;
-        let tls = TlsOptions {
-            ca_file: args
-                .ca_file
-                .clone()
-                .or_else(|| profile.as_ref().and_then(|p| p.ca_file.clone())),
-            insecure: args.insecure || profile.as_ref().is_some_and(|p| p.insecure),
-            implicit: url.scheme == crate::store::url::Scheme::Ftps
-                && (args.implicit_tls
-                    || profile.as_ref().is_some_and(|p| p.implicit_tls)
-                    || url.port == 990),
-        };
-        if (args.implicit_tls || profile.as_ref().is_some_and(|p| p.implicit_tls))
-            && url.scheme != crate::store::url::Scheme::Ftps
-        {
-            return Err(Error::Usage(format!(
-                "--implicit-tls needs an ftps:// relay URL, not {url}"
-            )));
+        let mut targets = Vec::new();
+        for (i, text) in urls.iter().enumerate() {
+            let t = target_for(text, i > 0, args, profile.as_ref(), ctx, stderr)?;
+            if targets.iter().any(|o: &RelayTarget| o.key == t.key) {
+                return Err(Error::Usage(format!(
+                    "relay {text} is given twice (as --relay, --mirror or a profile's mirrors)"
+                )));
+            }
+            targets.push(t);
         }
-        if tls.insecure && url.scheme == crate::store::url::Scheme::Ftps {
-            warn(
-                stderr,
-                false,
-                "--insecure: the relay's TLS certificate is NOT verified; anyone on the path can read the FTP password",
-            );
+        if targets.len() > 1 && targets.iter().any(|t| t.legacy) {
+            return Err(Error::Usage(
+                "a legacy room (a chat file of the original FTPChat app) lives on one relay: \
+                 drop --mirror or the profile's mirrors"
+                    .into(),
+            ));
         }
+        let target = targets.remove(0);
         Ok(Resolved {
-            target: RelayTarget {
-                key: url.key_for(&dir),
-                dir: dir.trim_start_matches('/').to_string(),
-                endpoint: Endpoint {
-                    url,
-                    password,
-                    tls,
-                    active: args.active || profile.as_ref().is_some_and(|p| p.active),
-                    timeouts: Timeouts {
-                        connect: std::time::Duration::from_secs_f64(args.timeouts.connect_timeout),
-                        io: std::time::Duration::from_secs_f64(args.timeouts.io_timeout),
-                    },
-                    ssh,
-                },
-                legacy: args.legacy || profile.as_ref().is_some_and(|p| p.legacy),
-            },
+            target,
+            mirrors: targets,
             profile,
         })
     }
+}
+
+/// The room on the relay at `url_text`, with the settings that apply to it. For a
+/// `mirror` whose URL has a path, that path is the room's directory (`--room` and the
+/// profile's room apply to the first relay and to mirrors given without a path).
+fn target_for(
+    url_text: &str,
+    mirror: bool,
+    args: &RelayArgs,
+    profile: Option<&Profile>,
+    ctx: &Context<'_>,
+    stderr: &mut dyn Write,
+) -> Result<RelayTarget> {
+    let mut url = RelayUrl::parse(url_text)?;
+    let ssh = if url.scheme == crate::store::url::Scheme::Sftp {
+        ssh_options(&mut url, args, profile, ctx)
+    } else {
+        SshOptions::default()
+    };
+    let netrc_path = args
+        .netrc_file
+        .clone()
+        .or_else(|| ctx.dirs.home.as_ref().map(|h| h.join(".netrc")));
+    let netrc_text = read_netrc(netrc_path.as_deref(), args.netrc_file.is_some())?;
+    if !url.user_given
+        && let Some(text) = &netrc_text
+        && let Some(login) = netrc::find(text, &url.host, None)
+        && let Some(user) = login.user
+    {
+        url.user = user;
+    }
+    let room = args
+        .room
+        .clone()
+        .or_else(|| profile.and_then(|p| p.room.clone()));
+    // A mirror whose URL names a directory holds the room right there: relays may keep
+    // one room under different paths (a mounted share, an FTP login directory).
+    let room = room.filter(|_| !mirror || url.path.trim_matches('/').is_empty());
+    let dir = url.room_dir(room.as_deref())?;
+    let password = password(&url, profile, netrc_text.as_deref(), ctx, stderr)?;
+    let tls = TlsOptions {
+        ca_file: args
+            .ca_file
+            .clone()
+            .or_else(|| profile.and_then(|p| p.ca_file.clone())),
+        insecure: args.insecure || profile.is_some_and(|p| p.insecure),
+        implicit: url.scheme == crate::store::url::Scheme::Ftps
+            && (args.implicit_tls || profile.is_some_and(|p| p.implicit_tls) || url.port == 990),
+    };
+    if (args.implicit_tls || profile.is_some_and(|p| p.implicit_tls))
+        && url.scheme != crate::store::url::Scheme::Ftps
+    {
+        return Err(Error::Usage(format!(
+            "--implicit-tls needs an ftps:// relay URL, not {url}"
+        )));
+    }
+    if tls.insecure && url.scheme == crate::store::url::Scheme::Ftps {
+        warn(
+            stderr,
+            false,
+            "--insecure: the relay's TLS certificate is NOT verified; anyone on the path can read the FTP password",
+        );
+    }
+    Ok(RelayTarget {
+        key: url.key_for(&dir),
+        dir: dir.trim_start_matches('/').to_string(),
+        endpoint: Endpoint {
+            url,
+            password,
+            tls,
+            active: args.active || profile.is_some_and(|p| p.active),
+            timeouts: Timeouts {
+                connect: std::time::Duration::from_secs_f64(args.timeouts.connect_timeout),
+                io: std::time::Duration::from_secs_f64(args.timeouts.io_timeout),
+            },
+            ssh,
+        },
+        legacy: args.legacy || profile.is_some_and(|p| p.legacy),
+    })
 }
 
 /// Finds the FTP password: URL (with a warning), `FTPCHAT_PASSWORD`, the profile's

@@ -21,6 +21,10 @@ pub struct Invite {
     pub keys: Vec<String>,
     /// The owner's Ed25519 key (base64url), which the joiner pins.
     pub owner: String,
+    /// More relays holding the room: URLs whose path is the room's directory there
+    /// (absent in invites of one relay; readers from before it ignore it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mirrors: Vec<String>,
 }
 
 impl std::fmt::Debug for Invite {
@@ -30,6 +34,7 @@ impl std::fmt::Debug for Invite {
             .field("room", &self.room)
             .field("keys", &format_args!("[{} redacted]", self.keys.len()))
             .field("owner", &self.owner)
+            .field("mirrors", &self.mirrors)
             .finish()
     }
 }
@@ -88,6 +93,7 @@ mod tests {
             room: "/ops".into(),
             keys: vec!["AGE-SECRET-KEY-1XYZ".into()],
             owner,
+            mirrors: vec!["sftp://u@127.0.0.1:2222/srv/ops".into()],
         };
         let line = inv.encode();
         assert!(line.starts_with(PREFIX));

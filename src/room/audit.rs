@@ -262,6 +262,148 @@ pub fn verify_feeds(
     summaries
 }
 
+/// One relay's copy of the room's feeds (lines in file order, per feed).
+pub type Copy = Vec<(String, Vec<Vec<u8>>)>;
+
+/// Compares several relays' copies of one room and merges them into one set of feeds
+/// for [`verify_feeds`]: per feed, each record once, in seq order. A relay that lacks
+/// records another holds is named: as withholding them when it holds later ones of the
+/// same feed (a writer appends in order, so a hole is never lag), else as lagging
+/// behind (not delivered there yet, or withheld). A record that differs between relays
+/// is named with the relays on each side; both versions go on to the reader, whose
+/// chain check calls the second a fork. With one copy, it is returned as it is.
+pub fn merge_copies(copies: Vec<(String, Copy)>, findings: &mut Vec<Finding>) -> Copy {
+    if copies.len() <= 1 {
+        return copies
+            .into_iter()
+            .next()
+            .map(|(_, c)| c)
+            .unwrap_or_default();
+    }
+    let relays: Vec<String> = copies.iter().map(|(k, _)| k.clone()).collect();
+    // feed -> seq -> versions, each with the relays holding it.
+    type Versions = Vec<(Vec<u8>, Vec<usize>)>;
+    let mut records: BTreeMap<String, BTreeMap<u64, Versions>> = BTreeMap::new();
+    let mut other: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
+    for (i, (_, feeds)) in copies.into_iter().enumerate() {
+        for (feed, lines) in feeds {
+            let seqs = records.entry(feed.clone()).or_default();
+            for line in lines {
+                let seq = std::str::from_utf8(&line)
+                    .ok()
+                    .and_then(|l| crate::protocol::record::parse_line(l).ok())
+                    .filter(|r| r.feed == feed)
+                    .map(|r| r.seq);
+                let Some(seq) = seq else {
+                    // Not a record of this feed: the reader names it (once).
+                    let bad = other.entry(feed.clone()).or_default();
+                    if !bad.contains(&line) {
+                        bad.push(line);
+                    }
+                    continue;
+                };
+                let versions = seqs.entry(seq).or_default();
+                match versions.iter_mut().find(|(l, _)| *l == line) {
+                    Some((_, holders)) => {
+                        if !holders.contains(&i) {
+                            holders.push(i);
+                        }
+                    }
+                    None => versions.push((line, vec![i])),
+                }
+            }
+        }
+    }
+    let names = |set: &[usize]| -> String {
+        set.iter()
+            .map(|&i| relays[i].as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut merged = Vec::new();
+    for (feed, seqs) in records {
+        let mut missing: Vec<Vec<u64>> = vec![Vec::new(); relays.len()];
+        let mut highest = vec![0u64; relays.len()];
+        for (seq, versions) in &seqs {
+            if versions.len() > 1 {
+                let sides: Vec<String> = versions.iter().map(|(_, h)| names(h)).collect();
+                findings.push(Finding::new(
+                    format!("feed {feed}"),
+                    format!(
+                        "record {seq} differs between relays ({}): one of them altered it, \
+                         or its writer forked the feed",
+                        sides.join(" / ")
+                    ),
+                ));
+            }
+            for (i, m) in missing.iter_mut().enumerate() {
+                if versions.iter().any(|(_, h)| h.contains(&i)) {
+                    highest[i] = *seq;
+                } else {
+                    m.push(*seq);
+                }
+            }
+        }
+        for (i, lacks) in missing.iter().enumerate() {
+            if lacks.is_empty() {
+                continue;
+            }
+            let holders: Vec<usize> = (0..relays.len()).filter(|&j| j != i).collect();
+            let (hidden, behind): (Vec<u64>, Vec<u64>) =
+                lacks.iter().partition(|&&seq| seq < highest[i]);
+            if !hidden.is_empty() {
+                findings.push(Finding::new(
+                    format!("relay {}", relays[i]),
+                    format!(
+                        "withholds feed {feed} records {} that {} show (it shows later ones)",
+                        ranges(&hidden),
+                        names(&holders)
+                    ),
+                ));
+            }
+            if !behind.is_empty() {
+                findings.push(Finding::new(
+                    format!("relay {}", relays[i]),
+                    format!(
+                        "lacks the newest records of feed {feed} ({}) that {} show: not \
+                         delivered there yet (`ftpchat outbox`), or withheld",
+                        ranges(&behind),
+                        names(&holders)
+                    ),
+                ));
+            }
+        }
+        let mut lines: Vec<Vec<u8>> = seqs
+            .into_values()
+            .flat_map(|versions| versions.into_iter().map(|(l, _)| l))
+            .collect();
+        lines.extend(other.remove(&feed).unwrap_or_default());
+        merged.push((feed, lines));
+    }
+    merged
+}
+
+/// `1-3, 7` for seqs 1, 2, 3, 7 (sorted).
+fn ranges(seqs: &[u64]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < seqs.len() {
+        let start = seqs[i];
+        let mut end = start;
+        while i + 1 < seqs.len() && seqs[i + 1] == end + 1 {
+            i += 1;
+            end = seqs[i];
+        }
+        out.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+        i += 1;
+    }
+    out.join(", ")
+}
+
 /// Audits the room at `target` as a whole: [`snapshot`], [`check_snapshot`] and
 /// [`verify_feeds`] in one call.
 ///
@@ -281,4 +423,72 @@ pub fn audit(
     let feeds = check_snapshot(snap, room_key, &mut findings);
     let feeds = verify_feeds(reader, feeds, &mut findings);
     Ok(Report { findings, feeds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::room::feed::tests::{A, rec};
+
+    fn copy(seqs: &[u64]) -> Copy {
+        vec![(
+            A.to_string(),
+            seqs.iter().map(|&s| rec(A, s).into_bytes()).collect(),
+        )]
+    }
+
+    #[test]
+    fn relays_compared_name_holes_lag_and_altered_records() {
+        let altered = format!("fc1.{A}.2.YWx0ZXJlZA{}", "Q".repeat(20)).into_bytes();
+        let mut c = copy(&[1, 2, 4]);
+        c[0].1[1] = altered.clone();
+        let copies = vec![
+            ("ftp://a/r".to_string(), copy(&[1, 2, 3, 4, 5])),
+            ("ftp://b/r".to_string(), copy(&[1, 2, 4])),
+            ("ftp://c/r".to_string(), c),
+        ];
+        let mut findings = Vec::new();
+        let merged = merge_copies(copies, &mut findings);
+        let text: Vec<String> = findings
+            .iter()
+            .map(|f| format!("{}: {}", f.scope, f.finding))
+            .collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("relay ftp://b/r: withholds feed")
+                    && t.contains("records 3 that")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("relay ftp://b/r: lacks the newest") && t.contains("(5)")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter().any(|t| t
+                .contains("record 2 differs between relays (ftp://a/r, ftp://b/r / ftp://c/r)")),
+            "{text:#?}"
+        );
+        // Each record once, both versions of record 2 (the reader calls one a fork).
+        assert_eq!(merged[0].1.len(), 6);
+        assert!(merged[0].1.contains(&altered));
+    }
+
+    #[test]
+    fn one_copy_passes_through_and_equal_copies_find_nothing() {
+        let mut findings = Vec::new();
+        let merged = merge_copies(vec![("a".into(), copy(&[1, 1, 2]))], &mut findings);
+        assert_eq!(
+            merged[0].1.len(),
+            3,
+            "a relay's own duplicates reach the reader"
+        );
+        let merged = merge_copies(
+            vec![("a".into(), copy(&[1, 2])), ("b".into(), copy(&[1, 2]))],
+            &mut findings,
+        );
+        assert_eq!(merged[0].1.len(), 2);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(ranges(&[1, 2, 3, 7, 9, 10]), "1-3, 7, 9-10");
+    }
 }

@@ -186,6 +186,51 @@ pub fn deliver_own(
     })
 }
 
+/// Where [`deliver_own_everywhere`] got.
+#[derive(Debug, Default)]
+pub struct Spread {
+    /// What reached the first relay that took it (records appended there).
+    pub report: Report,
+    /// Keys of the relays that hold everything now.
+    pub delivered: Vec<String>,
+    /// Relays that could not be reached, each with its error: their records stay in the
+    /// outbox for a later `send`, `push` or `outbox flush`.
+    pub lagging: Vec<(String, Error)>,
+}
+
+/// [`deliver_own`] to every relay of a room (a room on several relays): done when the
+/// record is on at least one of them; the others are owed it in the outbox.
+///
+/// # Errors
+///
+/// The first relay's error (an [`Error::Queued`]) when no relay took it.
+pub fn deliver_own_everywhere(
+    state: &std::path::Path,
+    targets: &[RelayTarget],
+    room: &RoomId,
+    identity: &DeviceIdentity,
+    deadline: Option<Instant>,
+    warn: Warn<'_>,
+) -> Result<Spread> {
+    let mut spread = Spread::default();
+    for target in targets {
+        match deliver_own(state, target, room, identity, deadline, warn) {
+            Ok(report) => {
+                if spread.delivered.is_empty() {
+                    spread.report = report;
+                }
+                spread.delivered.push(target.key.clone());
+            }
+            Err(e) => spread.lagging.push((target.key.clone(), e)),
+        }
+    }
+    if spread.delivered.is_empty() {
+        let (_, e) = spread.lagging.remove(0);
+        return Err(e);
+    }
+    Ok(spread)
+}
+
 /// Runs `work` on a fresh connection, retrying transient failures on a new connection with
 /// backoff ([`ATTEMPTS`] tries, and never past `deadline`). `work` must be idempotent.
 ///

@@ -74,6 +74,8 @@ use crate::signals;
 pub struct RoomConfig {
     /// The room on its relay.
     pub relay: RelayTarget,
+    /// The same room on more relays: sends go to every relay, polls merge them.
+    pub mirrors: Vec<RelayTarget>,
     /// The room key file (learned rotated keys are added to it).
     pub key_file: PathBuf,
     /// The device identity file; created (mode 0600) when missing.
@@ -104,6 +106,7 @@ impl RoomConfig {
         let state_dir = state_dir.as_ref().to_path_buf();
         RoomConfig {
             relay,
+            mirrors: Vec::new(),
             key_file: key_file.as_ref().to_path_buf(),
             identity_file: state_dir.join("identity"),
             state_dir,
@@ -113,6 +116,20 @@ impl RoomConfig {
             max_attachment: crate::protocol::attachment::DEFAULT_MAX,
             from_start: false,
         }
+    }
+
+    /// Adds another relay holding the same room.
+    #[must_use]
+    pub fn mirror(mut self, relay: RelayTarget) -> Self {
+        self.mirrors.push(relay);
+        self
+    }
+
+    /// The room's relays, the first one first.
+    pub fn relays(&self) -> Vec<RelayTarget> {
+        std::iter::once(self.relay.clone())
+            .chain(self.mirrors.iter().cloned())
+            .collect()
     }
 
     /// Makes the first [`Room::poll`] read the whole room, ignoring saved cursors.
@@ -257,6 +274,7 @@ impl Room {
         ));
         let founding = Membership {
             target: room.config.relay.clone(),
+            mirrors: room.config.mirrors.clone(),
             key_path: room.config.key_file.clone(),
             key,
             identity: DeviceIdentity::load(&room.config.identity_file)?,
@@ -397,6 +415,20 @@ impl Room {
             |s| s.upload(&prepared, &|n| progress(n, total)),
         )?;
         session.close();
+        for mirror in &self.config.mirrors {
+            let mut session = Session::new(mirror.clone());
+            let up = retry_session(&mut session, None, &mut |_| {}, |s| {
+                s.upload(&prepared, &|_| {})
+            });
+            session.close();
+            if let Err(e) = up {
+                warnings.push(format!(
+                    "{}: the attachment could not be uploaded there ({e}); members who read \
+                     only that relay cannot fetch it",
+                    mirror.key
+                ));
+            }
+        }
         let meta = Attachment {
             text: text.to_string(),
             ..prepared.meta.clone()
@@ -417,11 +449,21 @@ impl Room {
         if key.owner().is_some() {
             // A room with a roster: learn a rotated key before writing, be a member, and
             // write only to a key the owner introduced.
-            let mut session = Session::new(self.config.relay.clone());
-            let check = retry_session(&mut session, None, warn, |s| {
-                membership::sync_before_send(s, &self.config.key_file, &self.identity)
-            })?;
-            session.close();
+            let mut check = None;
+            // The first relay that answers tells the roster.
+            for relay in self.config.relays() {
+                let mut session = Session::new(relay);
+                let r = retry_session(&mut session, None, warn, |s| {
+                    membership::sync_before_send(s, &self.config.key_file, &self.identity)
+                });
+                session.close();
+                let go_on = matches!(&r, Err(e) if e.is_transient());
+                check = Some(r);
+                if !go_on {
+                    break;
+                }
+            }
+            let check = check.expect("a room has a relay")?;
             check.warnings.iter().for_each(|w| warn(w));
             room = check.recipient;
         }
@@ -433,14 +475,17 @@ impl Room {
             kind,
             body,
         )?;
-        delivery::deliver_own(
+        let spread = delivery::deliver_own_everywhere(
             &self.config.state_dir,
-            &self.config.relay,
+            &self.config.relays(),
             &room.id,
             &self.identity,
             None,
             warn,
         )?;
+        for (key, e) in spread.lagging {
+            warn(&format!("{key}: {e}"));
+        }
         let parsed = record::parse_line(&line).map_err(|e| Error::Usage(e.to_string()))?;
         Ok(Sent {
             feed: parsed.feed.to_string(),
@@ -458,24 +503,21 @@ impl Room {
     /// Relay errors (nothing is skipped: the next poll reads the same records again).
     pub fn poll(&mut self) -> Result<Vec<Message>> {
         if self.watcher.is_none() {
-            let cursors = if self.config.from_start {
-                Default::default()
-            } else {
-                RelayState::open(
-                    &self.config.state_dir,
-                    &self.config.relay.key,
-                    &self.config.cursor,
-                )?
-                .data
-                .cursors
-            };
+            let mut relays = Vec::new();
+            for relay in self.config.relays() {
+                let cursors = if self.config.from_start {
+                    Default::default()
+                } else {
+                    RelayState::load(&self.config.state_dir, &relay.key, &self.config.cursor)?
+                };
+                relays.push((Session::new(relay), cursors));
+            }
             let key = RoomKey::load(&self.config.key_file)?;
             let reader = Reader::new(vec![key], None, false)
                 .with_device(Some(self.identity.x25519().clone()));
-            self.watcher = Some(Watcher::new(
-                Session::new(self.config.relay.clone()),
+            self.watcher = Some(Watcher::several(
+                relays,
                 reader,
-                cursors,
                 vec![self.config.key_file.clone()],
                 false,
             ));
@@ -487,12 +529,7 @@ impl Room {
         let batch = watcher.poll()?;
         self.more = batch.more;
         self.warnings.extend(batch.warnings);
-        RelayState::merge(
-            &self.config.state_dir,
-            &self.config.relay.key,
-            &self.config.cursor,
-            batch.advanced,
-        )?;
+        RelayState::merge_each(&self.config.state_dir, &self.config.cursor, batch.advanced)?;
         membership::save_learned(&self.config.key_file, watcher.reader_mut())?;
         Ok(batch.messages)
     }
@@ -619,14 +656,17 @@ impl Room {
     pub fn flush(&mut self) -> Result<()> {
         let key = RoomKey::load(&self.config.key_file)?;
         let warnings = &mut self.warnings;
-        delivery::deliver_own(
+        let spread = delivery::deliver_own_everywhere(
             &self.config.state_dir,
-            &self.config.relay,
+            &self.config.relays(),
             key.room_id(),
             &self.identity,
             None,
             &mut |w| warnings.push(w.to_string()),
         )?;
+        for (key, e) in spread.lagging {
+            warnings.push(format!("{key}: {e}"));
+        }
         Ok(())
     }
 
@@ -660,15 +700,23 @@ impl Room {
     /// A blob that is missing or altered, a sender the roster does not vouch for, relay
     /// and write errors.
     pub fn save_attachment(&mut self, message: &Message, dir: &Path) -> Result<Option<PathBuf>> {
-        let mut session = Session::new(self.config.relay.clone());
-        let saved = session.save_attachment(message, dir);
-        session.close();
-        saved
+        let mut last = None;
+        for relay in self.config.relays() {
+            let mut session = Session::new(relay);
+            let saved = session.save_attachment(message, dir);
+            session.close();
+            match saved {
+                Ok(saved) => return Ok(saved),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("a room has a relay"))
     }
 
     fn membership(&self) -> Result<Membership> {
         Ok(Membership {
             target: self.config.relay.clone(),
+            mirrors: self.config.mirrors.clone(),
             key_path: self.config.key_file.clone(),
             key: RoomKey::load(&self.config.key_file)?,
             identity: DeviceIdentity::load(&self.config.identity_file)?,

@@ -614,6 +614,31 @@ impl RelayState {
         state.save()
     }
 
+    /// [`RelayState::merge`] for several relays at once (cursors by relay key).
+    ///
+    /// # Errors
+    ///
+    /// State directory errors.
+    pub fn merge_each(
+        state_dir: &Path,
+        name: &str,
+        by_relay: BTreeMap<String, BTreeMap<String, Cursor>>,
+    ) -> Result<()> {
+        for (key, cursors) in by_relay {
+            Self::merge(state_dir, &key, name, cursors)?;
+        }
+        Ok(())
+    }
+
+    /// The saved cursors of `relay_key` (set `name`).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the state directory cannot be used.
+    pub fn load(state_dir: &Path, relay_key: &str, name: &str) -> Result<BTreeMap<String, Cursor>> {
+        Ok(Self::open(state_dir, relay_key, name)?.data.cursors)
+    }
+
     /// Writes the state back (atomically).
     ///
     /// # Errors

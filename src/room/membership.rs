@@ -19,6 +19,9 @@ use crate::protocol::roster::{self, AddBody, Descriptor};
 pub struct Membership {
     /// Where the room is.
     pub target: RelayTarget,
+    /// More relays holding the same room: roster records and the descriptor go there
+    /// too (a relay that cannot be reached is warned about and owed them).
+    pub mirrors: Vec<RelayTarget>,
     /// The room key file (rotated keys learned are added to it).
     pub key_path: PathBuf,
     /// The room key as last loaded.
@@ -141,15 +144,21 @@ impl Membership {
             kind,
             body,
         )?;
-        delivery::deliver_own(
+        let relays: Vec<RelayTarget> = std::iter::once(self.target.clone())
+            .chain(self.mirrors.iter().cloned())
+            .collect();
+        let spread = delivery::deliver_own_everywhere(
             state,
-            &self.target,
+            &relays,
             self.key.room_id(),
             &self.identity,
             deadline,
             warn,
-        )
-        .map(|_| ())
+        )?;
+        for (key, e) in spread.lagging {
+            warn(&format!("{key}: {e}"));
+        }
+        Ok(())
     }
 
     /// Founds the room this membership describes (its key generated with this device
@@ -241,11 +250,24 @@ impl Membership {
             ts: d.ts.clone(),
         }
         .sign(self.identity.signing_key());
-        with_retries(&self.target, None, warn, |c| {
-            c.mkdir_all(&self.target.dir);
-            c.put(&self.target.dir, roster::DESCRIPTOR_FILE, &bytes)?;
-            c.put(&self.target.dir, roster::RECIPIENT_FILE, public.as_bytes())
-        })
+        let upload = |target: &RelayTarget, warn: Warn<'_>| {
+            with_retries(target, None, warn, |c| {
+                c.mkdir_all(&target.dir);
+                c.put(&target.dir, roster::DESCRIPTOR_FILE, &bytes)?;
+                c.put(&target.dir, roster::RECIPIENT_FILE, public.as_bytes())
+            })
+        };
+        upload(&self.target, warn)?;
+        for mirror in &self.mirrors {
+            if let Err(e) = upload(mirror, warn) {
+                warn(&format!(
+                    "{}: the room's signed descriptor could not be written there ({e}); \
+                     `ftpchat room rotate` writes it again",
+                    mirror.key
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

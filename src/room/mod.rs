@@ -16,6 +16,7 @@ pub mod legacy;
 pub mod membership;
 pub mod outbox;
 pub mod reader;
+pub mod replicas;
 pub mod spool;
 pub mod stream;
 pub mod watch;

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Session;
 use super::feed::Cursor;
 use super::reader::{Message, Reader};
+use super::replicas::Replicas;
 use crate::error::Result;
 use crate::protocol::keys::RoomKey;
 use std::path::PathBuf;
@@ -28,10 +29,11 @@ pub const MAX_FINDINGS: usize = 200;
 pub struct Batch {
     /// New messages, ordered by their timestamps.
     pub messages: Vec<Message>,
-    /// Findings to show: skipped lines, rewritten feeds, chain and roster findings.
+    /// Findings to show: skipped lines, rewritten feeds, chain and roster findings, relays
+    /// that could not be read.
     pub warnings: Vec<String>,
-    /// Cursors of the feeds read, to save once the messages are handled.
-    pub advanced: BTreeMap<String, Cursor>,
+    /// Cursors of the feeds read, per relay key, to save once the messages are handled.
+    pub advanced: BTreeMap<String, BTreeMap<String, Cursor>>,
     /// Records that could not be opened or verified.
     pub failed: usize,
     /// This poll opened a new connection.
@@ -40,12 +42,11 @@ pub struct Batch {
     pub more: bool,
 }
 
-/// Follows one room on one relay.
+/// Follows one room on its relay (or relays, merged: see [`Replicas`]).
 #[derive(Debug)]
 pub struct Watcher {
-    session: Session,
+    relays: Replicas,
     reader: Reader,
-    cursors: BTreeMap<String, Cursor>,
     owner_feed: Option<String>,
     replay: Option<Vec<PathBuf>>,
     reported: BTreeSet<String>,
@@ -59,22 +60,39 @@ impl Watcher {
     /// [`Batch::messages`].
     pub fn new(
         session: Session,
-        mut reader: Reader,
+        reader: Reader,
         cursors: BTreeMap<String, Cursor>,
         replay_keys: Vec<PathBuf>,
         keep_empty: bool,
     ) -> Self {
+        Self::several(vec![(session, cursors)], reader, replay_keys, keep_empty)
+    }
+
+    /// A watcher of a room on several relays, each with its saved cursors.
+    ///
+    /// # Panics
+    ///
+    /// When `relays` is empty.
+    pub fn several(
+        relays: Vec<(Session, BTreeMap<String, Cursor>)>,
+        mut reader: Reader,
+        replay_keys: Vec<PathBuf>,
+        keep_empty: bool,
+    ) -> Self {
+        let relays = Replicas::new(relays);
         let owner_feed = reader.owner_feed();
-        let replay = (owner_feed.is_some() && !cursors.is_empty()).then_some(replay_keys);
-        for (feed, c) in &cursors {
-            if c.seq > 0 {
-                reader.chain_mut().seed(feed, c.seq, &c.hash);
+        let resuming = relays.all_cursors().any(|c| !c.is_empty());
+        let replay = (owner_feed.is_some() && resuming).then_some(replay_keys);
+        for cursors in relays.all_cursors() {
+            for (feed, c) in cursors {
+                if c.seq > 0 {
+                    reader.chain_mut().seed(feed, c.seq, &c.hash);
+                }
             }
         }
         Watcher {
-            session,
+            relays,
             reader,
-            cursors,
             owner_feed,
             replay,
             reported: BTreeSet::new(),
@@ -87,78 +105,106 @@ impl Watcher {
         &mut self.reader
     }
 
-    /// The session (to fetch attachments the messages announce).
-    pub fn session_mut(&mut self) -> &mut Session {
-        &mut self.session
+    /// Downloads the attachment a verified message announces, from the first relay that
+    /// has it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::save_attachment`], of the last relay tried.
+    pub fn save_attachment(
+        &mut self,
+        m: &Message,
+        dest: &std::path::Path,
+    ) -> Result<Option<PathBuf>> {
+        let mut last = None;
+        for i in 0..self.relays.len() {
+            match self.relays.session_mut(i).save_attachment(m, dest) {
+                Ok(saved) => return Ok(saved),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("a room has at least one relay"))
+    }
+
+    /// The one-time roster replay of a resumed room, from the first relay that answers.
+    fn replay_roster(&mut self, keys: &[PathBuf], of: &str, batch: &mut Batch) -> Result<()> {
+        let device = self.reader.device().cloned();
+        let keys = keys
+            .iter()
+            .map(|p| RoomKey::load(p))
+            .collect::<Result<Vec<_>>>()?;
+        let mut warnings = Vec::new();
+        let (_, (changed, mut side)) = self.relays.on_any(|session, cursors| {
+            // The roster read before must still be there byte for byte: a relay that
+            // rewrites it (even at the same size) could undo a removal.
+            let changed = match cursors.get(of) {
+                Some(c) => session.check_read_bytes(of, c)?,
+                None => None,
+            };
+            warnings.clear();
+            let side =
+                session.replay_owner_feed(of, keys.clone(), device.clone(), &mut warnings)?;
+            Ok((changed, side))
+        })?;
+        // Findings of the replay are reported, never dropped.
+        batch.warnings.append(&mut warnings);
+        self.reader.adopt(side.take_learned());
+        match changed {
+            Some(why) => {
+                // The roster no longer matches what was read: judge no sender by it.
+                batch.warnings.push(format!(
+                    "{why}; this is the room owner's feed (the roster), so senders are \
+                     not judged against it (`ftpchat verify` names what changed)"
+                ));
+                self.reported.insert(of.to_string());
+            }
+            None => {
+                if let Some(r) = side.complete_roster() {
+                    self.reader.set_roster(r);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Polls once: connects if needed, reads what grew, verifies it.
     ///
     /// # Errors
     ///
-    /// Relay errors; nothing advanced then, and the next poll reconnects.
+    /// Relay errors (with several relays: only when none could be read); nothing
+    /// advanced then, and the next poll reconnects.
     pub fn poll(&mut self) -> Result<Batch> {
-        let mut batch = Batch {
-            connected: !self.session.is_connected(),
-            ..Batch::default()
-        };
-        self.session.connect()?;
-        if let (Some(keys), Some(of)) = (&self.replay, &self.owner_feed) {
-            // The roster read before must still be there byte for byte: a relay that
-            // rewrites it (even at the same size) could undo a removal.
-            let changed = match self.cursors.get(of) {
-                Some(c) => self.session.check_read_bytes(of, c)?,
-                None => None,
-            };
-            let device = self.reader.device().cloned();
-            let keys = keys
-                .iter()
-                .map(|p| RoomKey::load(p))
-                .collect::<Result<Vec<_>>>()?;
-            // Findings of the replay are reported, never dropped.
-            let mut side = self
-                .session
-                .replay_owner_feed(of, keys, device, &mut batch.warnings)?;
-            self.reader.adopt(side.take_learned());
-            match changed {
-                Some(why) => {
-                    // The roster no longer matches what was read: judge no sender by it.
-                    batch.warnings.push(format!(
-                        "{why}; this is the room owner's feed (the roster), so senders are \
-                         not judged against it (`ftpchat verify` names what changed)"
-                    ));
-                    self.reported.insert(of.clone());
-                }
-                None => {
-                    if let Some(r) = side.complete_roster() {
-                        self.reader.set_roster(r);
-                    }
-                }
-            }
+        let mut batch = Batch::default();
+        if let (Some(keys), Some(of)) = (self.replay.clone(), self.owner_feed.clone()) {
+            self.replay_roster(&keys, &of, &mut batch)?;
             self.replay = None;
         }
-        let mut fetched = self.session.poll(&self.cursors, &mut batch.warnings)?;
-        batch.more = fetched.iter().any(|(_, f)| f.more);
+        let round = self.relays.poll()?;
+        batch.connected = round.connected;
+        batch.more = round.more;
+        batch.warnings.extend(round.warnings);
+        let mut polled = round.polled;
         // The roster first, so it is known before the messages it vouches for.
-        fetched.sort_by_key(|(f, _)| Some(f) != self.owner_feed.as_ref());
+        polled.sort_by_key(|p| Some(&p.feed) != self.owner_feed.as_ref());
         let mut readable = Vec::new();
-        for (feed, f) in fetched {
-            if let Some(why) = f.rewritten {
-                if self.reported.insert(feed.clone()) {
-                    batch.warnings.push(why);
+        for p in polled {
+            if let Some(why) = &p.fetched.rewritten {
+                let key = format!("{}\n{}", self.relays.key(p.relay), p.feed);
+                if self.reported.insert(key) {
+                    batch.warnings.push(why.clone());
                 }
                 continue;
             }
-            batch.warnings.extend(f.skipped.iter().cloned());
-            readable.push((feed, f));
+            batch.warnings.extend(p.fetched.skipped.iter().cloned());
+            readable.push(p);
         }
         // Lines are verified a slice at a time and findings past MAX_FINDINGS are only
         // counted, so what a poll holds besides its messages stays small however many
         // bad lines a relay serves.
         let mut unshown = 0usize;
-        for (feed, f) in &readable {
-            let label = format!("feed {feed}");
-            for part in f.lines.chunks(READ_SLICE) {
+        for p in &readable {
+            let label = format!("feed {}", p.feed);
+            for part in p.fetched.lines.chunks(READ_SLICE) {
                 let lines = part.iter().map(|l| (&l[..], label.clone()));
                 for outcome in self.reader.read_all(lines) {
                     for w in outcome.warnings {
@@ -182,25 +228,29 @@ impl Watcher {
                 .warnings
                 .push(format!("{unshown} more findings in this poll not shown"));
         }
-        for (feed, f) in readable {
+        for p in readable {
             // The chain seed kept in the cursor comes from verified records only.
-            let mut cursor = f.cursor;
-            let (seq, hash) = match self.reader.chain().head(&feed) {
+            let mut cursor = p.fetched.cursor;
+            let (seq, hash) = match self.reader.chain().head(&p.feed) {
                 Some((seq, hash)) => (seq, hash.to_string()),
                 None => (0, String::new()),
             };
             cursor.seq = seq;
             cursor.hash = hash;
-            batch.advanced.insert(feed.clone(), cursor.clone());
-            self.cursors.insert(feed, cursor);
+            batch
+                .advanced
+                .entry(self.relays.key(p.relay).to_string())
+                .or_default()
+                .insert(p.feed.clone(), cursor.clone());
+            self.relays.advance(p.relay, &p.feed, cursor);
         }
         // Feeds interleave by time only across files; order each batch by timestamp.
         batch.messages.sort_by(|a, b| a.ts.cmp(&b.ts));
         Ok(batch)
     }
 
-    /// Ends the session politely.
+    /// Ends the sessions politely.
     pub fn close(self) {
-        self.session.close();
+        self.relays.close();
     }
 }

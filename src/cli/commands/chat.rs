@@ -34,6 +34,7 @@ pub fn run(args: &ChatArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     let resolved = Resolved::resolve(&args.relay, ctx, io.stderr)?;
     let profile = resolved.profile_or_default();
+    let targets = resolved.targets();
     let target = resolved.target;
     let name = ctx.display_name(args.name.as_deref().or(profile.name.as_deref()));
     crate::protocol::record::check_name(&name).map_err(|e| Error::Usage(e.to_string()))?;
@@ -72,10 +73,12 @@ pub fn run(args: &ChatArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .map(|i| b64(i.signing_key().verifying_key().as_bytes()));
     let reader = Reader::new(rooms, legacy_key, false)
         .with_device(identity.as_ref().map(|i| i.x25519().clone()));
-    let watcher = Watcher::new(
-        Session::new(target.clone()),
+    let watcher = Watcher::several(
+        targets
+            .iter()
+            .map(|t| (Session::new(t.clone()), Default::default()))
+            .collect(),
         reader,
-        Default::default(),
         vec![key_file.clone()],
         false,
     );
@@ -97,6 +100,7 @@ pub fn run(args: &ChatArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .identity_file(&identity_file)
             .cursor("chat");
         config.max_attachment = crate::protocol::attachment::DEFAULT_MAX;
+        config.mirrors = resolved.mirrors.clone();
         worker::Writer::Native(Box::new(Room::open(config)?))
     };
 

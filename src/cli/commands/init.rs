@@ -145,6 +145,11 @@ pub fn run(args: &InitArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             .or(old.legacy_passphrase_file.clone()),
         legacy_format: old.legacy_format.clone(),
         ssh_key: old.ssh_key.clone(),
+        mirrors: if args.mirror.is_empty() {
+            old.mirrors.clone()
+        } else {
+            args.mirror.clone()
+        },
     };
     profiles.profiles.insert(args.profile.clone(), profile);
     if args.default || profiles.default.is_none() {

@@ -9,10 +9,11 @@ use crate::cli::commands::Context;
 use crate::cli::output::warn;
 use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
+use crate::room::Session;
 use crate::room::delivery::backoff;
 use crate::room::feed::{Cursor, RelayState};
 use crate::room::reader::Reader;
-use crate::room::{RelayTarget, Session};
+use crate::room::replicas::Replicas;
 use crate::signals;
 
 /// Runs `pull`.
@@ -21,7 +22,7 @@ use crate::signals;
 ///
 /// Relay errors; [`Error::Findings`] when history was rewritten.
 pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
-    let target = Resolved::resolve(&args.relay, ctx, io.stderr)?.target;
+    let targets = Resolved::resolve(&args.relay, ctx, io.stderr)?.targets();
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let mut filter = if since.is_some() || args.attachments.is_some() {
         Some(Reader::new(
@@ -34,46 +35,51 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     };
     let from_start = args.all || since.is_some();
     let advance = !args.no_advance && since.is_none();
-    let cursors = if from_start {
-        BTreeMap::new()
-    } else {
-        RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?
-            .data
-            .cursors
-    };
-    if args.follow {
-        return follow(args, target, cursors, ctx, io);
+    let mut list = Vec::new();
+    for t in targets {
+        let cursors = if from_start {
+            BTreeMap::new()
+        } else {
+            RelayState::load(&ctx.dirs.state, &t.key, &args.cursor)?
+        };
+        list.push((Session::new(t), cursors));
     }
-    let mut session = Session::new(target.clone());
-    session.connect()?;
+    let mut relays = Replicas::new(list);
+    if args.follow {
+        return follow(args, relays, ctx, io);
+    }
     let mut warnings = Vec::new();
     // Resuming, the owner's first records are behind the cursor: replay the roster from
     // them, or no sender of an attachment could be judged.
     if let Some(reader) = &mut filter
         && let Some(of) = reader.owner_feed()
-        && cursors.contains_key(&of)
+        && relays.all_cursors().any(|c| c.contains_key(&of))
     {
         let keys = ctx.room_keys(&args.keys.room_key)?;
-        let side = session.replay_owner_feed(&of, keys, None, &mut warnings)?;
+        let (_, side) = relays.on_any(|session, _| {
+            session.replay_owner_feed(&of, keys.clone(), None, &mut Vec::new())
+        })?;
         if let Some(roster) = side.complete_roster() {
             reader.set_roster(roster);
         }
     }
     let progress = progress_bar(io.stderr_tty);
-    let mut cursors = cursors;
-    let mut rewritten = std::collections::BTreeSet::new();
-    let mut new_cursors = BTreeMap::new();
+    let mut rewritten = BTreeSet::new();
+    let mut touched: BTreeSet<usize> = BTreeSet::new();
     // One poll downloads at most feed::POLL_BUDGET bytes: poll until the room is read.
     loop {
-        let mut fetched = session.poll(&cursors, &mut warnings)?;
-        let more = fetched.iter().any(|(_, f)| f.more);
+        let round = relays.poll()?;
+        warnings.extend(round.warnings);
+        let mut polled = round.polled;
         // The roster first, so it is known before the attachments it vouches for.
         if let Some(of) = filter.as_ref().and_then(Reader::owner_feed) {
-            fetched.sort_by_key(|(f, _)| *f != of);
+            polled.sort_by_key(|p| p.feed != of);
         }
-        for (feed, f) in &fetched {
+        for p in polled {
+            let feed = &p.feed;
+            let f = p.fetched;
             if let Some(why) = &f.rewritten {
-                if rewritten.insert(feed.clone()) {
+                if rewritten.insert(format!("{}\n{feed}", relays.key(p.relay))) {
                     warnings.push(why.clone());
                 }
                 continue;
@@ -93,7 +99,7 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                         continue;
                     }
                     if let (Some(dir), Some(m)) = (&args.attachments, &outcome.message) {
-                        match session.save_attachment(m, dir) {
+                        match relays.session_mut(p.relay).save_attachment(m, dir) {
                             Ok(Some(path)) => crate::cli::output::note(
                                 io.stderr,
                                 &format!("saved {}", path.display()),
@@ -113,7 +119,8 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 crate::cli::output::write_record(io.stdout, line, args.json)
                     .map_err(|e| Error::io("cannot write", "stdout", e))?;
             }
-            new_cursors.insert(feed.clone(), f.cursor.clone());
+            relays.advance(p.relay, feed, f.cursor);
+            touched.insert(p.relay);
             if let Some(p) = &progress {
                 p.inc(1);
             }
@@ -121,21 +128,23 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         for w in warnings.drain(..) {
             warn(io.stderr, false, &w);
         }
-        if !more || crate::signals::interrupted() {
+        if !round.more || crate::signals::interrupted() {
             break;
         }
-        cursors.extend(new_cursors.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    session.close();
     io.stdout
         .flush()
         .map_err(|e| Error::io("cannot write", "stdout", e))?;
     if advance {
-        RelayState::merge(&ctx.dirs.state, &target.key, &args.cursor, new_cursors)?;
+        for i in touched {
+            let cursors = relays.cursors(i).clone();
+            RelayState::merge(&ctx.dirs.state, relays.key(i), &args.cursor, cursors)?;
+        }
     }
+    relays.close();
     if !rewritten.is_empty() {
         return Err(Error::Rewritten {
             feeds: rewritten.len(),
@@ -147,24 +156,16 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
 /// `--follow`: poll, print new lines, save the cursor, sleep (fast after activity, up
 /// to `--poll-max` when idle); reconnect with backoff after network trouble; stop at a
 /// signal with everything printed accounted for in the cursor.
-fn follow(
-    args: &PullArgs,
-    target: RelayTarget,
-    mut cursors: BTreeMap<String, Cursor>,
-    ctx: &Context<'_>,
-    io: &mut Io<'_>,
-) -> Result<()> {
+fn follow(args: &PullArgs, mut relays: Replicas, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let advance = !args.no_advance;
     let poll_min = Duration::from_millis(200);
     let poll_max = Duration::from_secs_f64(args.poll_max.max(0.2));
     let mut interval = poll_min;
-    let mut session = Session::new(target.clone());
     let mut failures = 0u32;
     let mut reported = BTreeSet::new();
     while !signals::interrupted() {
-        let mut warnings = Vec::new();
-        let fetched = match session.poll(&cursors, &mut warnings) {
-            Ok(f) => f,
+        let round = match relays.poll() {
+            Ok(r) => r,
             Err(e) if e.is_transient() => {
                 failures += 1;
                 let wait = backoff(failures);
@@ -181,34 +182,39 @@ fn follow(
             Err(e) => return Err(e),
         };
         failures = 0;
-        let mut advanced = BTreeMap::new();
+        let mut warnings = round.warnings;
+        let mut advanced: BTreeMap<String, BTreeMap<String, Cursor>> = BTreeMap::new();
         let mut printed = 0;
-        for (feed, f) in fetched {
-            if let Some(why) = f.rewritten {
-                if reported.insert(feed.clone()) {
+        for p in round.polled {
+            let key = relays.key(p.relay).to_string();
+            if let Some(why) = p.fetched.rewritten {
+                if reported.insert(format!("{key}\n{}", p.feed)) {
                     warnings.push(why);
                 }
                 continue;
             }
-            warnings.extend(f.skipped.iter().cloned());
-            for line in &f.lines {
+            warnings.extend(p.fetched.skipped.iter().cloned());
+            for line in &p.fetched.lines {
                 crate::cli::output::write_record(io.stdout, line, args.json)
                     .map_err(|e| Error::io("cannot write", "stdout", e))?;
                 printed += 1;
             }
-            advanced.insert(feed.clone(), f.cursor.clone());
-            cursors.insert(feed, f.cursor);
+            advanced
+                .entry(key)
+                .or_default()
+                .insert(p.feed.clone(), p.fetched.cursor.clone());
+            relays.advance(p.relay, &p.feed, p.fetched.cursor);
         }
         io.stdout
             .flush()
             .map_err(|e| Error::io("cannot write", "stdout", e))?;
         if advance {
-            RelayState::merge(&ctx.dirs.state, &target.key, &args.cursor, advanced)?;
+            RelayState::merge_each(&ctx.dirs.state, &args.cursor, advanced)?;
         }
         for w in &warnings {
             warn(io.stderr, false, w);
         }
-        interval = if printed > 0 {
+        interval = if printed > 0 || round.more {
             poll_min
         } else {
             interval.mul_f64(1.5).min(poll_max)
@@ -217,7 +223,7 @@ fn follow(
             break;
         }
     }
-    session.close();
+    relays.close();
     Err(Error::Interrupted)
 }
 

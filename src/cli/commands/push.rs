@@ -23,14 +23,14 @@ use crate::signals;
 ///
 /// [`Error::Queued`] when this device's records could not be delivered; relay errors.
 pub fn run(args: &PushArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
-    let target = Resolved::resolve(&args.relay, ctx, io.stderr)?.target;
+    let targets = Resolved::resolve(&args.relay, ctx, io.stderr)?.targets();
     if args.outbox || io.stdin_tty {
-        return push_outbox(args, &target, ctx, io);
+        return push_outbox_everywhere(args, &targets, ctx, io);
     }
-    if target.legacy {
-        return push_legacy(&target, ctx, io);
+    if targets[0].legacy {
+        return push_legacy(&targets[0], ctx, io);
     }
-    stream(target, ctx, io)
+    stream(targets, ctx, io)
 }
 
 /// Lines one `push` to a legacy room takes (they wait in one pending file).
@@ -95,6 +95,32 @@ fn push_legacy(target: &RelayTarget, ctx: &Context<'_>, io: &mut Io<'_>) -> Resu
         io.stderr,
         &format!("pushed {} line(s) to {}", lines.len(), target.key),
     );
+    Ok(())
+}
+
+/// Outbox mode on each relay: done when every relay took what it lacked, or, with
+/// several, when at least one did (the others are warned about and stay owed).
+fn push_outbox_everywhere(
+    args: &PushArgs,
+    targets: &[RelayTarget],
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    if let [one] = targets {
+        return push_outbox(args, one, ctx, io);
+    }
+    let mut failed = Vec::new();
+    for t in targets {
+        if let Err(e) = push_outbox(args, t, ctx, io) {
+            failed.push((t.key.clone(), e));
+        }
+    }
+    if failed.len() == targets.len() {
+        return Err(failed.remove(0).1);
+    }
+    for (key, e) in &failed {
+        warn(io.stderr, false, &format!("{key}: {e}"));
+    }
     Ok(())
 }
 
@@ -169,9 +195,9 @@ enum Input {
 
 /// Stream mode: each line goes to the relay as it arrives (see [`crate::room::stream`]);
 /// a thread reads stdin so that a slow writer never delays what was already read.
-fn stream(target: RelayTarget, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+fn stream(targets: Vec<RelayTarget>, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let mut warnings = Vec::new();
-    let mut pusher = Pusher::new(&ctx.dirs.state, target.clone(), &mut warnings)?;
+    let mut pusher = Pusher::new(&ctx.dirs.state, targets, &mut warnings)?;
     let (tx, rx) = mpsc::sync_channel::<Input>(1024);
     let mut stdin = std::mem::replace(&mut io.stdin, Box::new(std::io::empty()));
     // Not joined: after an error or a signal it may still be blocked reading a pipe that
@@ -192,7 +218,32 @@ fn stream(target: RelayTarget, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
         }
     });
     drive(&mut pusher, &rx, ctx, io, &mut warnings)?;
-    pushed(io, pusher.delivered(), &target);
+    let report = pusher.delivered();
+    let lagging = pusher.abandoned();
+    let reached: Vec<String> = pusher
+        .relays()
+        .into_iter()
+        .filter(|k| !lagging.contains(k))
+        .collect();
+    note(
+        io.stderr,
+        &format!(
+            "pushed {} record(s) in {} feed(s) to {}",
+            report.appended,
+            report.feeds,
+            reached.join(", ")
+        ),
+    );
+    for key in lagging {
+        warn(
+            io.stderr,
+            false,
+            &format!(
+                "{key}: not reached; what it lacks stays queued for the next push \
+                 (`ftpchat outbox` lists this device's records)"
+            ),
+        );
+    }
     pusher.close();
     Ok(())
 }
@@ -266,29 +317,52 @@ fn drive(
             }
             continue;
         }
-        if let Err(e) = pusher.deliver() {
-            let out_of_time = ctx.deadline.is_some_and(|d| Instant::now() >= d);
-            if !e.is_transient() || out_of_time || (ended && pusher.failures() >= ATTEMPTS) {
-                let count = pusher.queued_own()?;
-                return Err(if count > 0 {
-                    Error::Queued {
-                        count,
-                        source: Box::new(e),
-                    }
-                } else {
-                    e
-                });
+        let out_of_time = ctx.deadline.is_some_and(|d| Instant::now() >= d);
+        let stalled =
+            pusher.deliver(|_, failures| out_of_time || (ended && failures >= ATTEMPTS))?;
+        for s in &stalled {
+            if s.retrying {
+                warn(
+                    io.stderr,
+                    false,
+                    &format!(
+                        "{}{}; retrying in {:.1}s",
+                        several(pusher, &s.relay),
+                        s.error,
+                        pusher.due().map_or(0.0, |d| d
+                            .saturating_duration_since(Instant::now())
+                            .as_secs_f64())
+                    ),
+                );
             }
-            warn(
-                io.stderr,
-                false,
-                &format!(
-                    "{e}; retrying in {:.1}s",
-                    pusher.due().map_or(0.0, |d| d
-                        .saturating_duration_since(Instant::now())
-                        .as_secs_f64())
-                ),
-            );
         }
+        if pusher.all_abandoned() {
+            let e = stalled
+                .into_iter()
+                .next_back()
+                .map(|s| s.error)
+                .expect("the last relay was given up on just now");
+            let count = pusher.queued_own()?;
+            return Err(if count > 0 {
+                Error::Queued {
+                    count,
+                    source: Box::new(e),
+                }
+            } else {
+                e
+            });
+        }
+        for s in stalled.iter().filter(|s| !s.retrying) {
+            warn(io.stderr, false, &format!("{}: {}", s.relay, s.error));
+        }
+    }
+}
+
+/// `"KEY: "` to name the relay in a warning when there are several, else nothing.
+fn several(pusher: &Pusher, key: &str) -> String {
+    if pusher.relays().len() > 1 {
+        format!("{key}: ")
+    } else {
+        String::new()
     }
 }

@@ -56,6 +56,7 @@ fn open(
     let identity = ctx.identity(&id_args)?;
     Ok((
         Membership {
+            mirrors: resolved.mirrors,
             target: resolved.target,
             key_path,
             key,
@@ -108,6 +109,7 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     });
     let name = ctx.display_name(a.name.as_deref());
     let session = Membership {
+        mirrors: resolved.mirrors.clone(),
         target: resolved.target,
         key_path: key_path.clone(),
         key,
@@ -133,6 +135,7 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             room: Some(format!("/{}", session.target.dir)),
             room_key: Some(key_path.clone()),
             name: Some(name),
+            mirrors: session.mirrors.iter().map(|m| m.key.clone()).collect(),
             ..old
         },
     )?;
@@ -178,6 +181,7 @@ fn invite(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             .map(|i| i.to_string().expose_secret().to_string())
             .collect(),
         owner: owner.to_string(),
+        mirrors: s.mirrors.iter().map(|m| m.key.clone()).collect(),
     };
     warn(
         io.stderr,
@@ -297,6 +301,7 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         Profile {
             relay: Some(inv.relay),
             room: Some(inv.room),
+            mirrors: inv.mirrors,
             room_key: Some(key_path),
             identity: Some(identity_path),
             name: a.name.clone().or(old.name.clone()),

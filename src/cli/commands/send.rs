@@ -19,6 +19,7 @@ use crate::room::{RelayTarget, Session, attachment, membership};
 pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let resolved = Resolved::resolve(&args.relay, ctx, io.stderr)?;
     let profile = resolved.profile_or_default();
+    let relays = resolved.targets();
     let relay = resolved.target;
     let mut sender = args.sender.clone();
     if sender.room_key.is_none() && sender.recipient.is_none() && sender.recipients_file.is_none() {
@@ -88,16 +89,26 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         // A room with a roster: learn a rotated key before writing, be a member, and write
         // only to a key the owner introduced.
         let sync = {
-            let (relay, identity, deadline) = (relay.clone(), identity.clone(), ctx.deadline);
+            let (relays, identity, deadline) = (relays.clone(), identity.clone(), ctx.deadline);
             move || {
-                let mut session = Session::new(relay);
                 let mut retries = Vec::new();
-                let mut note = |w: &str| retries.push(w.to_string());
-                let check = delivery::retry_session(&mut session, deadline, &mut note, |s| {
-                    membership::sync_before_send(s, &path, &identity)
-                });
-                session.close();
-                (check, retries)
+                let mut check = None;
+                // The first relay that answers tells the roster; the next one is asked
+                // only when one cannot be reached.
+                for relay in relays {
+                    let mut session = Session::new(relay);
+                    let mut note = |w: &str| retries.push(w.to_string());
+                    let r = delivery::retry_session(&mut session, deadline, &mut note, |s| {
+                        membership::sync_before_send(s, &path, &identity)
+                    });
+                    session.close();
+                    let go_on = matches!(&r, Err(e) if e.is_transient());
+                    check = Some(r);
+                    if !go_on {
+                        break;
+                    }
+                }
+                (check.expect("a room has a relay"), retries)
             }
         };
         let (check, retries) =
@@ -145,6 +156,19 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         Some(path) => {
             let prepared = attachment::prepare(&ctx.dirs.state, path, args.max_attachment)?;
             upload_with_progress(&relay, &prepared, ctx, io)?;
+            for mirror in &relays[1..] {
+                if let Err(e) = upload_with_progress(mirror, &prepared, ctx, io) {
+                    warn(
+                        io.stderr,
+                        false,
+                        &format!(
+                            "{}: the attachment could not be uploaded there ({e}); members \
+                             who read only that relay cannot fetch it",
+                            mirror.key
+                        ),
+                    );
+                }
+            }
             let meta = crate::protocol::attachment::Attachment {
                 text: body,
                 ..prepared.meta.clone()
@@ -161,14 +185,24 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     if let Some(p) = &prepared {
         attachment::done(p);
     }
-    delivery::deliver_own(
+    let spread = delivery::deliver_own_everywhere(
         &ctx.dirs.state,
-        &relay,
+        &relays,
         &room.id,
         &identity,
         None,
         &mut warner(io.stderr),
     )?;
+    for (key, e) in &spread.lagging {
+        warn(
+            io.stderr,
+            false,
+            &format!(
+                "{key}: {e} (delivered to {}; `ftpchat outbox flush` or the next send retries)",
+                spread.delivered.join(", ")
+            ),
+        );
+    }
     if args.json {
         let sent = record::parse_line(&line).map_err(|e| Error::Usage(e.to_string()))?;
         let v = serde_json::json!({
@@ -176,13 +210,18 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             "feed": sent.feed,
             "seq": sent.seq,
             "kind": kind,
-            "relay": relay.key,
+            "relay": spread.delivered[0],
+            "relays": spread.delivered,
+            "lagging": spread.lagging.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             "bytes": line.len(),
         });
         writeln!(io.stdout, "{v}").map_err(|e| Error::io("cannot write", "stdout", e))?;
     } else if io.stderr_tty {
         // One short line for a person at a terminal; cron and --quiet get silence.
-        crate::cli::output::note(io.stderr, &format!("sent to {}", relay.key));
+        crate::cli::output::note(
+            io.stderr,
+            &format!("sent to {}", spread.delivered.join(", ")),
+        );
     }
     Ok(())
 }

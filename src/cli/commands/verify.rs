@@ -56,13 +56,45 @@ pub fn run(args: &VerifyArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     // Lines per feed, in file order.
     let feeds: Vec<(String, Vec<Vec<u8>>)> = match &target {
         Some(t) => {
-            let snap = audit::snapshot(
-                &t.target,
-                &ctx.dirs.state,
-                ctx.deadline,
-                &mut warner(io.stderr),
-            )?;
-            audit::check_snapshot(snap, &room_key, &mut findings)
+            let targets = t.targets();
+            let several = targets.len() > 1;
+            let mut copies = Vec::new();
+            let mut unreadable = Vec::new();
+            let mut errors = Vec::new();
+            for target in &targets {
+                let snap = match audit::snapshot(
+                    target,
+                    &ctx.dirs.state,
+                    ctx.deadline,
+                    &mut warner(io.stderr),
+                ) {
+                    Ok(snap) => snap,
+                    Err(e) if several => {
+                        unreadable.push(Finding {
+                            scope: format!("relay {}", target.key),
+                            finding: format!("could not be read: {e}"),
+                        });
+                        errors.push(e);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let mut found = Vec::new();
+                let copy = audit::check_snapshot(snap, &room_key, &mut found);
+                for mut f in found {
+                    if several {
+                        f.scope = format!("{} on {}", f.scope, target.key);
+                    }
+                    findings.push(f);
+                }
+                copies.push((target.key.clone(), copy));
+            }
+            if copies.is_empty() {
+                // None of the relays could be read: that is the error, not a finding.
+                return Err(errors.remove(0));
+            }
+            findings.extend(unreadable);
+            audit::merge_copies(copies, &mut findings)
         }
         None => {
             let mut by_feed: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();

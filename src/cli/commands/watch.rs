@@ -29,6 +29,7 @@ use crate::signals;
 pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let resolved = Resolved::resolve(&args.relay, ctx, io.stderr)?;
     let profile = resolved.profile_or_default();
+    let targets = resolved.targets();
     let target = resolved.target;
     let mut key_files = args.keys.room_key.clone();
     if key_files.is_empty()
@@ -68,13 +69,15 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .as_deref()
         .map(crate::cli::commands::pull::parse_since)
         .transpose()?;
-    let cursors = if args.all || since.is_some() {
-        Default::default()
-    } else {
-        RelayState::open(&ctx.dirs.state, &target.key, &args.cursor)?
-            .data
-            .cursors
-    };
+    let mut relays = Vec::new();
+    for t in &targets {
+        let cursors = if args.all || since.is_some() {
+            Default::default()
+        } else {
+            RelayState::load(&ctx.dirs.state, &t.key, &args.cursor)?
+        };
+        relays.push((Session::new(t.clone()), cursors));
+    }
     let device = ctx
         .identity(&crate::cli::args::IdentityArgs {
             identity: profile.identity.clone(),
@@ -82,17 +85,12 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .ok()
         .map(|d| d.x25519().clone());
     let reader = Reader::new(rooms, legacy, false).with_device(device);
-    let mut watcher = Watcher::new(
-        Session::new(target.clone()),
-        reader,
-        cursors,
-        key_files.clone(),
-        printer.json,
-    );
+    let mut watcher = Watcher::several(relays, reader, key_files.clone(), printer.json);
     if io.stderr_tty && !args.once {
+        let keys: Vec<&str> = targets.iter().map(|t| t.key.as_str()).collect();
         note(
             io.stderr,
-            &format!("watching {} (Ctrl-C to stop)", target.key),
+            &format!("watching {} (Ctrl-C to stop)", keys.join(", ")),
         );
     }
     let poll_min = Duration::from_secs_f64(args.poll_min.max(0.01));
@@ -142,7 +140,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                 .print(m, io.stdout)
                 .map_err(|e| Error::io("cannot write", "stdout", e))?;
             if let Some(dir) = &args.attachments {
-                match watcher.session_mut().save_attachment(m, dir) {
+                match watcher.save_attachment(m, dir) {
                     Ok(Some(path)) => note(io.stderr, &format!("saved {}", path.display())),
                     Ok(None) => {}
                     Err(e) => warn(io.stderr, err_color, &format!("attachment not saved: {e}")),
@@ -158,7 +156,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         io.stdout
             .flush()
             .map_err(|e| Error::io("cannot write", "stdout", e))?;
-        RelayState::merge(&ctx.dirs.state, &target.key, &args.cursor, batch.advanced)?;
+        RelayState::merge_each(&ctx.dirs.state, &args.cursor, batch.advanced)?;
         if let Some(path) = key_files.first() {
             save_learned(path, watcher.reader_mut())?;
         }
