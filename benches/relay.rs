@@ -17,7 +17,9 @@
 //!    `encrypt` + `push`) and of a 100,000-message room (sealed by the library, written to the
 //!    relay's directory);
 //! 7. peak RSS of `send`, `watch`, `pull`, `decrypt` (GNU `time -v`) and the binary size;
-//! 8. with `FTPCHAT_BENCH_CRYPTO_OUT=FILE` (the output of `cargo bench --bench crypto`), its
+//! 8. streaming: records/s of one streaming `push` against one `push` process per record,
+//!    and delivery latency of a room on one relay, on two, and on two with the first hung;
+//! 9. with `FTPCHAT_BENCH_CRYPTO_OUT=FILE` (the output of `cargo bench --bench crypto`), its
 //!    decrypt+verify / floor ratios.
 //!
 //! Prints markdown (tables and targets) and asserts nothing about timing; with
@@ -42,6 +44,8 @@ mod support;
 mod history;
 #[path = "relay/legacy.rs"]
 mod legacy;
+#[path = "relay/streaming.rs"]
+mod streaming;
 #[path = "relay/sys.rs"]
 mod sys;
 
@@ -89,7 +93,7 @@ fn main() {
     let ctx = Ctx::new();
     header(&ctx);
     type Part = fn(&Ctx);
-    let parts: [(&str, Part); 7] = [
+    let parts: [(&str, Part); 8] = [
         ("1. send vs curl --append", part1_send_vs_curl),
         ("2. delivery latency and idle relay CPU", part2_latency),
         ("3. idle poll cost", part3_idle_polls),
@@ -97,6 +101,10 @@ fn main() {
         ("5. the original app's protocol", legacy::part5_legacy),
         ("6. history", history::part6_history),
         ("7. footprint", part7_footprint),
+        (
+            "8. streaming and several relays",
+            streaming::part8_streaming,
+        ),
     ];
     // FTPCHAT_BENCH_PARTS=1,3 runs only those parts (development).
     let only: Option<Vec<String>> = std::env::var("FTPCHAT_BENCH_PARTS")

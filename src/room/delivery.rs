@@ -198,8 +198,8 @@ pub struct Spread {
     pub lagging: Vec<(String, Error)>,
 }
 
-/// [`deliver_own`] to every relay of a room (a room on several relays): done when the
-/// record is on at least one of them; the others are owed it in the outbox.
+/// [`deliver_own`] to every relay of a room (a room on several relays), to all at once:
+/// done when the record is on at least one of them; the others are owed it in the outbox.
 ///
 /// # Errors
 ///
@@ -213,8 +213,38 @@ pub fn deliver_own_everywhere(
     warn: Warn<'_>,
 ) -> Result<Spread> {
     let mut spread = Spread::default();
-    for target in targets {
-        match deliver_own(state, target, room, identity, deadline, warn) {
+    let results: Vec<Result<Report>> = if let [one] = targets {
+        vec![deliver_own(state, one, room, identity, deadline, warn)]
+    } else {
+        // One thread per relay: a relay that hangs until its timeouts holds up only
+        // itself. Their retry notes are passed on afterwards, in relay order.
+        let done: Vec<(Result<Report>, Vec<String>)> = std::thread::scope(|scope| {
+            let running: Vec<_> = targets
+                .iter()
+                .map(|target| {
+                    scope.spawn(move || {
+                        let mut notes = Vec::new();
+                        let r = deliver_own(state, target, room, identity, deadline, &mut |w| {
+                            notes.push(w.to_string());
+                        });
+                        (r, notes)
+                    })
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        done.into_iter()
+            .map(|(r, notes)| {
+                notes.iter().for_each(|n| warn(n));
+                r
+            })
+            .collect()
+    };
+    for (target, result) in targets.iter().zip(results) {
+        match result {
             Ok(report) => {
                 if spread.delivered.is_empty() {
                     spread.report = report;

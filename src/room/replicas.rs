@@ -159,20 +159,34 @@ impl Replicas {
     pub fn poll(&mut self) -> Result<Round> {
         let mut round = Round::default();
         let several = self.sources.len() > 1;
+        let now = Instant::now();
+        // Several relays are polled at once, each on its own thread, so one that hangs
+        // until its timeouts delays only itself.
+        let polled: Vec<Option<Polling>> = if several {
+            std::thread::scope(|scope| {
+                let running: Vec<_> = self
+                    .sources
+                    .iter_mut()
+                    .map(|s| (now >= s.next_try).then(|| scope.spawn(move || poll_one(s))))
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|t| t.map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))))
+                    .collect()
+            })
+        } else {
+            vec![Some(poll_one(&mut self.sources[0]))]
+        };
         let mut answered = false;
         let mut last = None;
-        for i in 0..self.sources.len() {
+        for (i, p) in polled.into_iter().enumerate() {
+            let Some(p) = p else { continue };
+            round.warnings.extend(p.warnings);
             let s = &mut self.sources[i];
-            if several && Instant::now() < s.next_try {
-                continue;
-            }
-            let was_connected = s.session.is_connected();
-            match s.session.poll(&s.cursors, &mut round.warnings) {
+            match p.result {
                 Ok(fetched) => {
                     answered = true;
-                    if !was_connected {
-                        round.connected = true;
-                    }
+                    round.connected |= !p.was_connected;
                     if s.failures > 0 && several {
                         round
                             .warnings
@@ -219,6 +233,24 @@ impl Replicas {
         for s in self.sources {
             s.session.close();
         }
+    }
+}
+
+/// One relay's poll, as its thread hands it back.
+struct Polling {
+    was_connected: bool,
+    result: Result<Vec<(String, Fetched)>>,
+    warnings: Vec<String>,
+}
+
+fn poll_one(s: &mut Source) -> Polling {
+    let was_connected = s.session.is_connected();
+    let mut warnings = Vec::new();
+    let result = s.session.poll(&s.cursors, &mut warnings);
+    Polling {
+        was_connected,
+        result,
+        warnings,
     }
 }
 

@@ -1,0 +1,228 @@
+//! Part 8, streaming and several relays: records/s of one streaming `push` against one
+//! `push` process per record, to the same vsftpd in the same run; and send-to-watch
+//! delivery latency for a room on one relay, on two relays (two vsftpd instances), and on
+//! two relays with the first one stopped.
+
+use super::*;
+
+/// Records the streaming `push` takes in one run.
+const STREAM_RECORDS: usize = 5_000;
+/// Records sent one `push` process each (the baseline).
+const PER_PROCESS_RECORDS: usize = 100;
+/// Messages per latency run.
+const MIRROR_MESSAGES: usize = 10;
+
+pub(crate) fn part8_streaming(ctx: &Ctx) {
+    ctx.section("8. Streaming push and rooms on several relays");
+    let b = ctx.bench();
+    let writer = Home::member(&b, None);
+    let room = "stream";
+    b.mkdir(room);
+
+    // The records, made beforehand (encryption is not what is measured here).
+    let bodies: String = (0..STREAM_RECORDS + PER_PROCESS_RECORDS)
+        .map(|i| format!("notice {i:06} {}\n", "x".repeat(60)))
+        .collect();
+    let (_, out) = run(
+        writer
+            .cmd(&b)
+            .args(["encrypt", "--lines", "--name", "bench"]),
+        Some(bodies.into_bytes()),
+        CMD_LIMIT,
+        "encrypt --lines",
+    );
+    expect_success(&out, "encrypt --lines");
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .expect("utf8")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(lines.len(), STREAM_RECORDS + PER_PROCESS_RECORDS);
+    let (per_process, streamed) = lines.split_at(PER_PROCESS_RECORDS);
+
+    // Baseline: one `push` process per record.
+    let relay = b.relay(room);
+    let start = Instant::now();
+    for l in per_process {
+        let (_, out) = run(
+            writer.cmd(&b).arg("push").args(&relay),
+            Some(format!("{l}\n").into_bytes()),
+            CMD_LIMIT,
+            "push (one record)",
+        );
+        expect_success(&out, "push (one record)");
+    }
+    let one_each = start.elapsed();
+    let one_each_rate = PER_PROCESS_RECORDS as f64 / one_each.as_secs_f64();
+
+    // One streaming push: the records written to its stdin as fast as it reads them.
+    let input: Vec<u8> = streamed
+        .iter()
+        .flat_map(|l| format!("{l}\n").into_bytes())
+        .collect();
+    let before = b.commands().len();
+    let (took, out) = run(
+        writer.cmd(&b).arg("push").args(&relay),
+        Some(input),
+        CMD_LIMIT,
+        "push (streaming)",
+    );
+    expect_success(&out, "push (streaming)");
+    let appends = verbs(&b.commands()[before..])
+        .iter()
+        .filter(|v| *v == "APPE")
+        .count();
+    let stream_rate = STREAM_RECORDS as f64 / took.as_secs_f64();
+    let on_relay = fs::read_dir(b.server.path(room))
+        .expect("room dir")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
+        .map(|e| {
+            fs::read_to_string(e.path())
+                .unwrap_or_default()
+                .lines()
+                .count()
+        })
+        .sum::<usize>();
+    ctx.table(
+        &["how", "records", "time", "records/s", "APPE commands"],
+        &[
+            vec![
+                "one `push` process per record".into(),
+                PER_PROCESS_RECORDS.to_string(),
+                secs(one_each),
+                format!("{one_each_rate:.0}"),
+                "1 per record".into(),
+            ],
+            vec![
+                "one streaming `push`".into(),
+                STREAM_RECORDS.to_string(),
+                secs(took),
+                format!("{stream_rate:.0}"),
+                appends.to_string(),
+            ],
+        ],
+    );
+    ctx.line(&format!(
+        "Records on the relay afterwards: {on_relay} of {} (none lost). Ratio streaming / \
+         one process each: {:.1}x.",
+        STREAM_RECORDS + PER_PROCESS_RECORDS,
+        stream_rate / one_each_rate
+    ));
+    ctx.target(
+        "streaming `push`, one session, records/s to vsftpd",
+        &format!(
+            "{stream_rate:.0}/s ({:.1}x one process per record)",
+            stream_rate / one_each_rate
+        ),
+        ">= 500/s",
+        Some(stream_rate >= 500.0 && on_relay == STREAM_RECORDS + PER_PROCESS_RECORDS),
+    );
+
+    // Delivery latency: one relay, two relays, two relays with the first one down.
+    let second = ctx.bench();
+    let mroom = "mirrored";
+    b.mkdir(mroom);
+    second.mkdir(mroom);
+    let first_url = b.server.url_with_port(b.server.port, &format!("/{mroom}"));
+    let second_url = second
+        .server
+        .url_with_port(second.server.port, &format!("/{mroom}"));
+    let reader = Home::reader(&writer);
+    let both = vec![
+        "--relay".to_string(),
+        first_url.clone(),
+        "--mirror".into(),
+        second_url.clone(),
+    ];
+    let one = vec!["--relay".to_string(), first_url.clone()];
+    // Both servers share the test account's password; netrc-free: FTPCHAT_PASSWORD serves both.
+    let mut rows = Vec::new();
+    let runs: [(&str, &Vec<String>, bool); 3] = [
+        ("one relay", &one, false),
+        ("two relays", &both, false),
+        ("two relays, the first one hung (SIGSTOP)", &both, true),
+    ];
+    let mut p50s = Vec::new();
+    let mut blocker = None;
+    for (label, relays, first_down) in runs {
+        if first_down {
+            // Stand in for a dead relay: its port now answers nothing (vsftpd stopped).
+            blocker = Some(b.server.pid());
+            signal("STOP", &b.server.processes());
+        }
+        let l = mirror_latency(&b, &writer, &reader, relays, label);
+        p50s.push(l.0);
+        rows.push(vec![
+            label.to_string(),
+            MIRROR_MESSAGES.to_string(),
+            ms(l.0),
+            ms(l.1),
+            l.2.to_string(),
+        ]);
+    }
+    if blocker.is_some() {
+        signal("CONT", &b.server.processes());
+    }
+    ctx.table(
+        &["room on", "messages", "p50 send→shown", "max", "lost"],
+        &rows,
+    );
+    ctx.line(
+        "Each message: from the start of `send` until the reader's `watch --json` printed \
+         it. With the first relay stopped (SIGSTOP: connections are accepted by the kernel \
+         and then hang until --io-timeout 2 s), `send` delivers to both relays at once and \
+         `watch` polls them at once, so the mirror carries the message meanwhile.",
+    );
+    ctx.figure(
+        "delivery latency p50, one relay / two relays / first of two stopped",
+        &format!("{} / {} / {}", ms(p50s[0]), ms(p50s[1]), ms(p50s[2])),
+    );
+}
+
+/// (p50, max, lost) of send → shown for a room on `relays`.
+fn mirror_latency(
+    b: &Bench,
+    writer: &Home,
+    reader: &Home,
+    relays: &[String],
+    label: &str,
+) -> (Duration, Duration, usize) {
+    let mut c = reader.cmd(b);
+    c.stderr(Stdio::null());
+    c.args(["watch", "--json", "--poll-min", "0.05", "--poll-max", "0.2"])
+        .args(["--connect-timeout", "1", "--io-timeout", "2"])
+        .args(relays);
+    let (watchers, rx) = start_readers(vec![c], ReaderKind::Ftpchat);
+    // Let the watcher read what is there and settle into its idle interval.
+    while rx.recv_timeout(Duration::from_secs(2)).is_ok() {}
+    let mut took = Vec::new();
+    let mut lost = 0;
+    for i in 0..MIRROR_MESSAGES {
+        let body = format!("{label} {i}");
+        let start = Instant::now();
+        let mut c = writer.cmd(b);
+        c.args([
+            "send",
+            "--name",
+            "bench",
+            "--connect-timeout",
+            "1",
+            "--io-timeout",
+            "2",
+        ])
+        .args(relays)
+        .arg(&body);
+        c.stderr(Stdio::null());
+        let (_, out) = run(&mut c, None, CMD_LIMIT, "send");
+        assert!(out.status.success(), "send: {}", out.status);
+        if wait_all_printed(&rx, 1, &body, LOST_AFTER) {
+            took.push(start.elapsed());
+        } else {
+            lost += 1;
+        }
+    }
+    drop(watchers);
+    let s = sorted(took);
+    (pct(&s, 0.5), s.last().copied().unwrap_or_default(), lost)
+}
