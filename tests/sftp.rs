@@ -573,4 +573,12 @@ fn a_server_that_ignores_the_append_flag_is_found_and_nothing_is_lost() {
                 .starts_with(".ftpchat-append-probe")
         });
     assert!(!probe_left, "the probe's scratch file is removed");
+    // The room's own append probe found the same, and each writer remembers it.
+    for h in &homes {
+        let v = common::append_verdicts(h);
+        assert!(
+            v.len() == 1 && v[0].contains("\"appends\": false") && v[0].contains("replaced"),
+            "{v:?}"
+        );
+    }
 }

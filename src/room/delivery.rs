@@ -393,6 +393,9 @@ fn push_feed(
         }
     }
     let refs: Vec<&str> = lines.values().map(String::as_str).collect();
+    if !refs.is_empty() {
+        super::probe::ensure(state, &target.key, &target.dir, conn)?;
+    }
     let new_head = feed::append(conn, &target.dir, feed, head, &refs)?;
     lock.store(new_head)?;
     if let Some(j) = journal {

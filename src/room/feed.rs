@@ -48,6 +48,7 @@ fn known_other(name: &str) -> bool {
             | crate::protocol::roster::DESCRIPTOR_FILE
             | crate::protocol::roster::RECIPIENT_FILE
     ) || name.ends_with(".tmp")
+        || name.starts_with(super::probe::PREFIX)
 }
 
 /// Feeds in a room listing, with sizes where known; other names become warnings.

@@ -135,6 +135,7 @@ pub fn deliver(
     let (dir, file) = chat_file(&target.dir);
     let payload = lines.join("\n") + "\n";
     match with_retries(target, deadline, warn, |conn| {
+        super::probe::ensure(state, &target.key, &dir, conn)?;
         append(conn, &dir, &file, payload.as_bytes())
     }) {
         Ok(()) => {
@@ -261,6 +262,9 @@ mod tests {
         }
         fn read_part(&mut self, d: &str, n: &str, o: u64, l: u64) -> Result<Option<Vec<u8>>> {
             self.inner.read_part(d, n, o, l)
+        }
+        fn assume_append(&mut self, works: bool) {
+            self.inner.assume_append(works);
         }
         fn append_from(&mut self, d: &str, n: &str, data: &mut dyn std::io::Read) -> Result<bool> {
             if self.lose > 0 {

@@ -15,6 +15,7 @@ pub mod journal;
 pub mod legacy;
 pub mod membership;
 pub mod outbox;
+pub mod probe;
 pub mod reader;
 pub mod replicas;
 pub mod spool;

@@ -27,6 +27,9 @@ pub struct Folder {
     top: PathBuf,
     host: String,
     requests: u64,
+    /// A probe found `O_APPEND` does not land at the end here (a FUSE mount of an object
+    /// store, say): appends are refused so callers rewrite instead.
+    no_append: bool,
 }
 
 impl Folder {
@@ -43,6 +46,7 @@ impl Folder {
             host: endpoint.url.to_string(),
             top,
             requests: 0,
+            no_append: false,
         };
         folder.check_top()?;
         Ok(folder)
@@ -196,6 +200,9 @@ impl Store for Folder {
     }
 
     fn append_from(&mut self, dir: &str, name: &str, data: &mut dyn Read) -> Result<bool> {
+        if self.no_append {
+            return Ok(false);
+        }
         self.requests += 1;
         let bytes = super::read_upload(data)?;
         let path = self.path(dir, name);
@@ -260,9 +267,17 @@ impl Store for Folder {
         }
     }
 
+    fn assume_append(&mut self, works: bool) {
+        self.no_append = !works;
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            append: Support::Yes,
+            append: if self.no_append {
+                Support::No
+            } else {
+                Support::Yes
+            },
             ranged_read: Support::Yes,
             size: Support::Yes,
             cheap_list: Support::Yes,

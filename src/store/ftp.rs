@@ -359,6 +359,36 @@ impl Connection {
         limit: u64,
         cut: bool,
     ) -> Result<Option<Vec<u8>>> {
+        match self.retrieve_once(dir, name, offset, limit, cut) {
+            // vsftpd with require_ssl_reuse refuses a data connection once the TLS
+            // session tickets of the control connection are used up (the third transfer
+            // of a connection, say): once more, on a fresh connection.
+            Err(Reuse) => {
+                self.reconnect()?;
+                match self.retrieve_once(dir, name, offset, limit, cut) {
+                    Err(Reuse) => Err(Error::Refused {
+                        host: self.host.clone(),
+                        what: format!("RETR {name}"),
+                        reply: "522 TLS session reuse required, refused on a fresh connection too"
+                            .into(),
+                    }),
+                    Err(Other(e)) => Err(e),
+                    Ok(v) => Ok(v),
+                }
+            }
+            Err(Other(e)) => Err(e),
+            Ok(v) => Ok(v),
+        }
+    }
+
+    fn retrieve_once(
+        &mut self,
+        dir: &str,
+        name: &str,
+        offset: u64,
+        limit: u64,
+        cut: bool,
+    ) -> std::result::Result<Option<Vec<u8>>, Retrieval> {
         let path = join(dir, name);
 
         let mut skip = 0;
@@ -430,9 +460,10 @@ impl Connection {
                     && matches!(reply_code(&r), 500 | 502 | 504 | 554) =>
             {
                 self.caps.rest = Support::No;
-                self.retrieve(dir, name, offset, limit, cut)
+                self.retrieve_once(dir, name, offset, limit, cut)
             }
-            Err(e) => Err(self.err(&format!("RETR {name}"), e)),
+            Err(e) if is_reuse_reply(&e) => Err(Reuse),
+            Err(e) => Err(Other(self.err(&format!("RETR {name}"), e))),
         }
     }
 
@@ -759,6 +790,10 @@ impl Store for Connection {
             .map_err(|e| self.err(&format!("STOR {name}"), e))
     }
 
+    fn assume_append(&mut self, works: bool) {
+        self.caps.appe = if works { Support::Yes } else { Support::No };
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             append: self.caps.appe,
@@ -789,10 +824,22 @@ impl suppaftp::TlsConnector for TimedTls {
     }
 }
 
+/// Why a download failed: refused for want of TLS session reuse (worth one more try on
+/// a fresh connection), or anything else.
+enum Retrieval {
+    Reuse,
+    Other(Error),
+}
+use Retrieval::{Other, Reuse};
+
 /// A data connection refused because the TLS session was not resumed (vsftpd's 522).
 fn is_reuse_refusal<T>(r: &std::result::Result<T, FtpError>) -> bool {
-    match r {
-        Err(FtpError::UnexpectedResponse(resp)) => {
+    r.as_ref().err().is_some_and(is_reuse_reply)
+}
+
+fn is_reuse_reply(e: &FtpError) -> bool {
+    match e {
+        FtpError::UnexpectedResponse(resp) => {
             reply_code(resp) == 522 || String::from_utf8_lossy(&resp.body).contains("session reuse")
         }
         _ => false,

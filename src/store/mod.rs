@@ -280,6 +280,12 @@ pub trait Store: Send {
     /// What the store has shown it can do so far.
     fn capabilities(&self) -> Capabilities;
 
+    /// Tells the store what a probe remembered from an earlier session found about its
+    /// appends (see `room::probe`): `false` makes [`Store::append`] answer `Ok(false)`, so
+    /// callers fall back to rewriting a whole file, as for a server without appends;
+    /// `true` saves a probe the store would make itself.
+    fn assume_append(&mut self, works: bool);
+
     /// Requests sent so far (FTP commands), for measurements.
     fn requests(&self) -> u64;
 

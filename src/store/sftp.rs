@@ -674,6 +674,10 @@ impl Store for Sftp {
         }
     }
 
+    fn assume_append(&mut self, works: bool) {
+        self.caps.append = if works { Support::Yes } else { Support::No };
+    }
+
     fn capabilities(&self) -> Capabilities {
         self.caps
     }

@@ -134,3 +134,20 @@ pub fn members() -> (Home, Home) {
     .expect("share the room key");
     (alice, bob)
 }
+
+/// The append-probe verdicts (`appends.json`) a home remembers, as JSON text.
+pub fn append_verdicts(home: &Home) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![home.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == "appends.json") {
+                out.push(std::fs::read_to_string(&p).expect("verdict"));
+            }
+        }
+    }
+    out
+}

@@ -881,6 +881,16 @@ fn pyftpdlib_available() -> bool {
 /// home = [`FtpServer::root`], default behaviour otherwise: e.g. SIZE is refused in ASCII
 /// mode).
 pub fn pyftpdlib() -> Option<FtpServer> {
+    start_pyftpdlib(&[])
+}
+
+/// [`pyftpdlib`] whose APPE replaces the file with the bytes sent and answers success, as
+/// gateways in front of object storage do.
+pub fn pyftpdlib_appe_replaces() -> Option<FtpServer> {
+    start_pyftpdlib(&["--appe-replaces"])
+}
+
+fn start_pyftpdlib(extra: &[&str]) -> Option<FtpServer> {
     if !pyftpdlib_available() {
         return unavailable("pyftpdlib", "not installed");
     }
@@ -909,6 +919,7 @@ pub fn pyftpdlib() -> Option<FtpServer> {
             .arg("--log")
             .arg(&log_path)
             .args(["--banner", &banner])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(stderr_file)

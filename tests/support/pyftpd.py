@@ -2,6 +2,7 @@
 """Throwaway pyftpdlib server for ftpchat's integration tests.
 
 Usage: pyftpd.py --dir DIR --user USER --password PASSWORD --log FILE [--banner TEXT]
+                 [--appe-replaces]
 
 Binds 127.0.0.1 on an ephemeral port, prints that port on the first line of
 stdout (flushed), then serves until killed or until its stdin reaches EOF
@@ -10,6 +11,10 @@ that process is SIGKILLed).
 
 Every command received and every reply sent is logged (DEBUG level) to FILE.
 pyftpdlib's defaults are kept on purpose: e.g. SIZE is refused in ASCII mode.
+
+--appe-replaces makes APPE store only the bytes sent, replacing the file, and answer
+success: what gateways in front of object storage do (Debian's rclone 1.60 `serve sftp`
+treats an SFTP append that way), so ftpchat's append probe can be tested on FTP.
 """
 
 import argparse
@@ -39,6 +44,7 @@ def main():
     parser.add_argument("--password", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--banner", default="ftpchat test pyftpdlib ready")
+    parser.add_argument("--appe-replaces", action="store_true")
     args = parser.parse_args()
 
     logging.basicConfig(
@@ -51,7 +57,10 @@ def main():
     authorizer.add_user(args.user, args.password, args.dir, perm="elradfmwMT")
 
     class Handler(FTPHandler):
-        pass
+        if args.appe_replaces:
+
+            def ftp_APPE(self, file):
+                return self.ftp_STOR(file, mode="w")
 
     Handler.authorizer = authorizer
     Handler.banner = args.banner

@@ -1,0 +1,163 @@
+//! Stores whose appends cannot be trusted: a server that accepts an append and then holds
+//! only the appended bytes (as gateways in front of object storage do) is found out by
+//! the append probe before the first record goes there, the verdict is remembered, and
+//! every feed is written whole instead: nothing is lost. A real FTP server (pyftpdlib)
+//! whose APPE replaces the file, on loopback.
+
+mod common;
+mod support;
+#[path = "common/target.rs"]
+mod target;
+
+use std::path::Path;
+
+use common::{Home, append_verdicts as verdicts, ok};
+use target::Target;
+
+fn records_in(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.path().extension().is_some_and(|x| x == "log") {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            out.extend(text.lines().map(str::to_string));
+        }
+    }
+    out
+}
+
+#[test]
+fn an_append_that_replaces_the_file_is_found_out_and_no_record_is_lost() {
+    let t = Target::server(support::pyftpdlib_appe_replaces().expect("pyftpdlib"));
+    assert!(common::have("curl"), "curl (scripts/test installs it)");
+    // The server as it is: a second upload with --append leaves only its own bytes.
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (one, two) = (scratch.path().join("1"), scratch.path().join("2"));
+    std::fs::write(&one, "first\n").expect("write");
+    std::fs::write(&two, "second\n").expect("write");
+    // ftp://user@host:port/ -> ftp://user:password@host:port/
+    let url = t.url.replacen('@', &format!(":{}@", t.password), 1);
+    for (file, extra) in [(&one, None), (&two, Some("--append"))] {
+        let mut c = std::process::Command::new("curl");
+        c.args(["-sS", "--max-time", "20", "-T"]).arg(file);
+        if let Some(a) = extra {
+            c.arg(a);
+        }
+        let st = c.arg(format!("{url}raw.txt")).status().expect("curl");
+        assert!(st.success(), "curl");
+    }
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("raw.txt")).expect("raw"),
+        "second\n",
+        "the server replaces on APPE"
+    );
+
+    // Four writers, five messages each, at once.
+    let owner = Home::new();
+    owner.keys();
+    let writers: Vec<Home> = (0..4)
+        .map(|_| {
+            let h = Home::new();
+            h.cmd().arg("keygen").assert().success();
+            std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
+                .expect("room key");
+            h
+        })
+        .collect();
+    let room = "gateway";
+    std::thread::scope(|s| {
+        for (w, home) in writers.iter().enumerate() {
+            let t = &t;
+            s.spawn(move || {
+                for i in 0..5 {
+                    let out = t
+                        .cmd(
+                            home,
+                            room,
+                            &["send", "--name", &format!("w{w}"), &format!("m{w}-{i}")],
+                        )
+                        .output()
+                        .expect("send");
+                    ok(out, "send");
+                }
+            });
+        }
+    });
+    let lines = records_in(&t.root.join(room));
+    assert_eq!(lines.len(), 20, "every record is on the relay: {lines:#?}");
+    for home in &writers {
+        let v = verdicts(home);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(
+            v[0].contains("\"appends\": false") && v[0].contains("replaced the file"),
+            "{v:?}"
+        );
+    }
+    let out = t.cmd(&owner, room, &["verify"]).output().expect("verify");
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(report.contains("no findings"), "{report}");
+    // No probe file is left behind, and none was taken for a feed.
+    let left: Vec<String> = std::fs::read_dir(t.root.join(room))
+        .expect("room")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".ftpchat"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn an_honest_server_is_probed_once_and_remembered() {
+    let s = support::vsftpd().expect("vsftpd (scripts/test installs it)");
+    let home = Home::new();
+    home.keys();
+    for i in 0..3 {
+        let out = home
+            .cmd()
+            .args(["send", &format!("m{i}")])
+            .args(["--relay", &s.url("/"), "--room", "honest"])
+            .env("FTPCHAT_PASSWORD", &s.password)
+            .output()
+            .expect("send");
+        ok(out, "send");
+    }
+    let v = verdicts(&home);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].contains("\"appends\": true"), "{v:?}");
+    let commands = s.commands();
+    let probes: Vec<&String> = commands
+        .iter()
+        .filter(|c| c.starts_with("APPE") && c.contains(".ftpchat-append-probe"))
+        .collect();
+    assert_eq!(probes.len(), 1, "one probe for three sends: {commands:#?}");
+    let appends = commands
+        .iter()
+        .filter(|c| c.starts_with("APPE") && c.ends_with(".log"))
+        .count();
+    assert_eq!(appends, 3, "each record appended: {commands:#?}");
+}
+
+#[test]
+fn every_kind_of_relay_that_appends_is_found_to() {
+    let mut targets = Target::all();
+    targets.push(Target::server(
+        support::pure_ftpd().expect("pure-ftpd (scripts/test unpacks it)"),
+    ));
+    for t in targets {
+        let home = Home::new();
+        home.keys();
+        ok(
+            t.cmd(&home, "kinds", &["send", "hello"])
+                .output()
+                .expect("send"),
+            t.name,
+        );
+        let v = verdicts(&home);
+        assert_eq!(v.len(), 1, "{}: {v:?}", t.name);
+        assert!(
+            v[0].contains("\"appends\": true") && v[0].contains("landed at the end"),
+            "{}: {v:?}",
+            t.name
+        );
+    }
+}
