@@ -84,7 +84,13 @@ pub(crate) fn part8_streaming(ctx: &Ctx) {
         })
         .sum::<usize>();
     ctx.table(
-        &["how", "records", "time", "records/s", "FTP commands (vsftpd's log)"],
+        &[
+            "how",
+            "records",
+            "time",
+            "records/s",
+            "FTP commands (vsftpd's log)",
+        ],
         &[
             vec![
                 "one `push` process per record".into(),
@@ -165,7 +171,14 @@ pub(crate) fn part8_streaming(ctx: &Ctx) {
         signal("CONT", &b.server.processes());
     }
     ctx.table(
-        &["room on", "messages", "p50 send→shown", "max", "p50 `send` exit", "lost"],
+        &[
+            "room on",
+            "messages",
+            "p50 send→shown",
+            "max",
+            "p50 `send` exit",
+            "lost",
+        ],
         &rows,
     );
     ctx.line(

@@ -2,31 +2,54 @@
 //!
 //! Records authenticate themselves and are numbered per feed, so the relays of a room are
 //! replicas: what one lacks another may hold. [`Replicas`] polls each relay over its own
-//! kept session with its own byte cursors, and merges what they hold so each record is
-//! passed on once, whichever relay served it first. A relay that cannot be reached is
-//! rested with backoff and the others are read meanwhile; when it comes back its cursors
-//! resume where they were, and what it serves that another relay already gave is dropped.
+//! kept session with its own byte cursors, each on a thread of its own, and merges what
+//! they hold so each record is passed on once, whichever relay served it first. A relay
+//! that answers slowly (one that hangs until its timeouts) does not hold up the others:
+//! once one relay answered, the rest get [`LAGGARD_WAIT`] more, and a later answer is
+//! taken up by the next poll. A relay that fails is rested with backoff and the others
+//! are read meanwhile; when it comes back its cursors resume where they were, and what
+//! it serves that another relay already gave is dropped.
 //!
-//! With a single relay nothing is filtered: the reader's own chain check reports
-//! duplicates and replays as before.
+//! With a single relay nothing runs on a thread and nothing is filtered: the reader's own
+//! chain check reports duplicates and replays as before.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use super::Session;
 use super::delivery::backoff;
 use super::feed::{Cursor, Fetched};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::protocol::record;
+
+/// Once one relay answered a poll, how long the others still have before the poll goes on
+/// without them (their answers are taken up by the next poll).
+pub const LAGGARD_WAIT: Duration = Duration::from_millis(300);
+
+/// How long a poll waits for the relays it asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Patience {
+    /// Until every relay asked has answered or failed (each within its own timeouts): a
+    /// one-off read such as `pull`, which wants all there is.
+    All,
+    /// Until one answered and then [`LAGGARD_WAIT`]: a live reader such as `watch`.
+    Lively,
+}
 
 /// One relay of the room.
 #[derive(Debug)]
 struct Source {
-    session: Session,
+    key: String,
+    /// `None` while a poll of this relay runs on its thread.
+    session: Option<Session>,
     cursors: BTreeMap<String, Cursor>,
     failures: u32,
     next_try: Instant,
 }
+
+/// What a poll thread hands back: the relay, its session, and the poll (or the panic).
+type Answer = (usize, std::thread::Result<(Session, Polling)>);
 
 /// What one relay served in a poll, merged: lines another relay gave first are gone.
 #[derive(Debug)]
@@ -58,6 +81,8 @@ pub struct Round {
 pub struct Replicas {
     sources: Vec<Source>,
     merge: Option<Merge>,
+    answers: mpsc::Receiver<Answer>,
+    answer_to: mpsc::Sender<Answer>,
 }
 
 impl Replicas {
@@ -69,17 +94,21 @@ impl Replicas {
     pub fn new(relays: Vec<(Session, BTreeMap<String, Cursor>)>) -> Self {
         assert!(!relays.is_empty(), "a room has at least one relay");
         let merge = (relays.len() > 1).then(|| Merge::new(relays.iter().map(|(_, c)| c)));
+        let (answer_to, answers) = mpsc::channel();
         Replicas {
             sources: relays
                 .into_iter()
                 .map(|(session, cursors)| Source {
-                    session,
+                    key: session.target().key.clone(),
+                    session: Some(session),
                     cursors,
                     failures: 0,
                     next_try: Instant::now(),
                 })
                 .collect(),
             merge,
+            answers,
+            answer_to,
         }
     }
 
@@ -95,7 +124,7 @@ impl Replicas {
 
     /// The state key of relay `i`.
     pub fn key(&self, i: usize) -> &str {
-        &self.sources[i].session.target().key
+        &self.sources[i].key
     }
 
     /// The saved cursors of relay `i`.
@@ -113,13 +142,23 @@ impl Replicas {
         self.sources[i].cursors.insert(feed.to_string(), cursor);
     }
 
-    /// The session of relay `i` (to fetch an attachment a message announced).
-    pub fn session_mut(&mut self, i: usize) -> &mut Session {
-        &mut self.sources[i].session
+    /// The session of relay `i` (to fetch an attachment a message announced); `None`
+    /// while a poll of it is still running.
+    pub fn session_mut(&mut self, i: usize) -> Option<&mut Session> {
+        self.sources[i].session.as_mut()
     }
 
-    /// Runs `work` on the first relay that answers (relays resting after a failure last),
-    /// with that relay's index and cursors.
+    /// The relays whose poll is still running (they answered nothing yet).
+    pub fn busy(&self) -> Vec<String> {
+        self.sources
+            .iter()
+            .filter(|s| s.session.is_none())
+            .map(|s| s.key.clone())
+            .collect()
+    }
+
+    /// Runs `work` on the first relay that answers (relays resting after a failure last,
+    /// relays being polled not at all), with that relay's index and cursors.
     ///
     /// # Errors
     ///
@@ -128,110 +167,152 @@ impl Replicas {
         &mut self,
         mut work: impl FnMut(&mut Session, &BTreeMap<String, Cursor>) -> Result<T>,
     ) -> Result<(usize, T)> {
+        let several = self.sources.len() > 1;
         let mut order: Vec<usize> = (0..self.sources.len()).collect();
         order.sort_by_key(|&i| self.sources[i].failures > 0);
         let mut last = None;
         for i in order {
             let s = &mut self.sources[i];
-            match s
-                .session
-                .connect()
-                .and_then(|()| work(&mut s.session, &s.cursors))
-            {
+            let Some(session) = s.session.as_mut() else {
+                continue;
+            };
+            match session.connect().and_then(|()| work(session, &s.cursors)) {
                 Ok(v) => return Ok((i, v)),
-                Err(e) if e.is_transient() && self.sources.len() > 1 => {
-                    self.sources[i].session.disconnect();
+                Err(e) if e.is_transient() && several => {
+                    session.disconnect();
                     last = Some(e);
                 }
                 Err(e) => return Err(e),
             }
         }
-        Err(last.expect("a room has at least one relay"))
+        Err(last.unwrap_or_else(|| {
+            Error::Usage("every relay of the room is busy with a poll; try again".into())
+        }))
     }
 
-    /// Polls every relay that is not resting after a failure, merging what they serve.
+    /// Polls every relay that is not resting after a failure and not still busy with the
+    /// last poll, merging what they serve, plus what relays that were late for the last
+    /// poll answered since.
     ///
     /// # Errors
     ///
-    /// With one relay, its error. With several, an error only when every relay tried
-    /// failed (the last one's); otherwise a relay's failure is a warning and it is
+    /// With one relay, its error. With several, an error only when no relay answered and
+    /// one failed (the last one's); otherwise a relay's failure is a warning and it is
     /// tried again after a backoff. Cursors never move on an error.
-    pub fn poll(&mut self) -> Result<Round> {
-        let mut round = Round::default();
-        let several = self.sources.len() > 1;
+    pub fn poll(&mut self, patience: Patience) -> Result<Round> {
+        if self.sources.len() == 1 {
+            let s = &mut self.sources[0];
+            let session = s
+                .session
+                .as_mut()
+                .expect("one relay is never polled on a thread");
+            let p = poll_one(session, &s.cursors);
+            let mut round = Round::default();
+            self.take(0, p, &mut round)?;
+            return Ok(round);
+        }
         let now = Instant::now();
-        // Several relays are polled at once, each on its own thread, so one that hangs
-        // until its timeouts delays only itself.
-        let polled: Vec<Option<Polling>> = if several {
-            std::thread::scope(|scope| {
-                let running: Vec<_> = self
-                    .sources
-                    .iter_mut()
-                    .map(|s| (now >= s.next_try).then(|| scope.spawn(move || poll_one(s))))
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|t| t.map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))))
-                    .collect()
-            })
-        } else {
-            vec![Some(poll_one(&mut self.sources[0]))]
-        };
-        let mut answered = false;
+        for (i, s) in self.sources.iter_mut().enumerate() {
+            if now < s.next_try {
+                continue;
+            }
+            let Some(mut session) = s.session.take() else {
+                continue;
+            };
+            let cursors = s.cursors.clone();
+            let answer_to = self.answer_to.clone();
+            std::thread::spawn(move || {
+                let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                    let p = poll_one(&mut session, &cursors);
+                    (session, p)
+                }));
+                let _ = answer_to.send((i, polled));
+            });
+        }
+        let mut round = Round::default();
+        let mut answered: Option<Instant> = None;
         let mut last = None;
-        for (i, p) in polled.into_iter().enumerate() {
-            let Some(p) = p else { continue };
-            round.warnings.extend(p.warnings);
-            let s = &mut self.sources[i];
-            match p.result {
-                Ok(fetched) => {
-                    answered = true;
-                    round.connected |= !p.was_connected;
-                    if s.failures > 0 && several {
-                        round
-                            .warnings
-                            .push(format!("{}: reachable again", s.session.target().key));
-                    }
-                    s.failures = 0;
-                    for (feed, mut f) in fetched {
-                        round.more |= f.more;
-                        if let Some(m) = &mut self.merge
-                            && f.rewritten.is_none()
-                        {
-                            let key = &self.sources[i].session.target().key;
-                            f.lines = m.admit(i, key, &feed, f.lines, &mut round.warnings);
-                        }
-                        round.polled.push(Polled {
-                            relay: i,
-                            feed,
-                            fetched: f,
-                        });
-                    }
+        while self.sources.iter().any(|s| s.session.is_none()) {
+            let wait = match (patience, answered) {
+                (Patience::Lively, Some(at)) => LAGGARD_WAIT.saturating_sub(at.elapsed()),
+                // Every poll ends within its relay's own timeouts.
+                _ => Duration::from_secs(3600),
+            };
+            let Ok((i, polled)) = self.answers.recv_timeout(wait) else {
+                break;
+            };
+            let (session, p) = polled.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            self.sources[i].session = Some(session);
+            match self.take(i, p, &mut round) {
+                Ok(()) => {
+                    answered.get_or_insert_with(Instant::now);
                 }
-                Err(e) if several && e.is_transient() => {
-                    s.failures += 1;
-                    let wait = backoff(s.failures);
-                    s.next_try = Instant::now() + wait;
-                    round.warnings.push(format!(
-                        "{}: {e}; trying it again in {:.1}s, reading the other relays meanwhile",
-                        s.session.target().key,
-                        wait.as_secs_f64()
-                    ));
-                    last = Some(e);
-                }
-                Err(e) => return Err(e),
+                Err(e) => last = Some(e),
             }
         }
         match last {
-            Some(e) if !answered => Err(e),
+            Some(e) if answered.is_none() => Err(e),
             _ => Ok(round),
         }
     }
 
-    /// Ends every session politely.
+    /// Takes relay `i`'s poll into `round`: its feeds, merged, or its failure as a
+    /// warning (with several relays; the error itself is returned either way).
+    fn take(&mut self, i: usize, p: Polling, round: &mut Round) -> Result<()> {
+        let several = self.sources.len() > 1;
+        round.warnings.extend(p.warnings);
+        let s = &mut self.sources[i];
+        match p.result {
+            Ok(fetched) => {
+                round.connected |= !p.was_connected;
+                if s.failures > 0 && several {
+                    round.warnings.push(format!("{}: reachable again", s.key));
+                }
+                s.failures = 0;
+                for (feed, mut f) in fetched {
+                    round.more |= f.more;
+                    if let Some(m) = &mut self.merge
+                        && f.rewritten.is_none()
+                    {
+                        f.lines =
+                            m.admit(i, &self.sources[i].key, &feed, f.lines, &mut round.warnings);
+                    }
+                    round.polled.push(Polled {
+                        relay: i,
+                        feed,
+                        fetched: f,
+                    });
+                }
+                Ok(())
+            }
+            Err(e) if several && e.is_transient() => {
+                s.failures += 1;
+                let wait = backoff(s.failures);
+                s.next_try = Instant::now() + wait;
+                round.warnings.push(format!(
+                    "{}: {e}; trying it again in {:.1}s, reading the other relays meanwhile",
+                    s.key,
+                    wait.as_secs_f64()
+                ));
+                Err(e)
+            }
+            Err(e) if several => {
+                // A permanent failure (a refused login) rests the relay as long as it gets.
+                s.failures += 1;
+                s.next_try = Instant::now() + backoff(u32::MAX);
+                round.warnings.push(format!("{}: {e}", s.key));
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Ends every session politely (a poll still running ends on its own).
     pub fn close(self) {
         for s in self.sources {
-            s.session.close();
+            if let Some(session) = s.session {
+                session.close();
+            }
         }
     }
 }
@@ -243,10 +324,10 @@ struct Polling {
     warnings: Vec<String>,
 }
 
-fn poll_one(s: &mut Source) -> Polling {
-    let was_connected = s.session.is_connected();
+fn poll_one(session: &mut Session, cursors: &BTreeMap<String, Cursor>) -> Polling {
+    let was_connected = session.is_connected();
     let mut warnings = Vec::new();
-    let result = s.session.poll(&s.cursors, &mut warnings);
+    let result = session.poll(cursors, &mut warnings);
     Polling {
         was_connected,
         result,

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Session;
 use super::feed::Cursor;
 use super::reader::{Message, Reader};
-use super::replicas::Replicas;
+use super::replicas::{Patience, Replicas};
 use crate::error::Result;
 use crate::protocol::keys::RoomKey;
 use std::path::PathBuf;
@@ -118,12 +118,20 @@ impl Watcher {
     ) -> Result<Option<PathBuf>> {
         let mut last = None;
         for i in 0..self.relays.len() {
-            match self.relays.session_mut(i).save_attachment(m, dest) {
+            // A relay still busy with a poll is skipped (the next one may have the file).
+            let Some(session) = self.relays.session_mut(i) else {
+                continue;
+            };
+            match session.save_attachment(m, dest) {
                 Ok(saved) => return Ok(saved),
                 Err(e) => last = Some(e),
             }
         }
-        Err(last.expect("a room has at least one relay"))
+        Err(last.unwrap_or_else(|| {
+            crate::error::Error::Usage(
+                "every relay is busy with a poll; the attachment is fetched on the next try".into(),
+            )
+        }))
     }
 
     /// The one-time roster replay of a resumed room, from the first relay that answers.
@@ -179,7 +187,7 @@ impl Watcher {
             self.replay_roster(&keys, &of, &mut batch)?;
             self.replay = None;
         }
-        let round = self.relays.poll()?;
+        let round = self.relays.poll(Patience::Lively)?;
         batch.connected = round.connected;
         batch.more = round.more;
         batch.warnings.extend(round.warnings);

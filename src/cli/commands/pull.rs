@@ -13,7 +13,7 @@ use crate::room::Session;
 use crate::room::delivery::backoff;
 use crate::room::feed::{Cursor, RelayState};
 use crate::room::reader::Reader;
-use crate::room::replicas::Replicas;
+use crate::room::replicas::{Patience, Replicas};
 use crate::signals;
 
 /// Runs `pull`.
@@ -68,7 +68,8 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let mut touched: BTreeSet<usize> = BTreeSet::new();
     // One poll downloads at most feed::POLL_BUDGET bytes: poll until the room is read.
     loop {
-        let round = relays.poll()?;
+        // A one-off read waits for every relay: it wants all there is.
+        let round = relays.poll(Patience::All)?;
         warnings.extend(round.warnings);
         let mut polled = round.polled;
         // The roster first, so it is known before the attachments it vouches for.
@@ -99,7 +100,11 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
                         continue;
                     }
                     if let (Some(dir), Some(m)) = (&args.attachments, &outcome.message) {
-                        match relays.session_mut(p.relay).save_attachment(m, dir) {
+                        let saved = match relays.session_mut(p.relay) {
+                            Some(session) => session.save_attachment(m, dir),
+                            None => Ok(None),
+                        };
+                        match saved {
                             Ok(Some(path)) => crate::cli::output::note(
                                 io.stderr,
                                 &format!("saved {}", path.display()),
@@ -164,7 +169,7 @@ fn follow(args: &PullArgs, mut relays: Replicas, ctx: &Context<'_>, io: &mut Io<
     let mut failures = 0u32;
     let mut reported = BTreeSet::new();
     while !signals::interrupted() {
-        let round = match relays.poll() {
+        let round = match relays.poll(Patience::Lively) {
             Ok(r) => r,
             Err(e) if e.is_transient() => {
                 failures += 1;
