@@ -537,6 +537,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('members', 'members', [CompletionResultType]::ParameterValue, 'List the roster as the ledger shows it: who was added or removed, when, by whom')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, '(Owner) Remove a member and rotate the room key so they cannot read what follows')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, '(Owner) Rotate the room key: a new key for the remaining members only')
+            [CompletionResult]::new('relays', 'relays', [CompletionResultType]::ParameterValue, 'List the relays the room is on, as its owner''s signed descriptor names them, and bring your profile''s mirrors in line; (owner) `add URL` puts the room on one more relay (every feed copied there), `remove URL` stops listing one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -732,6 +733,35 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ftpchat;room;relays' {
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
+            [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ftpchat;room;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner')
             [CompletionResult]::new('invite', 'invite', [CompletionResultType]::ParameterValue, 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band')
@@ -740,6 +770,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('members', 'members', [CompletionResultType]::ParameterValue, 'List the roster as the ledger shows it: who was added or removed, when, by whom')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, '(Owner) Remove a member and rotate the room key so they cannot read what follows')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, '(Owner) Rotate the room key: a new key for the remaining members only')
+            [CompletionResult]::new('relays', 'relays', [CompletionResultType]::ParameterValue, 'List the relays the room is on, as its owner''s signed descriptor names them, and bring your profile''s mirrors in line; (owner) `add URL` puts the room on one more relay (every feed copied there), `remove URL` stops listing one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -762,6 +793,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;room;help;rotate' {
+            break
+        }
+        'ftpchat;room;help;relays' {
             break
         }
         'ftpchat;room;help;help' {
@@ -886,6 +920,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('members', 'members', [CompletionResultType]::ParameterValue, 'List the roster as the ledger shows it: who was added or removed, when, by whom')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, '(Owner) Remove a member and rotate the room key so they cannot read what follows')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, '(Owner) Rotate the room key: a new key for the remaining members only')
+            [CompletionResult]::new('relays', 'relays', [CompletionResultType]::ParameterValue, 'List the relays the room is on, as its owner''s signed descriptor names them, and bring your profile''s mirrors in line; (owner) `add URL` puts the room on one more relay (every feed copied there), `remove URL` stops listing one')
             break
         }
         'ftpchat;help;room;create' {
@@ -907,6 +942,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;help;room;rotate' {
+            break
+        }
+        'ftpchat;help;room;relays' {
             break
         }
         'ftpchat;help;verify' {

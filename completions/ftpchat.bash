@@ -142,6 +142,9 @@ _ftpchat() {
             ftpchat__subcmd__help__subcmd__room,members)
                 cmd="ftpchat__subcmd__help__subcmd__room__subcmd__members"
                 ;;
+            ftpchat__subcmd__help__subcmd__room,relays)
+                cmd="ftpchat__subcmd__help__subcmd__room__subcmd__relays"
+                ;;
             ftpchat__subcmd__help__subcmd__room,remove)
                 cmd="ftpchat__subcmd__help__subcmd__room__subcmd__remove"
                 ;;
@@ -220,6 +223,9 @@ _ftpchat() {
             ftpchat__subcmd__room,members)
                 cmd="ftpchat__subcmd__room__subcmd__members"
                 ;;
+            ftpchat__subcmd__room,relays)
+                cmd="ftpchat__subcmd__room__subcmd__relays"
+                ;;
             ftpchat__subcmd__room,remove)
                 cmd="ftpchat__subcmd__room__subcmd__remove"
                 ;;
@@ -243,6 +249,9 @@ _ftpchat() {
                 ;;
             ftpchat__subcmd__room__subcmd__help,members)
                 cmd="ftpchat__subcmd__room__subcmd__help__subcmd__members"
+                ;;
+            ftpchat__subcmd__room__subcmd__help,relays)
+                cmd="ftpchat__subcmd__room__subcmd__help__subcmd__relays"
                 ;;
             ftpchat__subcmd__room__subcmd__help,remove)
                 cmd="ftpchat__subcmd__room__subcmd__help__subcmd__remove"
@@ -747,7 +756,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help__subcmd__room)
-            opts="create invite join add members remove rotate"
+            opts="create invite join add members remove rotate relays"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,6 +826,20 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help__subcmd__room__subcmd__members)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__room__subcmd__relays)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1523,7 +1546,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room)
-            opts="-q -v -h -V --quiet --verbose --timeout --help --version create invite join add members remove rotate help"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version create invite join add members remove rotate relays help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1677,7 +1700,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__help)
-            opts="create invite join add members remove rotate help"
+            opts="create invite join add members remove rotate relays help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1761,6 +1784,20 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__help__subcmd__members)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__room__subcmd__help__subcmd__relays)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1896,6 +1933,68 @@ _ftpchat() {
             ;;
         ftpchat__subcmd__room__subcmd__members)
             opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__room__subcmd__relays)
+            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version add remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -503,6 +503,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand members 'List the roster as the ledger shows it: who was added or removed, when, by whom'
             cand remove '(Owner) Remove a member and rotate the room key so they cannot read what follows'
             cand rotate '(Owner) Rotate the room key: a new key for the remaining members only'
+            cand relays 'List the relays the room is on, as its owner''s signed descriptor names them, and bring your profile''s mirrors in line; (owner) `add URL` puts the room on one more relay (every feed copied there), `remove URL` stops listing one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;room;create'= {
@@ -690,6 +691,34 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ftpchat;room;relays'= {
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --ssh-key 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --implicit-tls 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+            cand --active 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --accept-new-host-key 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
+            cand --verbose 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ftpchat;room;help'= {
             cand create 'Create a room on a relay: a room key, the signed descriptor and the roster, with you as owner'
             cand invite 'Print an invite (relay URL without password, room path, room keys, owner). An invite is a SECRET: anyone holding it can read the room. Pass it on out of band'
@@ -698,6 +727,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand members 'List the roster as the ledger shows it: who was added or removed, when, by whom'
             cand remove '(Owner) Remove a member and rotate the room key so they cannot read what follows'
             cand rotate '(Owner) Rotate the room key: a new key for the remaining members only'
+            cand relays 'List the relays the room is on, as its owner''s signed descriptor names them, and bring your profile''s mirrors in line; (owner) `add URL` puts the room on one more relay (every feed copied there), `remove URL` stops listing one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;room;help;create'= {
@@ -713,6 +743,8 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;room;help;remove'= {
         }
         &'ftpchat;room;help;rotate'= {
+        }
+        &'ftpchat;room;help;relays'= {
         }
         &'ftpchat;room;help;help'= {
         }
@@ -814,6 +846,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand members 'List the roster as the ledger shows it: who was added or removed, when, by whom'
             cand remove '(Owner) Remove a member and rotate the room key so they cannot read what follows'
             cand rotate '(Owner) Rotate the room key: a new key for the remaining members only'
+            cand relays 'List the relays the room is on, as its owner''s signed descriptor names them, and bring your profile''s mirrors in line; (owner) `add URL` puts the room on one more relay (every feed copied there), `remove URL` stops listing one'
         }
         &'ftpchat;help;room;create'= {
         }
@@ -828,6 +861,8 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;help;room;remove'= {
         }
         &'ftpchat;help;room;rotate'= {
+        }
+        &'ftpchat;help;room;relays'= {
         }
         &'ftpchat;help;verify'= {
         }

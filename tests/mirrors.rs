@@ -446,3 +446,99 @@ fn a_streaming_push_delivers_to_every_relay_it_reaches_and_names_the_one_it_cann
     assert_eq!(out.status.code(), Some(3), "{err}");
     std::fs::rename(b.path().with_extension("gone"), b.path()).expect("remount");
 }
+
+#[test]
+fn the_owner_adds_and_removes_relays_and_members_follow_the_signed_list() {
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(b.path().join("ops")).expect("mkdir");
+    let relay = target::start_embedded(a.path(), "127.0.0.1:0".parse().expect("addr"));
+    let first = format!("ftp://chat@{}/", relay.addr());
+    let folder = format!("file://{}/ops", b.path().display());
+    let owner = Home::new();
+    owner.cmd().arg("keygen").assert().success();
+    let run = |home: &Home, args: &[&str]| {
+        home.cmd()
+            .args(args)
+            .env("FTPCHAT_PASSWORD", "relay-pw")
+            .output()
+            .expect("ftpchat")
+    };
+    ok(
+        run(
+            &owner,
+            &["room", "create", "ops", "--name", "olga", "--relay", &first],
+        ),
+        "room create",
+    );
+    let invite = ok(run(&owner, &["room", "invite"]), "invite");
+    let bob = Home::new();
+    let id_line = ok(
+        bob.cmd()
+            .args(["room", "join", "-", "--name", "bob"])
+            .write_stdin(invite)
+            .output()
+            .expect("join"),
+        "join",
+    );
+    ok(
+        run(&owner, &["room", "add", id_line.trim(), "--name", "bob"]),
+        "room add",
+    );
+    ok(run(&bob, &["send", "before the second relay"]), "bob sends");
+
+    // The owner puts the room on the folder too: the history is copied there.
+    let out = run(&owner, &["room", "relays", "add", &folder]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("copied 3 record(s) of 2 feed(s)"), "{err}");
+    assert_eq!(records_in(&b.path().join("ops")).len(), 3);
+    assert!(b.path().join("ops/room.age").exists());
+
+    // Bob lists the relays, sees the owner's signed list and follows it.
+    let out = run(&bob, &["room", "relays"]);
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("  ") && l.ends_with(&folder)),
+        "not used by bob yet: {listed}"
+    );
+    assert!(
+        err.contains("now uses the relays the room's owner lists (2)"),
+        "{err}"
+    );
+    ok(run(&bob, &["send", "on both"]), "bob sends to both");
+    assert_eq!(records_in(&b.path().join("ops")).len(), 4);
+    assert_eq!(records_in(&a.path().join("ops")).len(), 4);
+
+    // The owner stops listing the folder; bob's next send follows (and goes to one).
+    let out = run(&owner, &["room", "relays", "remove", &folder]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let out = run(&bob, &["send", "one relay again"]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("now uses the relays the room's owner lists (1)"),
+        "{err}"
+    );
+    ok(run(&bob, &["send", "and again"]), "send");
+    assert_eq!(records_in(&a.path().join("ops")).len(), 6);
+    assert_eq!(
+        records_in(&b.path().join("ops")).len(),
+        5,
+        "the send that learned the change still went to both; the next one did not"
+    );
+    // A member cannot change the list.
+    let out = run(&bob, &["room", "relays", "add", &folder]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -904,6 +904,7 @@ fn verify_names_a_descriptor_forged_by_a_non_owner_and_senders_refuse_it() {
         epoch: 1,
         current: hers.to_public().to_string(),
         ts: now(),
+        relays: vec![],
     };
     let path = room.dir().join(ftpchat::protocol::roster::DESCRIPTOR_FILE);
     std::fs::write(

@@ -110,6 +110,37 @@ pub enum RoomAction {
     Remove(RoomRemoveArgs),
     /// (Owner) Rotate the room key: a new key for the remaining members only.
     Rotate(RoomCommonArgs),
+    /// List the relays the room is on, as its owner's signed descriptor names them, and
+    /// bring your profile's mirrors in line; (owner) `add URL` puts the room on one more
+    /// relay (every feed copied there), `remove URL` stops listing one.
+    Relays(RoomRelaysArgs),
+}
+
+/// `ftpchat room relays`
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ftpchat room relays                                      # list; adopt the owner's list
+  ftpchat room relays add sftp://alice@nas.lan/srv/chat/ops  # (owner) one more relay
+  ftpchat room relays remove ftp://router.lan/ops          # (owner) stop listing one")]
+pub struct RoomRelaysArgs {
+    /// `add` or `remove` (without: list).
+    #[arg(value_name = "ACTION", value_enum)]
+    pub action: Option<RelaysAction>,
+    /// The relay to add or remove: a URL whose path is the room's directory there.
+    #[arg(value_name = "URL", requires = "action")]
+    pub url: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: RoomCommonArgs,
+}
+
+/// What `room relays` does besides listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelaysAction {
+    /// Put the room on one more relay.
+    Add,
+    /// Stop listing a relay.
+    Remove,
 }
 
 /// Options shared by room actions that talk to the room.

@@ -167,6 +167,8 @@ pub struct Resolved {
     pub mirrors: Vec<RelayTarget>,
     /// The profile in use, if any (its keys, name and legacy settings still apply).
     pub profile: Option<Profile>,
+    /// Its name.
+    pub profile_name: Option<String>,
 }
 
 impl Resolved {
@@ -206,6 +208,7 @@ impl Resolved {
     /// [`Error::Usage`] when no relay is configured or no password source is found.
     pub fn resolve(args: &RelayArgs, ctx: &Context<'_>, stderr: &mut dyn Write) -> Result<Self> {
         let profiles = Profiles::load(ctx)?;
+        let mut profile_name = None;
         let (url_text, profile) = match args.relay.as_deref() {
             // An explicit URL stands alone: no profile's room or password source applies
             // to a host the profile was not written for.
@@ -218,6 +221,7 @@ impl Resolved {
                     .relay
                     .clone()
                     .ok_or_else(|| Error::Usage(format!("profile {name:?} has no relay URL")))?;
+                profile_name = Some(name.to_string());
                 (url, Some(p))
             }
             None => match profiles.pick(None)? {
@@ -225,6 +229,7 @@ impl Resolved {
                     let url = p.relay.clone().ok_or_else(|| {
                         Error::Usage(format!("profile {name:?} has no relay URL"))
                     })?;
+                    profile_name = Some(name);
                     (url, Some(p))
                 }
                 None => {
@@ -263,6 +268,7 @@ impl Resolved {
             target,
             mirrors: targets,
             profile,
+            profile_name,
         })
     }
 }

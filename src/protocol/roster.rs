@@ -362,6 +362,10 @@ pub struct Descriptor {
     pub current: String,
     /// When written.
     pub ts: String,
+    /// The relays holding the room when it is on several (URLs of the room directory,
+    /// without user or password); empty for a room on one relay.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relays: Vec<String>,
 }
 
 /// Signs and encrypts a descriptor to every epoch's recipient.
@@ -664,9 +668,23 @@ mod tests {
             epoch: 0,
             current: room.current_recipient().to_string(),
             ts: "t".into(),
+            relays: vec![],
         };
         let bytes = seal_descriptor(&d, owner.signing_key(), &room.recipients());
         assert_eq!(open_descriptor(&bytes, &room), Ok(d.clone()));
+        let listed = Descriptor {
+            relays: vec![
+                "ftp://relay.lan:21/ops".into(),
+                "file:///mnt/share/ops".into(),
+            ],
+            ..d.clone()
+        };
+        let bytes = seal_descriptor(&listed, owner.signing_key(), &room.recipients());
+        assert_eq!(
+            open_descriptor(&bytes, &room),
+            Ok(listed),
+            "the relay list is signed"
+        );
         let mallory = DeviceIdentity::generate();
         let forged = Descriptor {
             owner: b64(mallory.signing_key().verifying_key().as_bytes()),

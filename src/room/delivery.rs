@@ -261,6 +261,64 @@ pub fn deliver_own_everywhere(
     Ok(spread)
 }
 
+/// Copies every feed of a room from its relays `from` (merged, each record once) to
+/// `to`, a poll's worth at a time (memory stays bounded by one poll), appending what
+/// `to` lacks; records already there are skipped, so a copy cut short is finished by
+/// running it again.
+///
+/// # Errors
+///
+/// Relay errors of the reading side (when no relay of `from` answers) or of `to`.
+pub fn copy_room(
+    state: &std::path::Path,
+    from: &[RelayTarget],
+    to: &RelayTarget,
+    deadline: Option<Instant>,
+    warn: Warn<'_>,
+) -> Result<Report> {
+    use super::replicas::{Patience, Replicas};
+    let mut relays = Replicas::new(
+        from.iter()
+            .map(|t| (Session::new(t.clone()), BTreeMap::new()))
+            .collect(),
+    );
+    let mut total = Report::default();
+    let mut feeds_seen = std::collections::BTreeSet::new();
+    loop {
+        let round = relays.poll(Patience::All)?;
+        round.warnings.iter().for_each(|w| warn(w));
+        let mut given = Feeds::new();
+        for p in &round.polled {
+            if let Some(why) = &p.fetched.rewritten {
+                warn(why);
+                continue;
+            }
+            let lines = p
+                .fetched
+                .lines
+                .iter()
+                .filter_map(|l| std::str::from_utf8(l).ok());
+            let mut skipped = Vec::new();
+            add_lines(&mut given, 0, lines, &mut skipped);
+            skipped.iter().for_each(|w| warn(w));
+        }
+        for p in round.polled {
+            relays.advance(p.relay, &p.feed, p.fetched.cursor);
+        }
+        if !given.is_empty() {
+            feeds_seen.extend(given.keys().cloned());
+            let r = deliver(state, to, &[], &given, deadline, warn)?;
+            total.appended += r.appended;
+        }
+        if !round.more {
+            break;
+        }
+    }
+    relays.close();
+    total.feeds = feeds_seen.len();
+    Ok(total)
+}
+
 /// Runs `work` on a fresh connection, retrying transient failures on a new connection with
 /// backoff ([`ATTEMPTS`] tries, and never past `deadline`). `work` must be idempotent.
 ///

@@ -223,12 +223,111 @@ impl Membership {
         )
     }
 
+    /// Puts the room on one more relay (the owner only): every feed the room's relays
+    /// hold is copied there, this device's journals are delivered there, then the
+    /// descriptor listing it is written to every relay. `self.mirrors` gains `relay`.
+    ///
+    /// # Errors
+    ///
+    /// Not the owner; relay errors (a copy cut short is finished by running it again:
+    /// delivery is idempotent).
+    pub fn add_relay(
+        &mut self,
+        state: &Path,
+        relay: RelayTarget,
+        deadline: Option<std::time::Instant>,
+        warn: Warn<'_>,
+    ) -> Result<delivery::Report> {
+        self.require_owner()?;
+        let epoch = self.current_epoch()?;
+        let from: Vec<RelayTarget> = std::iter::once(self.target.clone())
+            .chain(self.mirrors.iter().cloned())
+            .collect();
+        let copied = delivery::copy_room(state, &from, &relay, deadline, warn)?;
+        delivery::deliver_own(
+            state,
+            &relay,
+            self.key.room_id(),
+            &self.identity,
+            deadline,
+            warn,
+        )?;
+        self.mirrors.push(relay);
+        self.upload_descriptor(warn, epoch)?;
+        Ok(copied)
+    }
+
+    /// Stops listing mirror `index` in the descriptor (the owner only); what that relay
+    /// holds stays there.
+    ///
+    /// # Errors
+    ///
+    /// Not the owner; relay errors.
+    pub fn remove_relay(&mut self, index: usize, warn: Warn<'_>) -> Result<RelayTarget> {
+        self.require_owner()?;
+        let epoch = self.current_epoch()?;
+        let gone = self.mirrors.remove(index);
+        // Down to one relay, the list still names it, so members drop the one removed
+        // (a descriptor listing no relays tells members nothing).
+        let mut listed = self.relay_list();
+        if listed.is_empty() {
+            listed.push(
+                self.target
+                    .endpoint
+                    .url
+                    .public_for(&format!("/{}", self.target.dir)),
+            );
+        }
+        self.write_descriptor(warn, epoch, listed)?;
+        Ok(gone)
+    }
+
+    /// The relays the descriptor lists: every relay, without users, when the room is on
+    /// several; none for a room on one.
+    pub fn relay_list(&self) -> Vec<String> {
+        if self.mirrors.is_empty() {
+            return Vec::new();
+        }
+        std::iter::once(&self.target)
+            .chain(&self.mirrors)
+            .map(|t| t.endpoint.url.public_for(&format!("/{}", t.dir)))
+            .collect()
+    }
+
+    /// The epoch the room's descriptor names now (read from the first relay that has a
+    /// descriptor that checks out), for rewriting it without a rotation.
+    ///
+    /// # Errors
+    ///
+    /// Relay errors; no relay has a descriptor that checks out.
+    pub fn current_epoch(&self) -> Result<usize> {
+        let mut last = None;
+        for t in std::iter::once(&self.target).chain(&self.mirrors) {
+            let mut session = Session::new(t.clone());
+            let found = session.descriptor();
+            session.close();
+            match found {
+                Ok(Some(bytes)) => match roster::open_descriptor(&bytes, &self.key) {
+                    Ok(d) => return Ok(d.epoch),
+                    Err(e) => last = Some(Error::Usage(format!("{}: room.age {e}", t.key))),
+                },
+                Ok(None) => last = Some(Error::Usage(format!("{}: room.age is missing", t.key))),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("a room has a relay"))
+    }
+
     /// Signs and uploads the room's descriptor for key epoch `epoch`.
     ///
     /// # Errors
     ///
     /// Relay errors.
     pub fn upload_descriptor(&self, warn: Warn<'_>, epoch: usize) -> Result<()> {
+        self.write_descriptor(warn, epoch, self.relay_list())
+    }
+
+    fn write_descriptor(&self, warn: Warn<'_>, epoch: usize, relays: Vec<String>) -> Result<()> {
         let recipients = self.key.recipients();
         let d = Descriptor {
             v: 1,
@@ -238,6 +337,7 @@ impl Membership {
             epoch,
             current: self.key.current_recipient().to_string(),
             ts: now_rfc3339(),
+            relays,
         };
         let bytes = roster::seal_descriptor(&d, self.identity.signing_key(), &recipients);
         // The same, in public and signed, for write-only posters who pinned the owner.
@@ -298,6 +398,8 @@ pub struct SendCheck {
     pub recipient: RoomRecipient,
     /// Findings of the roster replay, to show.
     pub warnings: Vec<String>,
+    /// The relays the owner's descriptor lists (empty: the room is on one relay).
+    pub relays: Vec<String>,
 }
 
 /// Before writing to a room with an owner: reads the signed descriptor and replays the
@@ -321,6 +423,7 @@ pub fn sync_before_send(
         return Ok(SendCheck {
             recipient: key.to_recipient(),
             warnings: Vec::new(),
+            relays: Vec::new(),
         });
     };
     // Fail closed: without a descriptor signed by the pinned owner we cannot know the
@@ -413,6 +516,7 @@ pub fn sync_before_send(
             id: key.room_id().clone(),
         },
         warnings,
+        relays: desc.relays,
     })
 }
 

@@ -206,6 +206,28 @@ impl RelayUrl {
         normalize_dir(&joined).map_err(|e| Error::Usage(format!("bad room path: {e}")))
     }
 
+    /// The room at `dir` on this relay without user or password, as a room's descriptor
+    /// lists its relays (each member logs in as themselves): `ftp://host:port/dir`.
+    pub fn public_for(&self, dir: &str) -> String {
+        let mut u = self.clone();
+        u.path = dir.to_string();
+        u.password = None;
+        let shown = u.to_string();
+        match self.scheme {
+            Scheme::File => shown,
+            _ => shown.replacen(&format!("://{}@", u.user), "://", 1),
+        }
+    }
+
+    /// Whether `other` names the same place: scheme, host, port and path (the user and
+    /// password aside).
+    pub fn same_place(&self, other: &RelayUrl) -> bool {
+        self.scheme == other.scheme
+            && self.host.eq_ignore_ascii_case(&other.host)
+            && self.port == other.port
+            && self.path == other.path
+    }
+
     /// The same relay with another path, without the password: what state files key on.
     pub fn key_for(&self, dir: &str) -> String {
         let mut u = self.clone();

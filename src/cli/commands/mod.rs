@@ -14,6 +14,7 @@ pub mod pull;
 pub mod push;
 pub mod relay;
 pub mod room;
+pub mod room_relays;
 pub mod send;
 pub mod verify;
 pub mod watch;

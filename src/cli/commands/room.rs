@@ -31,6 +31,7 @@ pub fn run(args: &RoomArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         RoomAction::Members(a) => members(a, ctx, io),
         RoomAction::Remove(a) => remove(a, ctx, io),
         RoomAction::Rotate(a) => rotate(a, ctx, io, None),
+        RoomAction::Relays(a) => super::room_relays::run(a, ctx, io),
     }
 }
 

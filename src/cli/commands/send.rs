@@ -18,6 +18,7 @@ use crate::room::{RelayTarget, Session, attachment, membership};
 /// [`Error::Queued`] when delivery failed (the message is kept); input and key errors.
 pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let resolved = Resolved::resolve(&args.relay, ctx, io.stderr)?;
+    let settings = resolved.clone();
     let profile = resolved.profile_or_default();
     let relays = resolved.targets();
     let relay = resolved.target;
@@ -120,6 +121,9 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         for w in &check.warnings {
             warn(io.stderr, false, w);
         }
+        // The owner's signed list of relays: the profile follows it from the next
+        // command on.
+        crate::cli::commands::room_relays::adopt(&settings, &check.relays, ctx, io)?;
         room = check.recipient;
     } else if let Target::Room(key) = &target {
         check_unowned_once(&relay, key, &identity, ctx, io)?;
