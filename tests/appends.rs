@@ -161,3 +161,106 @@ fn every_kind_of_relay_that_appends_is_found_to() {
         );
     }
 }
+
+#[test]
+fn upstream_rclone_serve_ftp_with_write_caching_is_found_out_and_twenty_writers_lose_nothing() {
+    let r = support::rclone_ftp().expect("upstream rclone (scripts/test unpacks it)");
+    let url = r.url();
+    // The server as it is: what an append leaves, read back over FTP.
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (one, two) = (scratch.path().join("1"), scratch.path().join("2"));
+    std::fs::write(&one, "first\n").expect("write");
+    std::fs::write(&two, "second\n").expect("write");
+    let with_pw = url.replacen('@', &format!(":{}@", r.password), 1);
+    for (file, extra) in [(&one, None), (&two, Some("--append"))] {
+        let mut c = std::process::Command::new("curl");
+        c.args(["-sS", "--max-time", "20", "-T"]).arg(file);
+        if let Some(a) = extra {
+            c.arg(a);
+        }
+        assert!(
+            c.arg(format!("{with_pw}raw.txt"))
+                .status()
+                .expect("curl")
+                .success()
+        );
+    }
+    let back = std::process::Command::new("curl")
+        .args(["-sS", "--max-time", "20"])
+        .arg(format!("{with_pw}raw.txt"))
+        .output()
+        .expect("curl");
+    assert_eq!(
+        String::from_utf8_lossy(&back.stdout),
+        "second\n",
+        "rclone's FTP server with write caching replaces a file on APPE"
+    );
+
+    // 20 writers x 10 messages at once.
+    let owner = Home::new();
+    owner.keys();
+    let writers: Vec<Home> = (0..20)
+        .map(|_| {
+            let h = Home::new();
+            h.cmd().arg("keygen").assert().success();
+            std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
+                .expect("room key");
+            h
+        })
+        .collect();
+    let room = "busy";
+    std::thread::scope(|s| {
+        for (w, home) in writers.iter().enumerate() {
+            let (url, pw) = (&url, &r.password);
+            s.spawn(move || {
+                for i in 0..10 {
+                    let out = home
+                        .cmd()
+                        .args(["send", "--name", &format!("w{w}"), &format!("w{w} m{i}")])
+                        .args(["--relay", url, "--room", room])
+                        .env("FTPCHAT_PASSWORD", pw)
+                        .output()
+                        .expect("send");
+                    ok(out, "send");
+                }
+            });
+        }
+    });
+    for home in &writers {
+        let v = verdicts(home);
+        assert!(
+            v.len() == 1 && v[0].contains("\"appends\": false") && v[0].contains("replaced"),
+            "{v:?}"
+        );
+    }
+    let pulled = ok(
+        owner
+            .cmd()
+            .args(["pull", "--all", "--relay", &url, "--room", room])
+            .env("FTPCHAT_PASSWORD", &r.password)
+            .output()
+            .expect("pull"),
+        "pull --all",
+    );
+    let out = owner
+        .cmd()
+        .args(["decrypt", "--verify", "--json"])
+        .write_stdin(pulled)
+        .output()
+        .expect("decrypt");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut bodies: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .filter_map(|v| v["body"].as_str().map(str::to_string))
+        .collect();
+    bodies.sort();
+    bodies.dedup();
+    assert_eq!(bodies.len(), 200, "every message, verified, once");
+}

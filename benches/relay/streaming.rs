@@ -40,13 +40,17 @@ pub(crate) fn part8_streaming(ctx: &Ctx) {
     assert_eq!(lines.len(), STREAM_RECORDS + PER_PROCESS_RECORDS);
     let (per_process, streamed) = lines.split_at(PER_PROCESS_RECORDS);
 
+    // The records are pushed by another home, as a mirror or a relay bridge would: the
+    // writer's own push would deliver its whole journal at once.
+    let pusher = Home::reader(&writer);
+
     // Baseline: one `push` process per record.
     let relay = b.relay(room);
     let before = b.commands().len();
     let start = Instant::now();
     for l in per_process {
         let (_, out) = run(
-            writer.cmd(&b).arg("push").args(&relay),
+            pusher.cmd(&b).arg("push").args(&relay),
             Some(format!("{l}\n").into_bytes()),
             CMD_LIMIT,
             "push (one record)",
@@ -64,7 +68,7 @@ pub(crate) fn part8_streaming(ctx: &Ctx) {
         .collect();
     let before = b.commands().len();
     let (took, out) = run(
-        writer.cmd(&b).arg("push").args(&relay),
+        pusher.cmd(&b).arg("push").args(&relay),
         Some(input),
         CMD_LIMIT,
         "push (streaming)",

@@ -594,6 +594,9 @@ impl Store for Connection {
                 {
                     self.caps.size = Support::No;
                 }
+                // rclone's FTP server answers a missing file with "450 path ... not found":
+                // a listing tells a missing file from a busy one.
+                Err(FtpError::UnexpectedResponse(r)) if reply_code(&r) == 450 => {}
                 Err(e) => return Err(self.err(&format!("SIZE {name}"), e)),
             }
         }

@@ -32,10 +32,12 @@
 
 mod hostile;
 mod proxy;
+mod rclone_ftp;
 mod sshd;
 
 pub use hostile::{Attack, HostileServer, feed_id, hostile_server};
 pub use proxy::{FaultProxy, StallingServer, stalling_server};
+pub use rclone_ftp::{RcloneFtp, rclone_ftp};
 pub use sshd::{RcloneSftp, SshServer, rclone_sftp, sshd};
 
 use std::fmt::Write as _;
@@ -857,7 +859,12 @@ fn generate_pki() -> TestPki {
 
 /// Path of the launcher script.
 pub fn pyftpd_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pyftpd.py")
+    support_dir().join("pyftpd.py")
+}
+
+/// This directory (`tests/support`), for its helper scripts.
+pub fn support_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support")
 }
 
 fn python() -> String {
