@@ -236,7 +236,7 @@ fn main() {
         let mut prev: Option<String> = None;
         for (i, body) in bodies.iter().enumerate() {
             let envelope = Envelope {
-                v: 1,
+                v: record::ENVELOPE_VERSION,
                 room: room_id.clone(),
                 from: from.clone(),
                 name: "alice".into(),

@@ -181,6 +181,48 @@ fn native_ciphertext_opens_with_stock_age() {
 }
 
 #[test]
+fn padded_plaintexts_fall_in_the_size_buckets_as_stock_age_sees_them() {
+    assert!(have("age"), "age (scripts/test installs it)");
+    let home = Home::new();
+    home.keys();
+    for (len, bucket) in [
+        (1, 512),
+        (150, 512),
+        (600, 1024),
+        (3000, 4096),
+        (20_000, 32_768),
+    ] {
+        let line = home.encrypt(&"m".repeat(len), "alice");
+        let ct =
+            ftpchat::protocol::encoding::unb64(line.split('.').nth(3).expect("ct")).expect("b64");
+        let ct_path = home.path().join("rec.age");
+        std::fs::write(&ct_path, ct).expect("write");
+        let out = std::process::Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(home.config().join("room.key"))
+            .arg(&ct_path)
+            .output()
+            .expect("age");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.stdout.len(), bucket, "a {len}-byte message");
+        let plain = String::from_utf8(out.stdout).expect("utf8");
+        let (envelope, _) = plain.rsplit_once('\n').expect("two parts");
+        let v: Value = serde_json::from_str(envelope).expect("envelope json");
+        assert_eq!(v["v"], 2);
+        assert!(
+            v["pad"]
+                .as_str()
+                .is_some_and(|p| p.bytes().all(|b| b == b' '))
+        );
+    }
+}
+
+#[test]
 fn room_key_from_age_keygen_works() {
     if !have("age-keygen") {
         return;

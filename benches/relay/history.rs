@@ -52,7 +52,7 @@ pub(crate) fn generate_room(
                             let ts = base
                                 + chrono::Duration::milliseconds((i * writers + w) as i64);
                             let envelope = Envelope {
-                                v: 1,
+                                v: record::ENVELOPE_VERSION,
                                 room: room_id.to_string(),
                                 from: from.clone(),
                                 name: format!("w{w:03}"),

@@ -306,7 +306,7 @@ pub fn record_to(
         None => (1, None),
     };
     let envelope = Envelope {
-        v: 1,
+        v: record::ENVELOPE_VERSION,
         room: room.id.to_string(),
         from: b64(key.verifying_key().as_bytes()),
         name: name.to_string(),

@@ -34,6 +34,43 @@ pub const MAX_LINE: usize = 256 * 1024;
 const MAX_PLAINTEXT: u64 = 192 * 1024;
 const SIGNING_CONTEXT: &[u8] = b"ftpchat record v1\n";
 
+/// The envelope version writers use: 2, padded (see [`padded_size`]). Version 1 records
+/// (unpadded, written before padding) are still read; readers that know only version 1
+/// refuse version 2 by name ("unsupported envelope version 2").
+pub const ENVELOPE_VERSION: u32 = 2;
+
+/// Signature line length: LF and 86 base64url characters.
+const SIGNATURE_LINE: usize = 1 + 86;
+
+/// The size a version-2 plaintext (envelope JSON, LF, signature) is padded to: the
+/// smallest of 512, 1024, 2048, ... 65,536 bytes that holds it, above that the next
+/// multiple of 16,384. So the relay learns a size class, not a message's length.
+pub fn padded_size(len: usize) -> usize {
+    if len <= 65_536 {
+        len.max(512).next_power_of_two()
+    } else {
+        len.div_ceil(16_384) * 16_384
+    }
+}
+
+/// The envelope's JSON; for version 2, with `"pad"` (spaces) added last so that the
+/// plaintext is exactly [`padded_size`] long.
+fn envelope_json(envelope: &Envelope) -> Vec<u8> {
+    let plain = serde_json::to_vec(envelope).expect("an envelope always serialises");
+    if envelope.v < 2 {
+        return plain;
+    }
+    // `,"pad":""` before the closing brace, then as many spaces as the bucket needs.
+    let bare = plain.len() + br#","pad":"""#.len() + SIGNATURE_LINE;
+    let fill = padded_size(bare) - bare;
+    let mut out = plain;
+    out.pop();
+    out.extend_from_slice(br#","pad":""#);
+    out.resize(out.len() + fill, b' ');
+    out.extend_from_slice(b"\"}");
+    out
+}
+
 /// The signed content of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope {
@@ -131,7 +168,7 @@ pub fn seal_to(
     }
     check_name(&envelope.name)?;
     let room = RoomId::parse(&envelope.room).ok_or(SealError::BadName)?;
-    let mut plaintext = serde_json::to_vec(envelope).expect("an envelope always serialises");
+    let mut plaintext = envelope_json(envelope);
     if plaintext.len() + 100 > MAX_PLAINTEXT as usize {
         // Control characters grow six-fold in JSON; readers would refuse the record.
         return Err(SealError::TooLarge(envelope.body.len()));
@@ -418,7 +455,7 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         v: u32,
     }
     match serde_json::from_slice::<Version>(envelope_bytes) {
-        Ok(Version { v: 1 }) => {}
+        Ok(Version { v: 1 | 2 }) => {}
         Ok(Version { v }) => {
             return Err(OpenError::Envelope(format!(
                 "unsupported envelope version {v}"
@@ -447,11 +484,28 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
             found: envelope.room.clone(),
         });
     }
-    if envelope.v != 1 {
-        return Err(OpenError::Envelope(format!(
-            "unsupported envelope version {}",
-            envelope.v
-        )));
+    // Padding is version 2's only addition: spaces only, and only there.
+    #[derive(Deserialize)]
+    struct Pad {
+        pad: Option<String>,
+    }
+    let pad = serde_json::from_slice::<Pad>(envelope_bytes)
+        .map_err(|e| OpenError::Envelope(e.to_string()))?
+        .pad;
+    match (envelope.v, pad) {
+        (1, None) | (2, None) => {}
+        (2, Some(p)) if p.bytes().all(|b| b == b' ') => {}
+        (1, Some(_)) => {
+            return Err(OpenError::Envelope(
+                "padding in a version 1 envelope".into(),
+            ));
+        }
+        (2, Some(_)) => return Err(OpenError::Envelope("padding that is not spaces".into())),
+        (v, _) => {
+            return Err(OpenError::Envelope(format!(
+                "unsupported envelope version {v}"
+            )));
+        }
     }
     if feed_pseudonym(room, &sender) != record.feed {
         return Err(OpenError::Prefix("feed"));
@@ -500,6 +554,78 @@ mod tests {
             kind: "message".into(),
             body: body.into(),
         }
+    }
+
+    /// The plaintext inside a sealed line, decrypted with `room`.
+    fn plaintext_of(line: &str, room: &RoomKey) -> Vec<u8> {
+        let r = parse_line(line).expect("line");
+        decrypt(&unb64(r.ciphertext).expect("b64"), room)
+            .expect("decrypt")
+            .0
+    }
+
+    #[test]
+    fn version_2_plaintexts_are_padded_to_their_bucket_and_open() {
+        let room = RoomKey::generate();
+        let id = DeviceIdentity::generate();
+        for (body_len, bucket) in [
+            (0, 512),
+            (200, 512),
+            (300, 1024),
+            (1500, 2048),
+            (60_000, 65_536),
+        ] {
+            let mut e = envelope(&room, &id, 1, None, &"x".repeat(body_len));
+            e.v = ENVELOPE_VERSION;
+            let line = seal(&e, id.signing_key(), &room.current_recipient()).expect("seal");
+            assert_eq!(
+                plaintext_of(&line, &room).len(),
+                bucket,
+                "body of {body_len}"
+            );
+            let opened = open(&parse_line(&line).expect("line"), &[room.clone()]).expect("open");
+            assert_eq!(opened.envelope, e);
+        }
+        assert_eq!(padded_size(65_537), 81_920);
+        // Version 1 (records written before padding) is not padded and still opens.
+        let e = envelope(&room, &id, 1, None, "hi");
+        let line = seal(&e, id.signing_key(), &room.current_recipient()).expect("seal");
+        assert!(plaintext_of(&line, &room).len() < 512);
+        assert!(open(&parse_line(&line).expect("line"), &[room]).is_ok());
+    }
+
+    #[test]
+    fn bad_padding_and_unknown_versions_are_refused_by_name() {
+        let room = RoomKey::generate();
+        let id = DeviceIdentity::generate();
+        let sealed = |json: &str| {
+            let sig = id.signing_key().sign(&signing_input(json.as_bytes()));
+            let plain = format!("{json}\n{}", b64(&sig.to_bytes()));
+            let c = age::encrypt(&room.current_recipient(), plain.as_bytes()).expect("encrypt");
+            let feed = feed_pseudonym(room.room_id(), &id.signing_key().verifying_key());
+            format!("{TAG}.{feed}.1.{}", b64(&c))
+        };
+        let json = |v: u32, pad: &str| {
+            let e = Envelope {
+                v,
+                ..envelope(&room, &id, 1, None, "hi")
+            };
+            let mut j = serde_json::to_string(&e).expect("json");
+            if !pad.is_empty() {
+                j.pop();
+                j.push_str(&format!(r#","pad":"{pad}"}}"#));
+            }
+            j
+        };
+        let why = |line: String| {
+            open(&parse_line(&line).expect("line"), &[room.clone()])
+                .expect_err("refused")
+                .to_string()
+        };
+        assert!(why(sealed(&json(2, "  x "))).contains("padding that is not spaces"));
+        assert!(why(sealed(&json(1, "   "))).contains("padding in a version 1 envelope"));
+        // How a reader that knows only version 1 meets version 2: by name, not silently.
+        assert!(why(sealed(&json(3, ""))).contains("unsupported envelope version 3"));
     }
 
     #[test]
