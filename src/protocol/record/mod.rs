@@ -583,7 +583,11 @@ mod tests {
                 bucket,
                 "body of {body_len}"
             );
-            let opened = open(&parse_line(&line).expect("line"), &[room.clone()]).expect("open");
+            let opened = open(
+                &parse_line(&line).expect("line"),
+                std::slice::from_ref(&room),
+            )
+            .expect("open");
             assert_eq!(opened.envelope, e);
         }
         assert_eq!(padded_size(65_537), 81_920);
@@ -618,9 +622,12 @@ mod tests {
             j
         };
         let why = |line: String| {
-            open(&parse_line(&line).expect("line"), &[room.clone()])
-                .expect_err("refused")
-                .to_string()
+            open(
+                &parse_line(&line).expect("line"),
+                std::slice::from_ref(&room),
+            )
+            .expect_err("refused")
+            .to_string()
         };
         assert!(why(sealed(&json(2, "  x "))).contains("padding that is not spaces"));
         assert!(why(sealed(&json(1, "   "))).contains("padding in a version 1 envelope"));
