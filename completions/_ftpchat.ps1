@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, show, remove profiles or pick the default one')
             [CompletionResult]::new('room', 'room', [CompletionResultType]::ParameterValue, 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Audit a whole room: descriptor, roster, every feed''s signatures and chain')
+            [CompletionResult]::new('verify-member', 'verify-member', [CompletionResultType]::ParameterValue, 'Check a member''s key with them in person: compare the code they read you')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -573,6 +574,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;room;invite' {
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'The invite stops working after this: an age (`30m`, `12h`, `7d`) or an RFC 3339 time. `room join` refuses it afterwards (older ftpchat ignores it)')
             [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
             [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
             [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
@@ -659,6 +661,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--fingerprints', '--fingerprints', [CompletionResultType]::ParameterName, 'Show each member''s verification code (to compare in person) and whether you verified them (`ftpchat verify-member`)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
             [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
@@ -830,6 +833,36 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ftpchat;verify-member' {
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'The code they read you (without it, you are asked on a terminal)')
+            [CompletionResult]::new('--relay', '--relay', [CompletionResultType]::ParameterName, 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies')
+            [CompletionResult]::new('--room', '--room', [CompletionResultType]::ParameterName, 'Room directory, relative to the URL''s path (absolute when it starts with /)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)')
+            [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a TCP connection')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any reply or transfer progress before giving up')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Device identity file [default: identity.key in the config directory]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
+            [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file [default: the profile''s, or room.key]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the relay''s TLS certificate (prints a warning; testing only)')
+            [CompletionResult]::new('--implicit-tls', '--implicit-tls', [CompletionResultType]::ParameterName, 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)')
+            [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken')
+            [CompletionResult]::new('--legacy', '--legacy', [CompletionResultType]::ParameterName, 'The room is a chat file (<room>.txt) of the original FTPChat app')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr (no notes, warnings or progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ftpchat;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a device identity, or a room key with --room')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Turn plaintext into signed, encrypted record lines')
@@ -845,6 +878,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List, show, remove profiles or pick the default one')
             [CompletionResult]::new('room', 'room', [CompletionResultType]::ParameterValue, 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Audit a whole room: descriptor, roster, every feed''s signatures and chain')
+            [CompletionResult]::new('verify-member', 'verify-member', [CompletionResultType]::ParameterValue, 'Check a member''s key with them in person: compare the code they read you')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -948,6 +982,9 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             break
         }
         'ftpchat;help;verify' {
+            break
+        }
+        'ftpchat;help;verify-member' {
             break
         }
         'ftpchat;help;help' {

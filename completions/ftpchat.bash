@@ -58,6 +58,9 @@ _ftpchat() {
             ftpchat,verify)
                 cmd="ftpchat__subcmd__verify"
                 ;;
+            ftpchat,verify-member)
+                cmd="ftpchat__subcmd__verify__subcmd__member"
+                ;;
             ftpchat,watch)
                 cmd="ftpchat__subcmd__watch"
                 ;;
@@ -102,6 +105,9 @@ _ftpchat() {
                 ;;
             ftpchat__subcmd__help,verify)
                 cmd="ftpchat__subcmd__help__subcmd__verify"
+                ;;
+            ftpchat__subcmd__help,verify-member)
+                cmd="ftpchat__subcmd__help__subcmd__verify__subcmd__member"
                 ;;
             ftpchat__subcmd__help,watch)
                 cmd="ftpchat__subcmd__help__subcmd__watch"
@@ -266,7 +272,7 @@ _ftpchat() {
 
     case "${cmd}" in
         ftpchat)
-            opts="-q -v -h -V --quiet --verbose --timeout --help --version keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help"
+            opts="-q -v -h -V --quiet --verbose --timeout --help --version keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify verify-member help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,7 +496,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help)
-            opts="keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify help"
+            opts="keygen encrypt decrypt push pull send watch chat outbox relay init profile room verify verify-member help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -896,6 +902,20 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__help__subcmd__verify__subcmd__member)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1840,12 +1860,16 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__invite)
-            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --expires --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --relay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1932,7 +1956,7 @@ _ftpchat() {
             return 0
             ;;
         ftpchat__subcmd__room__subcmd__members)
-            opts="-i -q -v -h -V --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            opts="-i -q -v -h -V --fingerprints --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2317,6 +2341,72 @@ _ftpchat() {
                     return 0
                     ;;
                 --ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ftpchat__subcmd__verify__subcmd__member)
+            opts="-i -q -v -h -V --code --relay --mirror --room --ca-file --insecure --implicit-tls --active --netrc-file --connect-timeout --io-timeout --legacy --ssh-key --accept-new-host-key --identity --room-key --json --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --relay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netrc-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

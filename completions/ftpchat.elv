@@ -41,6 +41,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand profile 'List, show, remove profiles or pick the default one'
             cand room 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
             cand verify 'Audit a whole room: descriptor, roster, every feed''s signatures and chain'
+            cand verify-member 'Check a member''s key with them in person: compare the code they read you'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;keygen'= {
@@ -537,6 +538,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand --version 'Print version'
         }
         &'ftpchat;room;invite'= {
+            cand --expires 'The invite stops working after this: an age (`30m`, `12h`, `7d`) or an RFC 3339 time. `room join` refuses it afterwards (older ftpchat ignores it)'
             cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
             cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
             cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
@@ -620,6 +622,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand -i 'Room key file [default: the profile''s, or room.key]'
             cand --room-key 'Room key file [default: the profile''s, or room.key]'
             cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --fingerprints 'Show each member''s verification code (to compare in person) and whether you verified them (`ftpchat verify-member`)'
             cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
             cand --implicit-tls 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
             cand --active 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
@@ -776,6 +779,35 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ftpchat;verify-member'= {
+            cand --code 'The code they read you (without it, you are asked on a terminal)'
+            cand --relay 'Relay URL (ftp://user@host[:port]/path, ftps://..., sftp://user@host[:port]/path, file:///path or /path for a folder) or profile name'
+            cand --mirror 'Another relay holding the same room (a URL; repeatable; replaces the profile''s mirrors): records go to every relay, reads merge them and show each record once. A path in the URL is the room''s directory there; without one, --room applies'
+            cand --room 'Room directory, relative to the URL''s path (absolute when it starts with /)'
+            cand --ca-file 'Trust the certificates in this PEM file for ftps:// (instead of the system roots)'
+            cand --netrc-file 'Read logins and passwords from FILE instead of ~/.netrc (as curl''s --netrc-file)'
+            cand --connect-timeout 'Seconds to wait for a TCP connection'
+            cand --io-timeout 'Seconds to wait for any reply or transfer progress before giving up'
+            cand --ssh-key 'sftp://: log in with this private key file (before ~/.ssh/config''s and the default ones; an encrypted key must be in ssh-agent)'
+            cand --identity 'Device identity file [default: identity.key in the config directory]'
+            cand -i 'Room key file [default: the profile''s, or room.key]'
+            cand --room-key 'Room key file [default: the profile''s, or room.key]'
+            cand --timeout 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5'
+            cand --insecure 'Do not verify the relay''s TLS certificate (prints a warning; testing only)'
+            cand --implicit-tls 'Implicit FTPS: TLS from the first byte, as curl does for ftps:// (the default on port 990; other ftps:// ports use explicit AUTH TLS unless this is given)'
+            cand --active 'Active-mode data connections (EPRT/PORT: the server connects back to this machine), for servers whose passive mode is broken'
+            cand --legacy 'The room is a chat file (<room>.txt) of the original FTPChat app'
+            cand --accept-new-host-key 'sftp://: record an unknown server''s host key in ~/.ssh/known_hosts and go on (as ssh''s StrictHostKeyChecking=accept-new); a changed key is still refused'
+            cand --json 'One JSON object per line'
+            cand -q 'Print only errors on stderr (no notes, warnings or progress)'
+            cand --quiet 'Print only errors on stderr (no notes, warnings or progress)'
+            cand -v 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
+            cand --verbose 'Print the FTP dialogue (commands and replies) on stderr, passwords redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ftpchat;help'= {
             cand keygen 'Create a device identity, or a room key with --room'
             cand encrypt 'Turn plaintext into signed, encrypted record lines'
@@ -791,6 +823,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand profile 'List, show, remove profiles or pick the default one'
             cand room 'Rooms and their signed roster: create, invite, join, add, members, remove, rotate'
             cand verify 'Audit a whole room: descriptor, roster, every feed''s signatures and chain'
+            cand verify-member 'Check a member''s key with them in person: compare the code they read you'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ftpchat;help;keygen'= {
@@ -865,6 +898,8 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
         &'ftpchat;help;room;relays'= {
         }
         &'ftpchat;help;verify'= {
+        }
+        &'ftpchat;help;verify-member'= {
         }
         &'ftpchat;help;help'= {
         }

@@ -82,6 +82,59 @@ pub enum Command {
     Room(RoomArgs),
     /// Audit a whole room: descriptor, roster, every feed's signatures and chain.
     Verify(VerifyArgs),
+    /// Check a member's key with them in person: compare the code they read you.
+    VerifyMember(VerifyMemberArgs),
+}
+
+/// `ftpchat verify-member`
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each of you runs `ftpchat verify-member NAME` (or `ftpchat room \
+members --fingerprints`) and reads the other their own code (\"your code\"); the code you
+hear must be the one shown for them. On a call, in person or by a channel you trust: a code
+passed through the relay itself proves nothing.
+
+Examples:
+  ftpchat verify-member bob                       # shows both codes, asks on a terminal
+  ftpchat verify-member bob --code '0123 4567 8901 2345 6789 0123'
+
+Messages from members you verified show a \u{2713} after their name (`verified_by_you` in
+--json)."
+)]
+pub struct VerifyMemberArgs {
+    /// The member: their name in the roster, or the start of their key.
+    #[arg(value_name = "NAME")]
+    pub member: String,
+    /// The code they read you (without it, you are asked on a terminal).
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: RoomCommonArgs,
+}
+
+/// `ftpchat room members`
+#[derive(Debug, Args)]
+pub struct RoomMembersArgs {
+    /// Show each member's verification code (to compare in person) and whether you
+    /// verified them (`ftpchat verify-member`).
+    #[arg(long)]
+    pub fingerprints: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: RoomCommonArgs,
+}
+
+/// `ftpchat room invite`
+#[derive(Debug, Args)]
+pub struct RoomInviteArgs {
+    /// The invite stops working after this: an age (`30m`, `12h`, `7d`) or an RFC 3339
+    /// time. `room join` refuses it afterwards (older ftpchat ignores it).
+    #[arg(long, value_name = "WHEN")]
+    pub expires: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: RoomCommonArgs,
 }
 
 /// `ftpchat room`
@@ -99,13 +152,13 @@ pub enum RoomAction {
     Create(RoomCreateArgs),
     /// Print an invite (relay URL without password, room path, room keys, owner). An invite is a
     /// SECRET: anyone holding it can read the room. Pass it on out of band.
-    Invite(RoomCommonArgs),
+    Invite(RoomInviteArgs),
     /// Store a room from an invite (and print your public identity line for the owner to add).
     Join(RoomJoinArgs),
     /// (Owner) Add a member by their public identity line.
     Add(RoomAddArgs),
     /// List the roster as the ledger shows it: who was added or removed, when, by whom.
-    Members(RoomCommonArgs),
+    Members(RoomMembersArgs),
     /// (Owner) Remove a member and rotate the room key so they cannot read what follows.
     Remove(RoomRemoveArgs),
     /// (Owner) Rotate the room key: a new key for the remaining members only.

@@ -147,5 +147,6 @@ fn dispatch(
         args::Command::Profile(a) => commands::profile::run(&a, ctx, io),
         args::Command::Room(a) => commands::room::run(&a, ctx, io),
         args::Command::Verify(a) => commands::verify::run(&a, ctx, io),
+        args::Command::VerifyMember(a) => commands::verify_member::run(&a, ctx, io),
     }
 }

@@ -65,6 +65,7 @@ impl Printer {
                 paint(self.color, "\x1b[33m", &format!(" [{mark}]"))
             }
             Some(mark) => paint(self.color, "\x1b[1;31m", &format!(" [{mark}]")),
+            None if m.verified_by_you => paint(self.color, "\x1b[32m", &format!(" {VOUCHED}")),
             None => String::new(),
         };
         if let Some(event) = &m.event {
@@ -111,9 +112,14 @@ pub fn label(m: &Message) -> String {
     let name = sanitize(m.name.as_deref().unwrap_or("?"));
     match standing_mark(m) {
         Some(mark) => format!("{name} [{mark}]"),
+        None if m.verified_by_you => format!("{name} {VOUCHED}"),
         None => name,
     }
 }
+
+/// What follows the name of a sender whose key you verified in person
+/// (`ftpchat verify-member`).
+pub const VOUCHED: &str = "✓";
 
 /// The colour of a sender's name: the same for the same sender in every run and on every
 /// machine (a hash of its signing key, or of the name for legacy lines, which have no key).

@@ -25,6 +25,10 @@ pub struct Invite {
     /// (absent in invites of one relay; readers from before it ignore it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mirrors: Vec<String>,
+    /// When the invite stops working (RFC 3339), if the inviter set a limit; `room join`
+    /// refuses it afterwards (readers from before it ignore it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 impl std::fmt::Debug for Invite {
@@ -35,6 +39,7 @@ impl std::fmt::Debug for Invite {
             .field("keys", &format_args!("[{} redacted]", self.keys.len()))
             .field("owner", &self.owner)
             .field("mirrors", &self.mirrors)
+            .field("expires", &self.expires)
             .finish()
     }
 }
@@ -94,6 +99,7 @@ mod tests {
             keys: vec!["AGE-SECRET-KEY-1XYZ".into()],
             owner,
             mirrors: vec!["sftp://u@127.0.0.1:2222/srv/ops".into()],
+            expires: Some("2026-12-11T10:00:00Z".into()),
         };
         let line = inv.encode();
         assert!(line.starts_with(PREFIX));

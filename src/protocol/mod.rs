@@ -3,8 +3,9 @@
 //! Keys and identities ([`keys`]), the native record line with its signed envelope and
 //! per-feed chain ([`record`], [`record::chain`]), the original app's Fernet lines
 //! ([`record::legacy`]), the signed roster and room descriptor ([`roster`]), invites
-//! ([`invite`]), the attachment record ([`attachment`]), encodings ([`encoding`]) and
-//! the rule that makes untrusted text inert ([`text`]).
+//! ([`invite`]), the attachment record ([`attachment`]), encodings ([`encoding`]), the
+//! rule that makes untrusted text inert ([`text`]) and the codes people compare to
+//! verify each other's keys ([`vouch`]).
 //!
 //! No network, no printing, no clap: bytes in, values out. It may use only the crate's
 //! foundation (`error`, `paths` for key files, `secret`). docs/PROTOCOL.md is the
@@ -17,3 +18,4 @@ pub mod keys;
 pub mod record;
 pub mod roster;
 pub mod text;
+pub mod vouch;

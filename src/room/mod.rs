@@ -20,6 +20,7 @@ pub mod reader;
 pub mod replicas;
 pub mod spool;
 pub mod stream;
+pub mod vouches;
 pub mod watch;
 
 pub use facade::{Room, RoomConfig, Sent, Watch};

@@ -63,6 +63,10 @@ pub struct Message {
     /// could not be judged (`roster` is then absent): nothing is fetched on its word.
     #[serde(skip)]
     pub unjudged: bool,
+    /// The sender's key is one this device verified with its owner in person
+    /// (`ftpchat verify-member`), and the record verified.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub verified_by_you: bool,
 }
 
 /// What one line produced.
@@ -95,6 +99,8 @@ pub struct Reader {
     learned: Vec<(RoomId, age::x25519::Identity)>,
     /// A record that no room key opens was reported (said once per reader).
     key_mismatch_said: bool,
+    /// Signing keys this device verified with their owners (`verify-member`).
+    vouched: std::collections::BTreeSet<String>,
 }
 
 impl std::fmt::Debug for Reader {
@@ -127,7 +133,16 @@ impl Reader {
             device: None,
             learned: Vec::new(),
             key_mismatch_said: false,
+            vouched: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// Marks messages from these signing keys (base64url) as verified by you
+    /// ([`Message::verified_by_you`]), when they verify.
+    #[must_use]
+    pub fn with_vouched(mut self, keys: std::collections::BTreeSet<String>) -> Self {
+        self.vouched = keys;
+        self
     }
 
     /// Takes over a roster replayed elsewhere (e.g. the owner's whole feed read at start).
@@ -351,6 +366,7 @@ impl Reader {
                     event: None,
                     attachment: None,
                     unjudged: false,
+                    verified_by_you: false,
                 })
             }
             Err(e) => {
@@ -386,6 +402,7 @@ impl Reader {
             event: None,
             attachment: None,
             unjudged: false,
+            verified_by_you: false,
         };
         // A record opened ahead of time that failed to decrypt is tried again: a key
         // rotation read since may have brought the key it needs.
@@ -484,6 +501,7 @@ impl Reader {
         let tainted = tainted || forged;
         out.failed = tainted || (self.strict && (irregular || !roster_findings.is_empty()));
         findings.extend(roster_findings);
+        let by_you = !tainted && self.vouched.contains(&env.from);
         out.message = Some(Message {
             format: "native",
             ts: (!bad_time).then_some(env.ts),
@@ -502,6 +520,7 @@ impl Reader {
             event,
             attachment,
             unjudged: self.roster_incomplete() && standing.is_none(),
+            verified_by_you: by_you,
         });
     }
 }

@@ -367,6 +367,7 @@ mod tests {
             event: None,
             attachment: None,
             unjudged: false,
+            verified_by_you: false,
         };
         let r = rows(&Item::Msg(Msg::from_message(&m, true, None)), 80, p);
         let all: String = r.iter().map(text).collect();

@@ -71,8 +71,10 @@ pub fn run(args: &ChatArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let me = identity
         .as_ref()
         .map(|i| b64(i.signing_key().verifying_key().as_bytes()));
+    let vouched = ctx.vouched(identity.as_ref(), &rooms)?;
     let reader = Reader::new(rooms, legacy_key, false)
-        .with_device(identity.as_ref().map(|i| i.x25519().clone()));
+        .with_device(identity.as_ref().map(|i| i.x25519().clone()))
+        .with_vouched(vouched);
     let watcher = Watcher::several(
         targets
             .iter()

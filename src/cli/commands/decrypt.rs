@@ -172,11 +172,14 @@ fn decrypt(
         color: use_color(args.output.color, io.stdout_tty, ctx.no_color()),
     };
     let err_color = use_color(args.output.color, io.stderr_tty, ctx.no_color());
-    let device = ctx
+    let identity = ctx
         .identity(&crate::cli::args::IdentityArgs { identity: None })
-        .ok()
-        .map(|d| d.x25519().clone());
-    let mut reader = Reader::new(rooms, legacy, args.verify).with_device(device);
+        .ok();
+    let vouched = ctx.vouched(identity.as_ref(), &rooms)?;
+    let device = identity.map(|d| d.x25519().clone());
+    let mut reader = Reader::new(rooms, legacy, args.verify)
+        .with_device(device)
+        .with_vouched(vouched);
     let mut tally = Tally::default();
     // An audit (--verify) reads everything first and replays the room owner's feed before
     // the others, so every sender is judged against the whole roster; records are opened

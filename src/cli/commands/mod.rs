@@ -17,6 +17,7 @@ pub mod room;
 pub mod room_relays;
 pub mod send;
 pub mod verify;
+pub mod verify_member;
 pub mod watch;
 
 use std::io::Read;
@@ -44,6 +45,28 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The members `identity` verified in person in any of `rooms`
+    /// (`verified.jsonl` in the config directory), for `Reader::with_vouched`.
+    ///
+    /// # Errors
+    ///
+    /// The file exists but cannot be read.
+    pub fn vouched(
+        &self,
+        identity: Option<&DeviceIdentity>,
+        rooms: &[RoomKey],
+    ) -> Result<std::collections::BTreeSet<String>> {
+        let mut out = std::collections::BTreeSet::new();
+        let Some(id) = identity else {
+            return Ok(out);
+        };
+        let path = self.dirs.config.join(crate::room::vouches::FILE);
+        for r in rooms {
+            out.extend(crate::room::vouches::verified_in(&path, id, r.room_id())?);
+        }
+        Ok(out)
+    }
+
     /// Whether `NO_COLOR` asks for no colour.
     pub fn no_color(&self) -> bool {
         self.env.get("NO_COLOR").is_some()

@@ -255,16 +255,22 @@ pub fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
             "bad --since {s:?}: use RFC 3339 (2026-11-22T10:00:00Z) or an age like 30m, 2h, 7d"
         ))
     };
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
-    let n: i64 = num.parse().map_err(|_| bad())?;
+    let age = parse_age(s).ok_or_else(bad)?;
+    Ok(chrono::Utc::now() - age)
+}
+
+/// An age such as `90s`, `30m`, `2h`, `7d`.
+pub fn parse_age(s: &str) -> Option<chrono::Duration> {
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: i64 = num.parse().ok()?;
     let secs = match unit {
         "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86400,
-        _ => return Err(bad()),
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86400)?,
+        _ => return None,
     };
-    Ok(chrono::Utc::now() - chrono::Duration::seconds(secs))
+    chrono::Duration::try_seconds(secs)
 }
 
 #[cfg(test)]

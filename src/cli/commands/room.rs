@@ -2,8 +2,8 @@
 
 use crate::cli::Io;
 use crate::cli::args::{
-    RelayArgs, RoomAction, RoomAddArgs, RoomArgs, RoomCommonArgs, RoomCreateArgs, RoomJoinArgs,
-    RoomRemoveArgs,
+    RelayArgs, RoomAction, RoomAddArgs, RoomArgs, RoomCommonArgs, RoomCreateArgs, RoomInviteArgs,
+    RoomJoinArgs, RoomMembersArgs, RoomRemoveArgs,
 };
 use crate::cli::commands::Context;
 use crate::cli::output::{note, warn, warner};
@@ -37,7 +37,7 @@ pub fn run(args: &RoomArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
 
 /// Resolves the room a `room` subcommand works on: relay, key file and identity, from
 /// flags and the profile.
-fn open(
+pub(crate) fn open(
     common: &RoomCommonArgs,
     ctx: &Context<'_>,
     io: &mut Io<'_>,
@@ -161,9 +161,27 @@ fn create(a: &RoomCreateArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
         .map_err(|e| Error::io("cannot write", "stdout", e))
 }
 
-fn invite(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+fn invite(a: &RoomInviteArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     use age::secrecy::ExposeSecret;
-    let (s, _) = open(a, ctx, io)?;
+    let expires = a
+        .expires
+        .as_deref()
+        .map(|e| {
+            chrono::DateTime::parse_from_rfc3339(e)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .ok()
+                .or_else(|| {
+                    super::pull::parse_age(e).and_then(|d| chrono::Utc::now().checked_add_signed(d))
+                })
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "bad --expires {e:?}: use an age like 12h or 7d, or an RFC 3339 time"
+                    ))
+                })
+        })
+        .transpose()?;
+    let (s, _) = open(&a.common, ctx, io)?;
     let owner = s.key.owner().ok_or_else(|| {
         Error::Usage(
             "this room key has no owner pinned; only rooms made with `room create` have invites"
@@ -183,6 +201,7 @@ fn invite(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
             .collect(),
         owner: owner.to_string(),
         mirrors: s.mirrors.iter().map(|m| m.key.clone()).collect(),
+        expires,
     };
     warn(
         io.stderr,
@@ -199,6 +218,15 @@ fn join(a: &RoomJoinArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         a.invite.clone()
     };
     let inv = Invite::decode(&text).map_err(|e| Error::Usage(e.to_string()))?;
+    if let Some(e) = &inv.expires {
+        let at = chrono::DateTime::parse_from_rfc3339(e)
+            .map_err(|_| Error::Usage(format!("the invite's expiry {e:?} is not a time")))?;
+        if chrono::Utc::now() > at {
+            return Err(Error::NotAllowed(format!(
+                "this invite expired at {e}; ask the room's owner for a new one"
+            )));
+        }
+    }
     let mut key = RoomKey::parse(&inv.keys.join("\n"), "invite")?;
     key.set_owner(&inv.owner);
     let invited = crate::store::url::RelayUrl::parse(&inv.relay)?;
@@ -391,8 +419,10 @@ fn standing(m: &crate::protocol::roster::Member, owner: &str) -> &'static str {
     }
 }
 
-fn members(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+fn members(args: &RoomMembersArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
+    let a = &args.common;
     let (mut s, _) = open(a, ctx, io)?;
+    let vouched = ctx.vouched(Some(&s.identity), std::slice::from_ref(&s.key))?;
     let reader = s.replay(&mut warner(io.stderr))?;
     let roster = reader.roster().ok_or_else(|| {
         Error::Usage("this room key has no owner pinned, so the room has no roster to show".into())
@@ -409,7 +439,40 @@ fn members(a: &RoomCommonArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
             v["added_by"] = serde_json::Value::String(owner_name.clone());
             v["owner"] = serde_json::Value::Bool(m.key == roster.owner());
             v["roster"] = standing(m, roster.owner()).into();
+            if args.fingerprints {
+                v["fingerprint"] = crate::protocol::vouch::fingerprint_of(&m.key)
+                    .unwrap_or_default()
+                    .into();
+                v["verified_by_you"] = vouched.contains(&m.key).into();
+            }
             writeln!(io.stdout, "{v}").map_err(w)?;
+        }
+        return Ok(());
+    }
+    if args.fingerprints {
+        let me = b64(s.identity.signing_key().verifying_key().as_bytes());
+        writeln!(
+            io.stdout,
+            "{:<20} {:<8} {:<30} VERIFIED",
+            "NAME", "STATUS", "CODE"
+        )
+        .map_err(w)?;
+        for m in roster.members() {
+            let mark = if m.key == me {
+                "(you)"
+            } else if vouched.contains(&m.key) {
+                "yes"
+            } else {
+                "-"
+            };
+            writeln!(
+                io.stdout,
+                "{:<20} {:<8} {:<30} {mark}",
+                crate::protocol::text::sanitize(&m.name),
+                standing(m, roster.owner()),
+                crate::protocol::vouch::fingerprint_of(&m.key).unwrap_or_default(),
+            )
+            .map_err(w)?;
         }
         return Ok(());
     }

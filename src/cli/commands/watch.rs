@@ -78,13 +78,16 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         };
         relays.push((Session::new(t.clone()), cursors));
     }
-    let device = ctx
+    let identity = ctx
         .identity(&crate::cli::args::IdentityArgs {
             identity: profile.identity.clone(),
         })
-        .ok()
-        .map(|d| d.x25519().clone());
-    let reader = Reader::new(rooms, legacy, false).with_device(device);
+        .ok();
+    let vouched = ctx.vouched(identity.as_ref(), &rooms)?;
+    let device = identity.map(|d| d.x25519().clone());
+    let reader = Reader::new(rooms, legacy, false)
+        .with_device(device)
+        .with_vouched(vouched);
     let mut watcher = Watcher::several(relays, reader, key_files.clone(), printer.json);
     if io.stderr_tty && !args.once {
         let keys: Vec<&str> = targets.iter().map(|t| t.key.as_str()).collect();
