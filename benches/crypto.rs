@@ -236,6 +236,7 @@ fn main() {
         let mut prev: Option<String> = None;
         for (i, body) in bodies.iter().enumerate() {
             let envelope = Envelope {
+                seen: Default::default(),
                 v: record::ENVELOPE_VERSION,
                 room: room_id.clone(),
                 from: from.clone(),

@@ -281,6 +281,7 @@ fn hostile_attachment_names_cannot_escape_the_download_directory() {
     ] {
         meta["name"] = Value::String(name.into());
         let env = ftpchat::protocol::record::Envelope {
+            seen: Default::default(),
             seq,
             prev: Some(ftpchat::protocol::record::line_hash(&prev)),
             body: meta.to_string(),

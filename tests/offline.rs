@@ -394,6 +394,7 @@ fn forks_and_cross_room_replays_are_named() {
     let id = DeviceIdentity::load(&home.config().join("identity.key")).expect("identity");
     let first = home.encrypt("one", "alice");
     let env = |seq, body: &str, room: &RoomKey| Envelope {
+        seen: Default::default(),
         v: 1,
         room: room.room_id().to_string(),
         from: b64(id.signing_key().verifying_key().as_bytes()),
@@ -866,6 +867,7 @@ fn a_fake_time_or_bidi_text_cannot_spoof_a_line() {
     let room = RoomKey::load(&home.config().join("room.key")).expect("room key");
     let id = DeviceIdentity::load(&home.config().join("identity.key")).expect("identity");
     let env = |seq, ts: &str, body: &str| Envelope {
+        seen: Default::default(),
         v: 1,
         room: room.room_id().to_string(),
         from: b64(id.signing_key().verifying_key().as_bytes()),

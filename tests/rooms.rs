@@ -266,6 +266,7 @@ fn envelope(
     body: &str,
 ) -> Envelope {
     Envelope {
+        seen: Default::default(),
         v: 1,
         room: key.room_id().to_string(),
         from: b64(id.signing_key().verifying_key().as_bytes()),

@@ -191,3 +191,126 @@ fn an_expired_invite_is_refused_and_a_bad_expiry_is_a_usage_error() {
         "nothing saved"
     );
 }
+
+/// The feed files in `dir`, by name.
+fn feeds(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .expect("room dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_relay_that_withholds_or_forks_what_a_writer_had_read_is_named() {
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    let (room_a, room_b) = (a.path().join("room"), b.path().join("room"));
+    std::fs::create_dir(&room_a).expect("mkdir");
+    std::fs::create_dir(&room_b).expect("mkdir");
+    let relay_a = format!("file://{}", room_a.display());
+    let relay_b = format!("file://{}", room_b.display());
+    let (alice, bob) = common::members();
+    let carol = Home::new();
+    std::fs::create_dir_all(carol.config()).expect("config");
+    std::fs::copy(
+        alice.config().join("room.key"),
+        carol.config().join("room.key"),
+    )
+    .expect("room key");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        carol.config().join("room.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .expect("chmod");
+    let at = |home: &Home, relay: &str, args: &[&str]| {
+        home.cmd()
+            .args(args)
+            .args(["--relay", relay])
+            .output()
+            .expect("ftpchat")
+    };
+    ok(
+        at(&alice, &relay_a, &["send", "--name", "alice", "a1"]),
+        "send",
+    );
+    ok(
+        at(&alice, &relay_a, &["send", "--name", "alice", "a2"]),
+        "send",
+    );
+    let alice_feed = feeds(&room_a)[0].clone();
+    // Bob reads both, then writes: his record says he had read alice's record 2.
+    ok(at(&bob, &relay_a, &["watch", "--once"]), "bob reads");
+    ok(
+        at(&bob, &relay_a, &["send", "--name", "bob", "b1"]),
+        "bob writes",
+    );
+
+    // Relay B shows carol all of bob's feed but only alice's first record.
+    for f in feeds(&room_a) {
+        let text = std::fs::read_to_string(&f).expect("feed");
+        let shown = if f == alice_feed {
+            text.lines().next().expect("a1").to_string() + "\n"
+        } else {
+            text
+        };
+        std::fs::write(room_b.join(f.file_name().expect("name")), shown).expect("copy");
+    }
+    let pulled = ok(at(&carol, &relay_b, &["pull", "--all"]), "pull");
+    let out = carol
+        .cmd()
+        .args(["decrypt", "--verify"])
+        .write_stdin(pulled)
+        .output()
+        .expect("decrypt");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("record 2 is not shown here (this relay shows up to 1), but bob (feed")
+            && err.contains("had read it"),
+        "{err}"
+    );
+    let out = at(&carol, &relay_b, &["verify"]);
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("withheld: feed"), "{report}");
+    // Relay A, which shows everything, checks out.
+    let out = at(&carol, &relay_a, &["verify"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // A split view: relay B shows carol another history of alice's feed (written with
+    // alice's key from a second device), while bob had read the real one.
+    let twin = Home::new();
+    std::fs::create_dir_all(twin.config()).expect("config");
+    for f in ["room.key", "identity.key"] {
+        std::fs::copy(alice.config().join(f), twin.config().join(f)).expect("copy");
+        std::fs::set_permissions(
+            twin.config().join(f),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .expect("chmod");
+    }
+    let x1 = twin.encrypt("x1", "alice");
+    let x2 = twin.encrypt("x2", "alice");
+    std::fs::write(
+        room_b.join(alice_feed.file_name().expect("name")),
+        format!("{x1}\n{x2}\n"),
+    )
+    .expect("fork");
+    let out = at(&carol, &relay_b, &["verify"]);
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("split view: bob (feed") && report.contains("had read another record 2"),
+        "{report}"
+    );
+}

@@ -52,6 +52,7 @@ pub(crate) fn generate_room(
                             let ts = base
                                 + chrono::Duration::milliseconds((i * writers + w) as i64);
                             let envelope = Envelope {
+                                seen: Default::default(),
                                 v: record::ENVELOPE_VERSION,
                                 room: room_id.to_string(),
                                 from: from.clone(),

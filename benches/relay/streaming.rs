@@ -212,6 +212,7 @@ fn padding_cost(ctx: &Ctx) {
         let total: usize = (0..50)
             .map(|_| {
                 let e = Envelope {
+                    seen: Default::default(),
                     v,
                     room: key.room_id().to_string(),
                     from: b64(id.signing_key().verifying_key().as_bytes()),

@@ -569,6 +569,7 @@ mod tests {
             ts: ts.into(),
             kind: kind.into(),
             body,
+            seen: Default::default(),
         }
     }
 

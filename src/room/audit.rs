@@ -252,6 +252,9 @@ pub fn verify_feeds(
             .to_string();
         }
     }
+    for w in reader.withheld(std::time::Duration::ZERO) {
+        findings.push(Finding::new("withheld", w));
+    }
     if reader.roster_incomplete() {
         findings.push(Finding::new(
             "roster",

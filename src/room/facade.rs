@@ -467,10 +467,13 @@ impl Room {
             check.warnings.iter().for_each(|w| warn(w));
             room = check.recipient;
         }
-        let line = journal::record(
+        let relays = self.config.relays();
+        let keys: Vec<&str> = relays.iter().map(|t| t.key.as_str()).collect();
+        let line = journal::record_seeing(
             &self.config.state_dir,
             &self.identity,
             &room,
+            &keys,
             &self.config.name,
             kind,
             body,

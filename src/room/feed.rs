@@ -792,6 +792,33 @@ pub fn poll_legacy(
     Ok(vec![(file, fetched)])
 }
 
+/// What this device has read of a room on the relays `relay_keys`, for a record's `seen`:
+/// per feed (but `own_feed`), the highest seq any saved cursor set holds and that
+/// record's hash prefix; the [`record::MAX_SEEN`] feeds with the highest seqs.
+pub fn seen_by(state_dir: &Path, relay_keys: &[&str], own_feed: &str) -> BTreeMap<String, String> {
+    let mut best: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    for key in relay_keys {
+        for (_, cursors) in cursor_sets(state_dir, key) {
+            for (feed, c) in cursors {
+                if feed == own_feed || c.seq == 0 || c.hash.len() < record::SEEN_HASH {
+                    continue;
+                }
+                let slot = best.entry(feed).or_insert((0, String::new()));
+                if c.seq > slot.0 {
+                    *slot = (c.seq, c.hash[..record::SEEN_HASH].to_string());
+                }
+            }
+        }
+    }
+    let mut by_seq: Vec<(String, (u64, String))> = best.into_iter().collect();
+    by_seq.sort_by_key(|(_, (seq, _))| std::cmp::Reverse(*seq));
+    by_seq
+        .into_iter()
+        .take(record::MAX_SEEN)
+        .map(|(feed, (seq, hash))| (feed, format!("{seq}.{hash}")))
+        .collect()
+}
+
 /// Every saved cursor set for a relay and room, by name (`default`, `watch`, ...).
 pub fn cursor_sets(state_dir: &Path, relay_key: &str) -> Vec<(String, BTreeMap<String, Cursor>)> {
     let Ok(dir) = relay_dir(state_dir, relay_key) else {

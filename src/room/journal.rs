@@ -282,6 +282,26 @@ pub fn record(
     record_to(state, identity, room, &[], name, kind, body)
 }
 
+/// Like [`record`], saying what this device had read of the room on `relay_keys` (the
+/// envelope's `seen`, from the saved read cursors: [`super::feed::seen_by`]).
+///
+/// # Errors
+///
+/// As [`record`].
+pub fn record_seeing(
+    state: &Path,
+    identity: &DeviceIdentity,
+    room: &RoomRecipient,
+    relay_keys: &[&str],
+    name: &str,
+    kind: &str,
+    body: &str,
+) -> Result<String> {
+    let own = feed_pseudonym(&room.id, &identity.signing_key().verifying_key());
+    let seen = super::feed::seen_by(state, relay_keys, &own);
+    write_record(state, identity, room, &[], seen, name, kind, body)
+}
+
 /// Like [`record`], the record also encrypted to `extra` device keys (see
 /// [`record::seal_to`]).
 ///
@@ -293,6 +313,32 @@ pub fn record_to(
     identity: &DeviceIdentity,
     room: &RoomRecipient,
     extra: &[age::x25519::Recipient],
+    name: &str,
+    kind: &str,
+    body: &str,
+) -> Result<String> {
+    write_record(
+        state,
+        identity,
+        room,
+        extra,
+        Default::default(),
+        name,
+        kind,
+        body,
+    )
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "record_to plus what the writer had read"
+)]
+fn write_record(
+    state: &Path,
+    identity: &DeviceIdentity,
+    room: &RoomRecipient,
+    extra: &[age::x25519::Recipient],
+    seen: std::collections::BTreeMap<String, String>,
     name: &str,
     kind: &str,
     body: &str,
@@ -315,6 +361,7 @@ pub fn record_to(
         ts: now_rfc3339(),
         kind: kind.to_string(),
         body: body.to_string(),
+        seen,
     };
     let line = record::seal_to(&envelope, key, &room.recipient, extra).map_err(Error::from)?;
     locked.append(&line)?;

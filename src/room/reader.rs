@@ -101,6 +101,20 @@ pub struct Reader {
     key_mismatch_said: bool,
     /// Signing keys this device verified with their owners (`verify-member`).
     vouched: std::collections::BTreeSet<String>,
+    /// Records other writers said they had read (`seen`) that this reader was not shown
+    /// yet, by feed: the highest such claim.
+    claims: std::collections::BTreeMap<String, Claim>,
+}
+
+/// A writer's word that it had read a record this reader has not been shown.
+#[derive(Debug, Clone)]
+struct Claim {
+    seq: u64,
+    hash: String,
+    /// Who said so: `name (feed F seq N)`.
+    by: String,
+    since: std::time::Instant,
+    reported: bool,
 }
 
 impl std::fmt::Debug for Reader {
@@ -134,7 +148,87 @@ impl Reader {
             learned: Vec::new(),
             key_mismatch_said: false,
             vouched: std::collections::BTreeSet::new(),
+            claims: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Records that other writers had read but this reader was still not shown after
+    /// `grace` (a relay withholding them, or showing this reader another view of the
+    /// room): one finding per feed, said once. With a zero `grace` (a whole room read at
+    /// once), every open claim.
+    pub fn withheld(&mut self, grace: std::time::Duration) -> Vec<String> {
+        let chain = &self.chain;
+        let mut out = Vec::new();
+        // Claims met since: gone, unless the record shown is not the one they had read.
+        self.claims.retain(|feed, c| match chain.head(feed) {
+            Some((max, _)) if max >= c.seq => {
+                if chain.hash_at(feed, c.seq).is_some_and(|h| !h.starts_with(&c.hash)) {
+                    out.push(format!(
+                        "split view: {} had read another record {} of feed {feed} than the                          one this reader holds",
+                        c.by, c.seq
+                    ));
+                }
+                false
+            }
+            _ => true,
+        });
+        for (feed, c) in &mut self.claims {
+            if c.reported || c.since.elapsed() < grace {
+                continue;
+            }
+            c.reported = true;
+            let shown = self.chain.head(feed).map_or(0, |(max, _)| max);
+            out.push(format!(
+                "feed {feed}: record {} is not shown here (this relay shows up to {shown}), but \
+                 {} had read it: withheld by the relay, or this view of the room differs \
+                 from theirs",
+                c.seq, c.by
+            ));
+        }
+        out
+    }
+
+    /// Checks what a record's writer said it had read against what this reader holds:
+    /// a different record at the same place is a split view (returned as findings); a
+    /// record not held yet becomes a claim for [`Reader::withheld`].
+    fn check_seen(&mut self, env: &record::Envelope, feed: &str, seq: u64) -> Vec<String> {
+        let mut findings = Vec::new();
+        let by = format!(
+            "{} (feed {feed} record {seq})",
+            crate::protocol::text::sanitize(&env.name)
+        );
+        for (f, v) in env.seen.iter().take(4 * record::MAX_SEEN) {
+            let Some((s, h)) = record::parse_seen(v) else {
+                continue;
+            };
+            if f == feed {
+                continue;
+            }
+            match self.chain.hash_at(f, s) {
+                Some(held) if !held.starts_with(h) => findings.push(format!(
+                    "split view: {by} had read another record {s} of feed {f} than the one \
+                     this reader holds"
+                )),
+                Some(_) => {}
+                None if self.chain.head(f).is_some_and(|(max, _)| max >= s) => {}
+                None => {
+                    let newer = self.claims.get(f).is_none_or(|c| c.seq < s);
+                    if newer {
+                        self.claims.insert(
+                            f.clone(),
+                            Claim {
+                                seq: s,
+                                hash: h.to_string(),
+                                by: by.clone(),
+                                since: std::time::Instant::now(),
+                                reported: false,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        findings
     }
 
     /// Marks messages from these signing keys (base64url) as verified by you
@@ -475,6 +569,12 @@ impl Reader {
         let (standing, roster_findings, forged, event) = self.check_roster(&opened);
         for f in &roster_findings {
             out.warnings.push(format!("{name}: {f}"));
+        }
+        if !tainted {
+            for f in self.check_seen(&opened.envelope, rec.feed, rec.seq) {
+                out.warnings.push(format!("{name}: {f}"));
+                findings.push(f);
+            }
         }
         let env = opened.envelope;
         // An attachment's body carries the file's key: the message shows its text, and

@@ -21,6 +21,10 @@ use std::path::PathBuf;
 /// Lines verified at once (a slice of a poll).
 const READ_SLICE: usize = 4096;
 
+/// How long a record another writer had read may stay unseen here before it is named as
+/// withheld (a writer may be read a little ahead of a lagging relay, or of the poll).
+pub const WITHHELD_AFTER: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Findings one poll reports one by one; the rest are counted in one line.
 pub const MAX_FINDINGS: usize = 200;
 
@@ -252,6 +256,8 @@ impl Watcher {
                 .insert(p.feed.clone(), cursor.clone());
             self.relays.advance(p.relay, &p.feed, cursor);
         }
+        // Records other writers had read that no relay has shown this reader for a while.
+        batch.warnings.extend(self.reader.withheld(WITHHELD_AFTER));
         // Feeds interleave by time only across files; order each batch by timestamp.
         batch.messages.sort_by(|a, b| a.ts.cmp(&b.ts));
         Ok(batch)

@@ -218,6 +218,14 @@ fn decrypt(
             tally.add(&outcome, report(&outcome, &printer, err_color, io)?);
         }
     }
+    // Records a writer had read that the input lacks: withheld from whoever pulled it.
+    let withheld = reader.withheld(std::time::Duration::ZERO);
+    for w in &withheld {
+        warn(io.stderr, err_color, w);
+    }
+    if args.verify {
+        tally.failed += withheld.len();
+    }
     tally.result()
 }
 

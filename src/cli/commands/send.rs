@@ -185,7 +185,9 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         }
         None => ("message", body, None),
     };
-    let line = journal::record(&ctx.dirs.state, &identity, &room, &name, kind, &body)?;
+    let keys: Vec<&str> = relays.iter().map(|t| t.key.as_str()).collect();
+    let line =
+        journal::record_seeing(&ctx.dirs.state, &identity, &room, &keys, &name, kind, &body)?;
     if let Some(p) = &prepared {
         attachment::done(p);
     }

@@ -106,6 +106,15 @@ impl ChainChecker {
         f.max = f.max.max(seq);
     }
 
+    /// The hash of record `seq` of `feed`, if it was seen (or seeded).
+    pub fn hash_at(&self, feed: &str, seq: u64) -> Option<&str> {
+        self.feeds
+            .get(feed)?
+            .seen
+            .get(&seq)
+            .map(|(h, _)| h.as_str())
+    }
+
     /// The last (highest) seq and its hash seen in `feed`.
     pub fn head(&self, feed: &str) -> Option<(u64, &str)> {
         let f = self.feeds.get(feed)?;

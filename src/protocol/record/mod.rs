@@ -93,6 +93,25 @@ pub struct Envelope {
     pub kind: String,
     /// The text.
     pub body: String,
+    /// What the writer had read of the room's other feeds when it wrote this (version 2):
+    /// feed pseudonym -> `<seq>.<first 12 characters of that record's line hash>`, at most
+    /// [`MAX_SEEN`] feeds. Readers that were not shown those records learn that a relay
+    /// withholds them (see `room::reader`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub seen: std::collections::BTreeMap<String, String>,
+}
+
+/// The most feeds an envelope's `seen` names (those with the highest seqs).
+pub const MAX_SEEN: usize = 16;
+
+/// Characters of a line hash kept in `seen` (72 bits).
+pub const SEEN_HASH: usize = 12;
+
+/// Parses a `seen` value: (seq, hash prefix).
+pub fn parse_seen(v: &str) -> Option<(u64, &str)> {
+    let (seq, hash) = v.split_once('.')?;
+    let seq = seq.parse().ok().filter(|&s| s > 0)?;
+    (hash.len() == SEEN_HASH).then_some((seq, hash))
 }
 
 /// Why a message cannot become a record.
@@ -553,6 +572,7 @@ mod tests {
             ts: "2026-11-22T10:00:00Z".into(),
             kind: "message".into(),
             body: body.into(),
+            seen: Default::default(),
         }
     }
 
