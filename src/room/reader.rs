@@ -695,3 +695,75 @@ impl Reader {
         (Some(status), findings, forged, event)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::protocol::encoding::b64;
+    use crate::protocol::keys::DeviceIdentity;
+    use crate::protocol::record::{ENVELOPE_VERSION, Envelope, line_hash, seal};
+
+    fn line(
+        room: &RoomKey,
+        id: &DeviceIdentity,
+        seq: u64,
+        prev: Option<String>,
+        seen: BTreeMap<String, String>,
+    ) -> String {
+        let e = Envelope {
+            v: ENVELOPE_VERSION,
+            room: room.room_id().to_string(),
+            from: b64(id.signing_key().verifying_key().as_bytes()),
+            name: "w".into(),
+            seq,
+            prev,
+            ts: "2026-12-04T10:00:00Z".into(),
+            kind: "message".into(),
+            body: format!("m{seq}"),
+            seen,
+        };
+        seal(&e, id.signing_key(), &room.current_recipient()).expect("seal")
+    }
+
+    #[test]
+    fn what_a_writer_had_read_and_this_reader_lacks_is_named_after_the_grace() {
+        let room = RoomKey::generate();
+        let (alice, bob) = (DeviceIdentity::generate(), DeviceIdentity::generate());
+        let a1 = line(&room, &alice, 1, None, BTreeMap::new());
+        let a2 = line(&room, &alice, 2, Some(line_hash(&a1)), BTreeMap::new());
+        let alice_feed = feed_pseudonym(room.room_id(), &alice.signing_key().verifying_key());
+        let seen = BTreeMap::from([(alice_feed, format!("2.{}", &line_hash(&a2)[..12]))]);
+        let b1 = line(&room, &bob, 1, None, seen);
+
+        let mut r = Reader::new(vec![room.clone()], None, false);
+        r.read(a1.as_bytes(), "a1");
+        let out = r.read(b1.as_bytes(), "b1");
+        assert!(out.message.expect("b1").verified);
+        assert!(
+            r.withheld(Duration::from_secs(3600)).is_empty(),
+            "within the grace"
+        );
+        let w = r.withheld(Duration::ZERO);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("record 2 is not shown here (this relay shows up to 1)"),
+            "{w:?}"
+        );
+        assert!(r.withheld(Duration::ZERO).is_empty(), "said once");
+
+        // Shown late, the record meets the claim; a reader shown everything finds nothing.
+        let mut late = Reader::new(vec![room.clone()], None, false);
+        late.read(a1.as_bytes(), "a1");
+        late.read(b1.as_bytes(), "b1");
+        late.read(a2.as_bytes(), "a2");
+        assert!(late.withheld(Duration::ZERO).is_empty());
+        let mut all = Reader::new(vec![room], None, false);
+        for l in [&a1, &a2, &b1] {
+            assert!(all.read(l.as_bytes(), "x").warnings.is_empty());
+        }
+        assert!(all.withheld(Duration::ZERO).is_empty());
+    }
+}
