@@ -2249,7 +2249,7 @@ fn crypto_section(ctx: &Ctx) {
         return;
     };
     ctx.section(
-        "8. decrypt+verify vs the X25519 + Ed25519 floor (`cargo bench --bench crypto`, same run)",
+        "9. decrypt+verify vs the X25519 + Ed25519 floor (`cargo bench --bench crypto`, same run)",
     );
     let Ok(text) = fs::read_to_string(&path) else {
         ctx.line("The crypto bench output is missing.");

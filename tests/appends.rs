@@ -25,26 +25,34 @@ fn records_in(dir: &Path) -> Vec<String> {
     out
 }
 
+/// With curl: uploads `first` as `raw.txt` under `url` (with its password), then
+/// `second` with `--append`.
+fn upload_then_append(url: &str) {
+    assert!(common::have("curl"), "curl (scripts/test installs it)");
+    let scratch = tempfile::tempdir().expect("tempdir");
+    for (text, append) in [("first\n", false), ("second\n", true)] {
+        let file = scratch.path().join("part");
+        std::fs::write(&file, text).expect("write");
+        let mut c = std::process::Command::new("curl");
+        c.args(["-sS", "--max-time", "20", "-T"]).arg(&file);
+        if append {
+            c.arg("--append");
+        }
+        assert!(
+            c.arg(format!("{url}raw.txt"))
+                .status()
+                .expect("curl")
+                .success()
+        );
+    }
+}
+
 #[test]
 fn an_append_that_replaces_the_file_is_found_out_and_no_record_is_lost() {
     let t = Target::server(support::pyftpdlib_appe_replaces().expect("pyftpdlib"));
-    assert!(common::have("curl"), "curl (scripts/test installs it)");
     // The server as it is: a second upload with --append leaves only its own bytes.
-    let scratch = tempfile::tempdir().expect("tempdir");
-    let (one, two) = (scratch.path().join("1"), scratch.path().join("2"));
-    std::fs::write(&one, "first\n").expect("write");
-    std::fs::write(&two, "second\n").expect("write");
     // ftp://user@host:port/ -> ftp://user:password@host:port/
-    let url = t.url.replacen('@', &format!(":{}@", t.password), 1);
-    for (file, extra) in [(&one, None), (&two, Some("--append"))] {
-        let mut c = std::process::Command::new("curl");
-        c.args(["-sS", "--max-time", "20", "-T"]).arg(file);
-        if let Some(a) = extra {
-            c.arg(a);
-        }
-        let st = c.arg(format!("{url}raw.txt")).status().expect("curl");
-        assert!(st.success(), "curl");
-    }
+    upload_then_append(&t.url.replacen('@', &format!(":{}@", t.password), 1));
     assert_eq!(
         std::fs::read_to_string(t.root.join("raw.txt")).expect("raw"),
         "second\n",
@@ -167,24 +175,8 @@ fn upstream_rclone_serve_ftp_with_write_caching_is_found_out_and_twenty_writers_
     let r = support::rclone_ftp().expect("upstream rclone (scripts/test unpacks it)");
     let url = r.url();
     // The server as it is: what an append leaves, read back over FTP.
-    let scratch = tempfile::tempdir().expect("tempdir");
-    let (one, two) = (scratch.path().join("1"), scratch.path().join("2"));
-    std::fs::write(&one, "first\n").expect("write");
-    std::fs::write(&two, "second\n").expect("write");
     let with_pw = url.replacen('@', &format!(":{}@", r.password), 1);
-    for (file, extra) in [(&one, None), (&two, Some("--append"))] {
-        let mut c = std::process::Command::new("curl");
-        c.args(["-sS", "--max-time", "20", "-T"]).arg(file);
-        if let Some(a) = extra {
-            c.arg(a);
-        }
-        assert!(
-            c.arg(format!("{with_pw}raw.txt"))
-                .status()
-                .expect("curl")
-                .success()
-        );
-    }
+    upload_then_append(&with_pw);
     let back = std::process::Command::new("curl")
         .args(["-sS", "--max-time", "20"])
         .arg(format!("{with_pw}raw.txt"))

@@ -150,14 +150,8 @@ fn oversized_and_empty_messages_are_refused() {
         .stderr(predicate::str::contains("UTF-8"));
 }
 
-#[test]
-fn native_ciphertext_opens_with_stock_age() {
-    if !have("age") {
-        return;
-    }
-    let home = Home::new();
-    home.keys();
-    let line = home.encrypt("for the auditors", "alice");
+/// The plaintext of a record line, as the stock `age -d` opens it with the home's room key.
+fn age_decrypt(home: &Home, line: &str) -> Vec<u8> {
     let ct = ftpchat::protocol::encoding::unb64(line.split('.').nth(3).expect("ct")).expect("b64");
     let ct_path = home.path().join("rec.age");
     std::fs::write(&ct_path, ct).expect("write");
@@ -173,7 +167,18 @@ fn native_ciphertext_opens_with_stock_age() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let plain = String::from_utf8(out.stdout).expect("utf8");
+    out.stdout
+}
+
+#[test]
+fn native_ciphertext_opens_with_stock_age() {
+    if !have("age") {
+        return;
+    }
+    let home = Home::new();
+    home.keys();
+    let line = home.encrypt("for the auditors", "alice");
+    let plain = String::from_utf8(age_decrypt(&home, &line)).expect("utf8");
     let (envelope, sig) = plain.rsplit_once('\n').expect("two parts");
     let v: Value = serde_json::from_str(envelope).expect("envelope json");
     assert_eq!(v["body"], "for the auditors");
@@ -193,24 +198,9 @@ fn padded_plaintexts_fall_in_the_size_buckets_as_stock_age_sees_them() {
         (20_000, 32_768),
     ] {
         let line = home.encrypt(&"m".repeat(len), "alice");
-        let ct =
-            ftpchat::protocol::encoding::unb64(line.split('.').nth(3).expect("ct")).expect("b64");
-        let ct_path = home.path().join("rec.age");
-        std::fs::write(&ct_path, ct).expect("write");
-        let out = std::process::Command::new("age")
-            .arg("-d")
-            .arg("-i")
-            .arg(home.config().join("room.key"))
-            .arg(&ct_path)
-            .output()
-            .expect("age");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.stdout.len(), bucket, "a {len}-byte message");
-        let plain = String::from_utf8(out.stdout).expect("utf8");
+        let plain = age_decrypt(&home, &line);
+        assert_eq!(plain.len(), bucket, "a {len}-byte message");
+        let plain = String::from_utf8(plain).expect("utf8");
         let (envelope, _) = plain.rsplit_once('\n').expect("two parts");
         let v: Value = serde_json::from_str(envelope).expect("envelope json");
         assert_eq!(v["v"], 2);

@@ -294,13 +294,22 @@ impl Membership {
             .collect()
     }
 
-    /// The epoch the room's descriptor names now (read from the first relay that has a
-    /// descriptor that checks out), for rewriting it without a rotation.
+    /// The epoch the room's descriptor names now, for rewriting it without a rotation.
     ///
     /// # Errors
     ///
-    /// Relay errors; no relay has a descriptor that checks out.
+    /// As [`Membership::descriptor`].
     pub fn current_epoch(&self) -> Result<usize> {
+        Ok(self.descriptor()?.epoch)
+    }
+
+    /// The room's descriptor, from the first relay whose copy checks out (signed by the
+    /// pinned owner, for this room).
+    ///
+    /// # Errors
+    ///
+    /// Relay errors; no relay has a descriptor that checks out (the last relay's reason).
+    pub fn descriptor(&self) -> Result<Descriptor> {
         let mut last = None;
         for t in std::iter::once(&self.target).chain(&self.mirrors) {
             let mut session = Session::new(t.clone());
@@ -308,10 +317,15 @@ impl Membership {
             session.close();
             match found {
                 Ok(Some(bytes)) => match roster::open_descriptor(&bytes, &self.key) {
-                    Ok(d) => return Ok(d.epoch),
+                    Ok(d) => return Ok(d),
                     Err(e) => last = Some(Error::Usage(format!("{}: room.age {e}", t.key))),
                 },
-                Ok(None) => last = Some(Error::Usage(format!("{}: room.age is missing", t.key))),
+                Ok(None) => {
+                    last = Some(Error::Usage(format!(
+                        "{}: room.age is missing (rooms made by `room create` have one)",
+                        t.key
+                    )));
+                }
                 Err(e) => last = Some(e),
             }
         }

@@ -212,6 +212,7 @@ impl Replicas {
             return Ok(round);
         }
         let now = Instant::now();
+        let mut started = 0;
         for (i, s) in self.sources.iter_mut().enumerate() {
             if now < s.next_try {
                 continue;
@@ -219,6 +220,7 @@ impl Replicas {
             let Some(mut session) = s.session.take() else {
                 continue;
             };
+            started += 1;
             let cursors = s.cursors.clone();
             let answer_to = self.answer_to.clone();
             std::thread::spawn(move || {
@@ -235,6 +237,9 @@ impl Replicas {
         while self.sources.iter().any(|s| s.session.is_none()) {
             let wait = match (patience, answered) {
                 (Patience::Lively, Some(at)) => LAGGARD_WAIT.saturating_sub(at.elapsed()),
+                // Nothing asked this time (the rest resting, or still busy from before):
+                // a live reader does not wait on a hung relay's old poll.
+                (Patience::Lively, None) if started == 0 => LAGGARD_WAIT,
                 // Every poll ends within its relay's own timeouts.
                 _ => Duration::from_secs(3600),
             };

@@ -419,6 +419,38 @@ fn standing(m: &crate::protocol::roster::Member, owner: &str) -> &'static str {
     }
 }
 
+/// The one current member `query` names: their roster name, or at least 4 characters of
+/// the start of their key; `except` (the owner, for a removal) is never matched.
+///
+/// # Errors
+///
+/// [`Error::Usage`] when none or several match.
+pub(crate) fn one_member(
+    roster: &roster::Roster,
+    query: &str,
+    except: Option<&str>,
+) -> Result<roster::Member> {
+    let matches: Vec<_> = roster
+        .current()
+        .filter(|m| m.name == query || (query.len() >= 4 && m.key.starts_with(query)))
+        .filter(|m| Some(m.key.as_str()) != except)
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Error::Usage(format!(
+            "no current member matches {query:?} (see `ftpchat room members`)"
+        ))),
+        many => {
+            let keys: Vec<&str> = many.iter().map(|m| &m.key[..10]).collect();
+            Err(Error::Usage(format!(
+                "{} members match {query:?} (keys {}); give more of the key instead",
+                many.len(),
+                keys.join(", ")
+            )))
+        }
+    }
+}
+
 fn members(args: &RoomMembersArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let a = &args.common;
     let (mut s, _) = open(a, ctx, io)?;
@@ -505,26 +537,7 @@ fn remove(a: &RoomRemoveArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> 
     let roster = reader
         .roster()
         .ok_or_else(|| Error::Usage("no roster".into()))?;
-    let matches: Vec<_> = roster
-        .current()
-        .filter(|m| m.name == a.member || m.key.starts_with(&a.member))
-        .filter(|m| m.key != roster.owner())
-        .collect();
-    let member = match matches.as_slice() {
-        [one] => (*one).clone(),
-        [] => {
-            return Err(Error::Usage(format!(
-                "no current member matches {:?} (see `ftpchat room members`)",
-                a.member
-            )));
-        }
-        _ => {
-            return Err(Error::Usage(format!(
-                "{:?} matches several members; give more of their key",
-                a.member
-            )));
-        }
-    };
+    let member = one_member(roster, &a.member, Some(roster.owner()))?;
     // The member's last record as of now, counting only what was read in order from
     // their first record: anything later from them is from after the removal, whatever
     // seq or time it claims. A record planted far ahead (a gap) is not vouched for.

@@ -8,9 +8,8 @@ use crate::cli::output::{note, warner};
 use crate::cli::settings::{Profiles, Resolved};
 use crate::error::{Error, Result};
 use crate::protocol::keys::RoomKey;
-use crate::protocol::roster;
+use crate::room::RelayTarget;
 use crate::room::membership::Membership;
-use crate::room::{RelayTarget, Session};
 use crate::store::url::RelayUrl;
 
 /// Runs `room relays`.
@@ -51,7 +50,7 @@ pub fn run(a: &RoomRelaysArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
 /// Prints the descriptor's list (or, for a room on one relay, that relay), marking the
 /// relays this profile uses, and brings the profile's mirrors in line with the list.
 fn list(m: &Membership, resolved: &Resolved, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
-    let listed = descriptor_relays(m)?;
+    let listed = m.descriptor()?.relays;
     let using = resolved.targets();
     let uses =
         |url: &str| RelayUrl::parse(url).is_ok_and(|u| using.iter().any(|t| same_place(t, &u)));
@@ -161,31 +160,6 @@ fn remove(
     save_mirrors(resolved, ctx, io, |mirrors| {
         mirrors.retain(|u| !RelayUrl::parse(u).is_ok_and(|u| same_place(&gone, &u)));
     })
-}
-
-/// The relays the room's descriptor lists, from the first relay whose descriptor checks
-/// out.
-fn descriptor_relays(m: &Membership) -> Result<Vec<String>> {
-    let mut last = None;
-    for t in std::iter::once(&m.target).chain(&m.mirrors) {
-        let mut session = Session::new(t.clone());
-        let found = session.descriptor();
-        session.close();
-        match found {
-            Ok(Some(bytes)) => match roster::open_descriptor(&bytes, &m.key) {
-                Ok(d) => return Ok(d.relays),
-                Err(e) => last = Some(Error::Usage(format!("{}: room.age {e}", t.key))),
-            },
-            Ok(None) => {
-                last = Some(Error::Usage(format!(
-                    "{}: room.age is missing (rooms made by `room create` have one)",
-                    t.key
-                )));
-            }
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.expect("a room has a relay"))
 }
 
 /// Whether `target`'s room directory is the place `url` names.

@@ -5,7 +5,7 @@
 use crate::cli::Io;
 use crate::cli::args::VerifyMemberArgs;
 use crate::cli::commands::Context;
-use crate::cli::commands::room::open;
+use crate::cli::commands::room::{one_member, open};
 use crate::cli::output::{note, warner};
 use crate::error::{Error, Result};
 use crate::protocol::encoding::b64;
@@ -30,28 +30,7 @@ pub fn run(a: &VerifyMemberArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<(
         )
     })?;
     let me = b64(s.identity.signing_key().verifying_key().as_bytes());
-    let matches: Vec<_> = roster
-        .current()
-        .filter(|m| m.name == a.member || (a.member.len() >= 4 && m.key.starts_with(&a.member)))
-        .collect();
-    let member = match matches.as_slice() {
-        [one] => (*one).clone(),
-        [] => {
-            return Err(Error::Usage(format!(
-                "no current member matches {:?} (see `ftpchat room members`)",
-                a.member
-            )));
-        }
-        many => {
-            let keys: Vec<String> = many.iter().map(|m| m.key[..10].to_string()).collect();
-            return Err(Error::Usage(format!(
-                "{} members match {:?} (keys {}); give the start of the key instead",
-                many.len(),
-                a.member,
-                keys.join(", ")
-            )));
-        }
-    };
+    let member = one_member(roster, &a.member, None)?;
     if member.key == me {
         return Err(Error::Usage(
             "that is you: verify the other members, and read them your own code".into(),
