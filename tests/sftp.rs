@@ -511,13 +511,13 @@ fn on_a_terminal_an_encrypted_key_asks_its_passphrase() {
 
 /// rclone's SFTP server (1.60) takes the append flag and replaces the file. The probe
 /// finds that before the first real append, and feeds are rewritten instead (each
-/// writer rewrites only its own): 5 writers x 5 messages at once lose nothing.
+/// writer rewrites only its own): 20 writers x 10 messages at once lose nothing.
 #[test]
 fn a_server_that_ignores_the_append_flag_is_found_and_nothing_is_lost() {
     let r = support::rclone_sftp().expect("rclone (scripts/test installs it)");
     let owner = Home::new();
     owner.keys();
-    let homes: Vec<Home> = (0..5)
+    let homes: Vec<Home> = (0..20)
         .map(|_| {
             let h = Home::new();
             h.cmd().arg("keygen").assert().success();
@@ -534,7 +534,7 @@ fn a_server_that_ignores_the_append_flag_is_found_and_nothing_is_lost() {
         .enumerate()
         .map(|(i, h)| {
             let script = format!(
-                "for n in 1 2 3 4 5; do \"$0\" send --name w{i} --relay {url} --room busy \"w{i} m$n\" || exit 1; done"
+                "for n in 1 2 3 4 5 6 7 8 9 10; do \"$0\" send --name w{i} --relay {url} --room busy \"w{i} m$n\" || exit 1; done"
             );
             // The same clean environment as `Home::std_cmd`, around a shell loop.
             let c = h.std_cmd();
@@ -563,7 +563,7 @@ fn a_server_that_ignores_the_append_flag_is_found_and_nothing_is_lost() {
     let mut bodies = verified_bodies(&owner, &url, &r.password, "busy");
     bodies.sort();
     bodies.dedup();
-    assert_eq!(bodies.len(), 25, "{bodies:?}");
+    assert_eq!(bodies.len(), 200, "{bodies:?}");
     let probe_left = std::fs::read_dir(r.root.join("busy"))
         .expect("room dir")
         .filter_map(Result::ok)

@@ -67,6 +67,12 @@ pub enum Standing {
     Verified,
     /// Verified; the sender is the room's owner.
     Owner,
+    /// Verified, and the sender is someone you verified in person (`verify-member`);
+    /// `owner` when they own the room.
+    Vouched {
+        /// The sender owns the room.
+        owner: bool,
+    },
     /// Verified, but by a sender the roster calls not a member or removed.
     Warning(&'static str),
     /// Not verified (the reason is in the warnings).
@@ -83,6 +89,9 @@ impl Msg {
             (Some("NOT VERIFIED"), _) => Standing::Bad("NOT VERIFIED"),
             (Some("not a member"), _) => Standing::Warning("not a member"),
             (Some(_), _) => Standing::Warning("removed member"),
+            (None, roster) if m.verified_by_you => Standing::Vouched {
+                owner: roster == Some("owner"),
+            },
             (None, Some("owner")) => Standing::Owner,
             (None, _) => Standing::Verified,
         };
@@ -213,6 +222,14 @@ fn pieces(item: &Item, p: Palette) -> Vec<(String, Style)> {
             match &m.standing {
                 Standing::Verified => out.push((" ✓".into(), p.dim())),
                 Standing::Owner => out.push((" ✓ owner".into(), p.dim())),
+                Standing::Vouched { owner } => out.push((
+                    if *owner {
+                        " ✓ owner, verified by you".into()
+                    } else {
+                        " ✓ verified by you".into()
+                    },
+                    p.name(m.hue),
+                )),
                 Standing::Warning(w) => out.push((format!(" [{w}]"), p.bad())),
                 Standing::Bad(w) => out.push((format!(" [{w}]"), p.bad())),
                 Standing::Legacy => out.push((" [legacy, unauthenticated]".into(), p.warn())),
