@@ -67,6 +67,57 @@ pub struct Message {
     /// (`ftpchat verify-member`), and the record verified.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub verified_by_you: bool,
+    /// What the writer had read of other feeds (feed, seq), from the envelope's `seen`:
+    /// for showing messages in an order consistent with it ([`causal_order`]).
+    #[serde(skip)]
+    pub after: Vec<(String, u64)>,
+}
+
+/// Orders messages by time, except that a message never comes before one its writer
+/// had read (its `seen`), when both are here: the writer's clock may be behind, but it
+/// answered what it had read. Each message gets the latest time among itself and what
+/// it had read (transitively), and a depth one more than theirs; ties keep time order.
+pub fn causal_order(messages: &mut Vec<Message>) {
+    messages.sort_by(|a, b| a.ts.cmp(&b.ts));
+    let n = messages.len();
+    let mut key: Vec<(Option<String>, usize)> =
+        messages.iter().map(|m| (m.ts.clone(), 0)).collect();
+    let place: std::collections::HashMap<(&str, u64), usize> = messages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| Some(((m.feed.as_deref()?, m.seq?), i)))
+        .collect();
+    // A few passes settle chains; a forged cycle just stops changing anything useful.
+    for _ in 0..4 {
+        let mut changed = false;
+        for i in 0..n {
+            for (feed, seq) in &messages[i].after {
+                // The newest record of that feed this batch holds up to `seq`.
+                let Some(j) = (1..=*seq)
+                    .rev()
+                    .take(64)
+                    .find_map(|s| place.get(&(feed.as_str(), s)).copied())
+                else {
+                    continue;
+                };
+                if j == i {
+                    continue;
+                }
+                let (jt, jd) = key[j].clone();
+                if jt > key[i].0 || (jt == key[i].0 && jd >= key[i].1) {
+                    key[i] = (jt.max(key[i].0.clone()), jd + 1);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| key[a].cmp(&key[b]).then(a.cmp(&b)));
+    let mut taken: Vec<Option<Message>> = std::mem::take(messages).into_iter().map(Some).collect();
+    *messages = order.into_iter().filter_map(|i| taken[i].take()).collect();
 }
 
 /// What one line produced.
@@ -461,6 +512,7 @@ impl Reader {
                     attachment: None,
                     unjudged: false,
                     verified_by_you: false,
+                    after: Vec::new(),
                 })
             }
             Err(e) => {
@@ -497,6 +549,7 @@ impl Reader {
             attachment: None,
             unjudged: false,
             verified_by_you: false,
+            after: Vec::new(),
         };
         // A record opened ahead of time that failed to decrypt is tried again: a key
         // rotation read since may have brought the key it needs.
@@ -602,6 +655,13 @@ impl Reader {
         out.failed = tainted || (self.strict && (irregular || !roster_findings.is_empty()));
         findings.extend(roster_findings);
         let by_you = !tainted && self.vouched.contains(&env.from);
+        let after: Vec<(String, u64)> = env
+            .seen
+            .iter()
+            .take(4 * record::MAX_SEEN)
+            .filter(|(f, _)| f.as_str() != rec.feed)
+            .filter_map(|(f, v)| Some((f.clone(), record::parse_seen(v)?.0)))
+            .collect();
         out.message = Some(Message {
             format: "native",
             ts: (!bad_time).then_some(env.ts),
@@ -621,6 +681,7 @@ impl Reader {
             attachment,
             unjudged: self.roster_incomplete() && standing.is_none(),
             verified_by_you: by_you,
+            after,
         });
     }
 }
@@ -726,6 +787,71 @@ mod tests {
             seen,
         };
         seal(&e, id.signing_key(), &room.current_recipient()).expect("seal")
+    }
+
+    #[test]
+    fn a_message_is_never_shown_before_one_its_writer_had_read() {
+        let room = RoomKey::generate();
+        let (alice, bob, carol) = (
+            DeviceIdentity::generate(),
+            DeviceIdentity::generate(),
+            DeviceIdentity::generate(),
+        );
+        let sealed = |id: &DeviceIdentity, ts: &str, seen: BTreeMap<String, String>| {
+            let e = Envelope {
+                v: ENVELOPE_VERSION,
+                room: room.room_id().to_string(),
+                from: b64(id.signing_key().verifying_key().as_bytes()),
+                name: "w".into(),
+                seq: 1,
+                prev: None,
+                ts: ts.into(),
+                kind: "message".into(),
+                body: ts.into(),
+                seen,
+            };
+            seal(&e, id.signing_key(), &room.current_recipient()).expect("seal")
+        };
+        let feed =
+            |id: &DeviceIdentity| feed_pseudonym(room.room_id(), &id.signing_key().verifying_key());
+        // alice's clock is ahead: her message says 10:00:09. bob read it and answered at
+        // 10:00:05 by his clock; carol read bob's and answered at 10:00:01 by hers.
+        let a = sealed(&alice, "2026-12-04T10:00:09Z", BTreeMap::new());
+        let b = sealed(
+            &bob,
+            "2026-12-04T10:00:05Z",
+            BTreeMap::from([(feed(&alice), format!("1.{}", &line_hash(&a)[..12]))]),
+        );
+        let c = sealed(
+            &carol,
+            "2026-12-04T10:00:01Z",
+            BTreeMap::from([(feed(&bob), format!("1.{}", &line_hash(&b)[..12]))]),
+        );
+        let d = sealed(
+            &DeviceIdentity::generate(),
+            "2026-12-04T10:00:03Z",
+            BTreeMap::new(),
+        );
+        let mut r = Reader::new(vec![room.clone()], None, false);
+        let mut msgs: Vec<Message> = [&c, &d, &b, &a]
+            .iter()
+            .filter_map(|l| r.read(l.as_bytes(), "x").message)
+            .collect();
+        causal_order(&mut msgs);
+        let order: Vec<&str> = msgs
+            .iter()
+            .map(|m| m.body.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "2026-12-04T10:00:03Z",
+                "2026-12-04T10:00:09Z",
+                "2026-12-04T10:00:05Z",
+                "2026-12-04T10:00:01Z"
+            ],
+            "d by its time; then a before b before c, as they had read each other"
+        );
     }
 
     #[test]

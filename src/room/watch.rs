@@ -258,8 +258,9 @@ impl Watcher {
         }
         // Records other writers had read that no relay has shown this reader for a while.
         batch.warnings.extend(self.reader.withheld(WITHHELD_AFTER));
-        // Feeds interleave by time only across files; order each batch by timestamp.
-        batch.messages.sort_by(|a, b| a.ts.cmp(&b.ts));
+        // Feeds interleave by time only across files; order each batch by timestamp, but
+        // never a message before one its writer had read.
+        super::reader::causal_order(&mut batch.messages);
         Ok(batch)
     }
 

@@ -385,6 +385,7 @@ mod tests {
             attachment: None,
             unjudged: false,
             verified_by_you: false,
+            after: Vec::new(),
         };
         let r = rows(&Item::Msg(Msg::from_message(&m, true, None)), 80, p);
         let all: String = r.iter().map(text).collect();
