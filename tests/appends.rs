@@ -62,15 +62,7 @@ fn an_append_that_replaces_the_file_is_found_out_and_no_record_is_lost() {
     // Four writers, five messages each, at once.
     let owner = Home::new();
     owner.keys();
-    let writers: Vec<Home> = (0..4)
-        .map(|_| {
-            let h = Home::new();
-            h.cmd().arg("keygen").assert().success();
-            std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
-                .expect("room key");
-            h
-        })
-        .collect();
+    let writers: Vec<Home> = (0..4).map(|_| Home::joining(&owner)).collect();
     let room = "gateway";
     std::thread::scope(|s| {
         for (w, home) in writers.iter().enumerate() {
@@ -191,15 +183,7 @@ fn upstream_rclone_serve_ftp_with_write_caching_is_found_out_and_twenty_writers_
     // 20 writers x 10 messages at once.
     let owner = Home::new();
     owner.keys();
-    let writers: Vec<Home> = (0..20)
-        .map(|_| {
-            let h = Home::new();
-            h.cmd().arg("keygen").assert().success();
-            std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
-                .expect("room key");
-            h
-        })
-        .collect();
+    let writers: Vec<Home> = (0..20).map(|_| Home::joining(&owner)).collect();
     let room = "busy";
     std::thread::scope(|s| {
         for (w, home) in writers.iter().enumerate() {

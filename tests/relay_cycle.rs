@@ -257,15 +257,7 @@ fn concurrent_senders_lose_nothing_on_every_server() {
         let owner = Home::new();
         owner.keys();
         let room = "busy";
-        let homes: Vec<Home> = (0..SENDERS)
-            .map(|_| {
-                let h = Home::new();
-                h.cmd().arg("keygen").assert().success();
-                std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
-                    .expect("copy");
-                h
-            })
-            .collect();
+        let homes: Vec<Home> = (0..SENDERS).map(|_| Home::joining(&owner)).collect();
         let started = Instant::now();
         let children: Vec<Child> = homes
             .iter()

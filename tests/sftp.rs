@@ -519,10 +519,7 @@ fn a_server_that_ignores_the_append_flag_is_found_and_nothing_is_lost() {
     owner.keys();
     let homes: Vec<Home> = (0..20)
         .map(|_| {
-            let h = Home::new();
-            h.cmd().arg("keygen").assert().success();
-            std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
-                .expect("copy");
+            let h = Home::joining(&owner);
             r.trust_in(h.path());
             h
         })

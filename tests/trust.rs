@@ -214,19 +214,8 @@ fn a_relay_that_withholds_or_forks_what_a_writer_had_read_is_named() {
     let relay_a = format!("file://{}", room_a.display());
     let relay_b = format!("file://{}", room_b.display());
     let (alice, bob) = common::members();
-    let carol = Home::new();
-    std::fs::create_dir_all(carol.config()).expect("config");
-    std::fs::copy(
-        alice.config().join("room.key"),
-        carol.config().join("room.key"),
-    )
-    .expect("room key");
+    let carol = Home::joining(&alice);
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        carol.config().join("room.key"),
-        std::fs::Permissions::from_mode(0o600),
-    )
-    .expect("chmod");
     let at = |home: &Home, relay: &str, args: &[&str]| {
         home.cmd()
             .args(args)

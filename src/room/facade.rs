@@ -449,21 +449,13 @@ impl Room {
         if key.owner().is_some() {
             // A room with a roster: learn a rotated key before writing, be a member, and
             // write only to a key the owner introduced.
-            let mut check = None;
-            // The first relay that answers tells the roster.
-            for relay in self.config.relays() {
-                let mut session = Session::new(relay);
-                let r = retry_session(&mut session, None, warn, |s| {
-                    membership::sync_before_send(s, &self.config.key_file, &self.identity)
-                });
-                session.close();
-                let go_on = matches!(&r, Err(e) if e.is_transient());
-                check = Some(r);
-                if !go_on {
-                    break;
-                }
-            }
-            let check = check.expect("a room has a relay")?;
+            let check = membership::sync_on_first_relay(
+                &self.config.relays(),
+                &self.config.key_file,
+                &self.identity,
+                None,
+                warn,
+            )?;
             check.warnings.iter().for_each(|w| warn(w));
             room = check.recipient;
         }
@@ -506,15 +498,12 @@ impl Room {
     /// Relay errors (nothing is skipped: the next poll reads the same records again).
     pub fn poll(&mut self) -> Result<Vec<Message>> {
         if self.watcher.is_none() {
-            let mut relays = Vec::new();
-            for relay in self.config.relays() {
-                let cursors = if self.config.from_start {
-                    Default::default()
-                } else {
-                    RelayState::load(&self.config.state_dir, &relay.key, &self.config.cursor)?
-                };
-                relays.push((Session::new(relay), cursors));
-            }
+            let relays = super::replicas::with_saved_cursors(
+                &self.config.state_dir,
+                self.config.relays(),
+                &self.config.cursor,
+                self.config.from_start,
+            )?;
             let key = RoomKey::load(&self.config.key_file)?;
             let reader = Reader::new(vec![key], None, false)
                 .with_device(Some(self.identity.x25519().clone()));

@@ -271,12 +271,7 @@ impl Membership {
         // (a descriptor listing no relays tells members nothing).
         let mut listed = self.relay_list();
         if listed.is_empty() {
-            listed.push(
-                self.target
-                    .endpoint
-                    .url
-                    .public_for(&format!("/{}", self.target.dir)),
-            );
+            listed.push(self.target.public_url());
         }
         self.write_descriptor(warn, epoch, listed)?;
         Ok(gone)
@@ -290,7 +285,7 @@ impl Membership {
         }
         std::iter::once(&self.target)
             .chain(&self.mirrors)
-            .map(|t| t.endpoint.url.public_for(&format!("/{}", t.dir)))
+            .map(RelayTarget::public_url)
             .collect()
     }
 
@@ -414,6 +409,35 @@ pub struct SendCheck {
     pub warnings: Vec<String>,
     /// The relays the owner's descriptor lists (empty: the room is on one relay).
     pub relays: Vec<String>,
+}
+
+/// [`sync_before_send`] on the first of `relays` that answers (each with retries); the
+/// next relay is asked only when one cannot be reached.
+///
+/// # Errors
+///
+/// As [`sync_before_send`]; the last relay's error when none could be reached.
+pub fn sync_on_first_relay(
+    relays: &[RelayTarget],
+    key_path: &Path,
+    identity: &DeviceIdentity,
+    deadline: Option<std::time::Instant>,
+    warn: Warn<'_>,
+) -> Result<SendCheck> {
+    let mut check = None;
+    for relay in relays {
+        let mut session = Session::new(relay.clone());
+        let r = delivery::retry_session(&mut session, deadline, warn, |s| {
+            sync_before_send(s, key_path, identity)
+        });
+        session.close();
+        let go_on = matches!(&r, Err(e) if e.is_transient());
+        check = Some(r);
+        if !go_on {
+            break;
+        }
+    }
+    check.expect("a room has a relay")
 }
 
 /// Before writing to a room with an owner: reads the signed descriptor and replays the

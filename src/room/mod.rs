@@ -90,6 +90,18 @@ impl RelayTarget {
         self
     }
 
+    /// The room's URL without user or password, as a descriptor lists relays.
+    pub fn public_url(&self) -> String {
+        self.endpoint.url.public_for(&format!("/{}", self.dir))
+    }
+
+    /// Whether `url` names this room's directory on this relay (user and password aside).
+    pub fn is_at(&self, url: &RelayUrl) -> bool {
+        let mut at = self.endpoint.url.clone();
+        at.path = format!("/{}", self.dir);
+        at.same_place(url)
+    }
+
     /// Opens a session with the relay.
     ///
     /// # Errors

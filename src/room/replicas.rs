@@ -51,6 +51,32 @@ struct Source {
 /// What a poll thread hands back: the relay, its session, and the poll (or the panic).
 type Answer = (usize, std::thread::Result<(Session, Polling)>);
 
+/// A session for each of `relays` with the cursors saved for it under `cursor` (none
+/// with `from_start`), as [`Replicas::new`] and [`super::watch::Watcher::several`] take
+/// them.
+///
+/// # Errors
+///
+/// The state directory cannot be used.
+pub fn with_saved_cursors(
+    state: &std::path::Path,
+    relays: Vec<super::RelayTarget>,
+    cursor: &str,
+    from_start: bool,
+) -> Result<Vec<(Session, BTreeMap<String, Cursor>)>> {
+    relays
+        .into_iter()
+        .map(|t| {
+            let cursors = if from_start {
+                BTreeMap::new()
+            } else {
+                super::feed::RelayState::load(state, &t.key, cursor)?
+            };
+            Ok((Session::new(t), cursors))
+        })
+        .collect()
+}
+
 /// What one relay served in a poll, merged: lines another relay gave first are gone.
 #[derive(Debug)]
 pub struct Polled {

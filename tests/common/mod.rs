@@ -43,6 +43,15 @@ impl Home {
         c
     }
 
+    /// A new home with its own identity and a copy of `owner`'s room key.
+    pub fn joining(owner: &Home) -> Self {
+        let h = Home::new();
+        h.cmd().arg("keygen").assert().success();
+        std::fs::copy(owner.config().join("room.key"), h.config().join("room.key"))
+            .expect("share the room key");
+        h
+    }
+
     pub fn config(&self) -> PathBuf {
         self.path().join("ftpchat")
     }
@@ -125,13 +134,7 @@ pub fn ok(out: std::process::Output, what: &str) -> String {
 pub fn members() -> (Home, Home) {
     let alice = Home::new();
     alice.keys();
-    let bob = Home::new();
-    bob.cmd().arg("keygen").assert().success();
-    std::fs::copy(
-        alice.config().join("room.key"),
-        bob.config().join("room.key"),
-    )
-    .expect("share the room key");
+    let bob = Home::joining(&alice);
     (alice, bob)
 }
 

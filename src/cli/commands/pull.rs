@@ -9,11 +9,11 @@ use crate::cli::commands::Context;
 use crate::cli::output::warn;
 use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
-use crate::room::Session;
+
 use crate::room::delivery::backoff;
 use crate::room::feed::{Cursor, RelayState};
 use crate::room::reader::Reader;
-use crate::room::replicas::{Patience, Replicas};
+use crate::room::replicas::{Patience, Replicas, with_saved_cursors};
 use crate::signals;
 
 /// Runs `pull`.
@@ -35,16 +35,12 @@ pub fn run(args: &PullArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     };
     let from_start = args.all || since.is_some();
     let advance = !args.no_advance && since.is_none();
-    let mut list = Vec::new();
-    for t in targets {
-        let cursors = if from_start {
-            BTreeMap::new()
-        } else {
-            RelayState::load(&ctx.dirs.state, &t.key, &args.cursor)?
-        };
-        list.push((Session::new(t), cursors));
-    }
-    let mut relays = Replicas::new(list);
+    let mut relays = Replicas::new(with_saved_cursors(
+        &ctx.dirs.state,
+        targets,
+        &args.cursor,
+        from_start,
+    )?);
     if args.follow {
         return follow(args, relays, ctx, io);
     }

@@ -8,7 +8,6 @@ use crate::cli::output::{note, warner};
 use crate::cli::settings::{Profiles, Resolved};
 use crate::error::{Error, Result};
 use crate::protocol::keys::RoomKey;
-use crate::room::RelayTarget;
 use crate::room::membership::Membership;
 use crate::store::url::RelayUrl;
 
@@ -52,19 +51,10 @@ pub fn run(a: &RoomRelaysArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()>
 fn list(m: &Membership, resolved: &Resolved, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     let listed = m.descriptor()?.relays;
     let using = resolved.targets();
-    let uses =
-        |url: &str| RelayUrl::parse(url).is_ok_and(|u| using.iter().any(|t| same_place(t, &u)));
+    let uses = |url: &str| RelayUrl::parse(url).is_ok_and(|u| using.iter().any(|t| t.is_at(&u)));
     let w = |e| Error::io("cannot write", "stdout", e);
     if listed.is_empty() {
-        writeln!(
-            io.stdout,
-            "{}",
-            m.target
-                .endpoint
-                .url
-                .public_for(&format!("/{}", m.target.dir))
-        )
-        .map_err(w)?;
+        writeln!(io.stdout, "{}", m.target.public_url()).map_err(w)?;
         note(
             io.stderr,
             "the room's descriptor lists no other relays (a room on one relay)",
@@ -132,13 +122,13 @@ fn remove(
 ) -> Result<()> {
     m.require_owner()?;
     let wanted = RelayUrl::parse(url)?;
-    if same_place(&m.target, &wanted) {
+    if m.target.is_at(&wanted) {
         return Err(Error::Usage(format!(
             "{url} is the first relay of this profile: make another relay the first one \
              (`ftpchat init --relay URL`) before removing it"
         )));
     }
-    let Some(index) = m.mirrors.iter().position(|t| same_place(t, &wanted)) else {
+    let Some(index) = m.mirrors.iter().position(|t| t.is_at(&wanted)) else {
         let known: Vec<&str> = m.mirrors.iter().map(|t| t.key.as_str()).collect();
         return Err(Error::Usage(format!(
             "{url} is not one of this room's mirrors ({})",
@@ -158,15 +148,8 @@ fn remove(
         ),
     );
     save_mirrors(resolved, ctx, io, |mirrors| {
-        mirrors.retain(|u| !RelayUrl::parse(u).is_ok_and(|u| same_place(&gone, &u)));
+        mirrors.retain(|u| !RelayUrl::parse(u).is_ok_and(|u| gone.is_at(&u)));
     })
-}
-
-/// Whether `target`'s room directory is the place `url` names.
-fn same_place(target: &RelayTarget, url: &RelayUrl) -> bool {
-    let mut at = target.endpoint.url.clone();
-    at.path = format!("/{}", target.dir);
-    at.same_place(url)
 }
 
 /// Makes the profile in use read and write the room on the relays its owner lists:
@@ -191,10 +174,10 @@ pub fn adopt(
         let Ok(u) = RelayUrl::parse(url) else {
             continue;
         };
-        if same_place(&resolved.target, &u) {
+        if resolved.target.is_at(&u) {
             continue;
         }
-        match resolved.mirrors.iter().find(|t| same_place(t, &u)) {
+        match resolved.mirrors.iter().find(|t| t.is_at(&u)) {
             Some(t) => wanted.push(t.key.clone()),
             None => wanted.push(url.clone()),
         }

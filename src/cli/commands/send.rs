@@ -93,23 +93,14 @@ pub fn run(args: &SendArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
             let (relays, identity, deadline) = (relays.clone(), identity.clone(), ctx.deadline);
             move || {
                 let mut retries = Vec::new();
-                let mut check = None;
-                // The first relay that answers tells the roster; the next one is asked
-                // only when one cannot be reached.
-                for relay in relays {
-                    let mut session = Session::new(relay);
-                    let mut note = |w: &str| retries.push(w.to_string());
-                    let r = delivery::retry_session(&mut session, deadline, &mut note, |s| {
-                        membership::sync_before_send(s, &path, &identity)
-                    });
-                    session.close();
-                    let go_on = matches!(&r, Err(e) if e.is_transient());
-                    check = Some(r);
-                    if !go_on {
-                        break;
-                    }
-                }
-                (check.expect("a room has a relay"), retries)
+                let check = membership::sync_on_first_relay(
+                    &relays,
+                    &path,
+                    &identity,
+                    deadline,
+                    &mut |w| retries.push(w.to_string()),
+                );
+                (check, retries)
             }
         };
         let (check, retries) =

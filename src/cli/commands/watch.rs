@@ -14,10 +14,11 @@ use crate::cli::settings::Resolved;
 use crate::error::{Error, Result};
 use crate::room::delivery::backoff;
 use crate::room::feed::RelayState;
+use crate::room::legacy;
 use crate::room::membership::save_learned;
 use crate::room::reader::{Message, Reader};
+use crate::room::replicas::with_saved_cursors;
 use crate::room::watch::Watcher;
-use crate::room::{Session, legacy};
 use crate::signals;
 
 /// Runs `watch`.
@@ -69,15 +70,12 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         .as_deref()
         .map(crate::cli::commands::pull::parse_since)
         .transpose()?;
-    let mut relays = Vec::new();
-    for t in &targets {
-        let cursors = if args.all || since.is_some() {
-            Default::default()
-        } else {
-            RelayState::load(&ctx.dirs.state, &t.key, &args.cursor)?
-        };
-        relays.push((Session::new(t.clone()), cursors));
-    }
+    let relays = with_saved_cursors(
+        &ctx.dirs.state,
+        targets.clone(),
+        &args.cursor,
+        args.all || since.is_some(),
+    )?;
     let identity = ctx
         .identity(&crate::cli::args::IdentityArgs {
             identity: profile.identity.clone(),
