@@ -616,9 +616,10 @@ pub struct SendArgs {
 /// `ftpchat watch`
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Polls fast after activity and backs off when idle (between --poll-min and --poll-max);
-an idle poll is one command on the control connection where the server allows it.
-After any failure it reconnects with backoff and resumes where it was, with no gap and
+Polls every --poll-min while the room is active and for 3 s after, then backs off to
+--poll-max. An idle poll is one small request (the size of the room's change marker,
+which every ftpchat writer touches); the room is listed in full every 30 s as well, so a
+writer that does not touch the marker is seen within 30 s. After any failure it reconnects with backoff and resumes where it was, with no gap and
 no duplicate. Verification findings are shown inline. Ctrl-C or SIGTERM stops it with
 its cursor saved.
 
@@ -639,7 +640,7 @@ pub struct WatchArgs {
     /// Poll once, print what is new, and exit.
     #[arg(long)]
     pub once: bool,
-    /// Shortest time between polls, in seconds (used right after activity).
+    /// Shortest time between polls, in seconds (used while the room is active and 3 s after).
     #[arg(long, value_name = "SECS", default_value_t = 0.1)]
     pub poll_min: f64,
     /// Longest time between polls, in seconds (reached when idle).

@@ -643,7 +643,11 @@ mod tests {
             fx.deliver(std::slice::from_ref(&j), &Feeds::new()).appended,
             1
         );
-        assert_eq!(fx.store.requests() - before, 2, "SIZE and APPE");
+        assert_eq!(
+            fx.store.requests() - before,
+            3,
+            "SIZE, APPE and the change marker's APPE"
+        );
         assert_eq!(
             fx.store.file(&fx.path(A)),
             Some(file(&[rec(A, 1), rec(A, 2)]))

@@ -59,7 +59,7 @@ use super::journal;
 use super::membership::{self, Membership};
 use super::outbox;
 use super::reader::{Message, Reader};
-use super::watch::Watcher;
+use super::watch::{Cadence, Watcher};
 use super::{RelayTarget, Session, attachment};
 use crate::error::{Error, Result};
 use crate::paths::{ensure_private_dir, write_private};
@@ -561,6 +561,7 @@ impl Room {
     /// A permanent error (a refused login) is yielded once, then the iterator ends.
     pub fn watch(&mut self, deadline: Option<Instant>) -> Watch<'_> {
         Watch {
+            cadence: Cadence::new(self.config.poll_interval.0, self.config.poll_interval.1),
             interval: self.config.poll_interval.0,
             room: self,
             failures: 0,
@@ -720,6 +721,7 @@ impl Room {
 #[derive(Debug)]
 pub struct Watch<'a> {
     room: &'a mut Room,
+    cadence: Cadence,
     interval: Duration,
     failures: u32,
     deadline: Option<Instant>,
@@ -741,7 +743,6 @@ impl Iterator for Watch<'_> {
     type Item = Result<Message>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (min, max) = self.room.config.poll_interval;
         loop {
             if let Some(m) = self.room.inbox.pop_front() {
                 return Some(Ok(m));
@@ -753,16 +754,16 @@ impl Iterator for Watch<'_> {
                 Ok(_) if self.room.more => {
                     // The relay holds more than one poll downloads: read on at once.
                     self.failures = 0;
-                    self.interval = min;
+                    self.interval = self.cadence.next(true);
                     continue;
                 }
                 Ok(messages) if messages.is_empty() => {
                     self.failures = 0;
-                    self.interval = self.interval.mul_f64(1.5).min(max);
+                    self.interval = self.cadence.next(false);
                 }
                 Ok(messages) => {
                     self.failures = 0;
-                    self.interval = min;
+                    self.interval = self.cadence.next(true);
                     self.room.inbox.extend(messages);
                     continue;
                 }

@@ -26,6 +26,10 @@ use crate::store::{Entry, MAX_DOWNLOAD, Store};
 
 /// Feed files end with this.
 pub const FEED_SUFFIX: &str = ".log";
+/// The room's change marker: every writer appends one byte to it after each append to
+/// its feed, so a live reader learns that something changed from one cheap size request
+/// instead of listing every feed (docs/PROTOCOL.md 27).
+pub const MARKER: &str = ".ftpchat-changes";
 /// How much of a feed's tail is read to find its last record before reading it all.
 const TAIL_WINDOW: u64 = 16 * 1024;
 
@@ -47,6 +51,7 @@ fn known_other(name: &str) -> bool {
             | "blobs"
             | crate::protocol::roster::DESCRIPTOR_FILE
             | crate::protocol::roster::RECIPIENT_FILE
+            | MARKER
     ) || name.ends_with(".tmp")
         || name.starts_with(super::probe::PREFIX)
 }
@@ -535,12 +540,28 @@ pub fn append(
             conn.delete(dir, &tmp)?;
         }
     }
+    touch_marker(conn, dir);
     Ok(RemoteHead {
         size: head.size + payload.len() as u64,
         seq: last_seq,
         exists: true,
         partial: false,
     })
+}
+
+/// Tells live readers that the room changed: one byte appended to [`MARKER`], or where
+/// the store cannot append, the marker rewritten one byte longer (up to 64, then 1
+/// again). Best effort: the record is delivered whatever happens here, and a reader that
+/// misses the signal finds the record at its next full listing.
+fn touch_marker(conn: &mut dyn Store, dir: &str) {
+    match conn.append(dir, MARKER, b"\n") {
+        Ok(true) | Err(_) => {}
+        Ok(false) => {
+            let now = conn.size(dir, MARKER).ok().flatten().unwrap_or(0);
+            let next = usize::try_from(now % 64).unwrap_or(0) + 1;
+            let _ = conn.put(dir, MARKER, &b"\n".repeat(next));
+        }
+    }
 }
 
 fn rand_bytes() -> [u8; 5] {
@@ -1340,7 +1361,11 @@ pub(crate) mod tests {
             .into_iter()
             .map(|e| e.name)
             .collect();
-        assert_eq!(names, vec![feed_file(A)], "no temp file left behind");
+        assert_eq!(
+            names,
+            vec![MARKER.to_string(), feed_file(A)],
+            "no temp file left behind; the change marker rewritten"
+        );
         // The rewrite keeps exactly the head it was given: bytes someone added to our feed
         // after we looked are not carried into the new file.
         let mut grown = shared.file(&path(A)).expect("feed");

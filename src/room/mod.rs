@@ -118,6 +118,26 @@ impl RelayTarget {
 pub struct Session {
     target: RelayTarget,
     conn: Option<Box<dyn Store>>,
+    watched: Watched,
+    relist: std::time::Duration,
+}
+
+/// How long a live reader goes on trusting the room's change marker ([`feed::MARKER`])
+/// alone before it lists the room again: the longest a record from a writer that does not
+/// touch the marker (an older ftpchat, a hand-made `curl --append`) waits to be seen,
+/// plus one poll interval.
+pub const FULL_LISTING_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What a live reader of a relay knew at its last full listing.
+#[derive(Debug, Default, Clone, Copy)]
+struct Watched {
+    /// The change marker's size then (`Some(None)`: there was none); `None` when no full
+    /// listing was made yet on this connection, or the store cannot tell a file's size.
+    marker: Option<Option<u64>>,
+    /// When that listing was made.
+    listed: Option<std::time::Instant>,
+    /// That poll left bytes unread, so the next one lists again.
+    more: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -132,7 +152,12 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// A session that has not connected yet.
     pub fn new(target: RelayTarget) -> Self {
-        Session { target, conn: None }
+        Session {
+            target,
+            conn: None,
+            watched: Watched::default(),
+            relist: FULL_LISTING_EVERY,
+        }
     }
 
     /// A session over an already open store (an in-memory one in tests).
@@ -140,6 +165,8 @@ impl Session {
         Session {
             target,
             conn: Some(store),
+            watched: Watched::default(),
+            relist: FULL_LISTING_EVERY,
         }
     }
 
@@ -182,6 +209,7 @@ impl Session {
         let result = self.store().and_then(|s| work(s, &target));
         if result.is_err() {
             self.conn = None;
+            self.watched = Watched::default();
         }
         result
     }
@@ -204,6 +232,47 @@ impl Session {
                 feed::poll(s, &t.dir, cursors, warnings)
             }
         })
+    }
+
+    /// One poll for a live reader: like [`Session::poll`], but between full listings
+    /// (at most [`FULL_LISTING_EVERY`] apart) only the size of the room's change marker is
+    /// asked, and an unchanged marker ends the poll: one request, a few dozen bytes,
+    /// however many feeds the room has. Legacy rooms and stores that cannot tell a
+    /// file's size are polled in full every time.
+    ///
+    /// # Errors
+    ///
+    /// Network errors (the next poll lists in full).
+    pub fn poll_live(
+        &mut self,
+        cursors: &std::collections::BTreeMap<String, feed::Cursor>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<(String, feed::Fetched)>> {
+        if self.target.legacy {
+            return self.poll(cursors, warnings);
+        }
+        let before = self.watched;
+        let due = before.more
+            || before
+                .listed
+                .is_none_or(|at| at.elapsed() >= self.relist);
+        let mut after = before;
+        let polled = self.with(|s, t| {
+            let marker = s.size(&t.dir, feed::MARKER)?;
+            let marker = (s.capabilities().size != store::Support::No).then_some(marker);
+            if !due && marker.is_some() && marker == before.marker {
+                return Ok(Vec::new());
+            }
+            let polled = feed::poll(s, &t.dir, cursors, warnings)?;
+            after = Watched {
+                marker,
+                listed: Some(std::time::Instant::now()),
+                more: polled.iter().any(|(_, f)| f.more),
+            };
+            Ok(polled)
+        })?;
+        self.watched = after;
+        Ok(polled)
     }
 
     /// Reads one feed from the start.
@@ -386,6 +455,100 @@ impl Session {
     pub fn close(mut self) {
         if let Some(c) = self.conn.take() {
             c.close();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feed::tests::{A, file, rec};
+    use super::feed::{Cursor, FEED_SUFFIX, MARKER, RemoteHead};
+    use super::*;
+    use crate::store::memory::MemoryStore;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    const B: &str = "bbbbbbbbbbbbbbbb";
+
+    fn live(store: &MemoryStore) -> Session {
+        let target = RelayTarget::from_url("ftp://chat@127.0.0.1:2121/lobby", "pw").expect("target");
+        Session::with_store(target, Box::new(store.clone()))
+    }
+
+    fn grown(polled: &[(String, feed::Fetched)]) -> Vec<(String, usize)> {
+        polled.iter().map(|(f, got)| (f.clone(), got.lines.len())).collect()
+    }
+
+    #[test]
+    fn a_live_poll_asks_only_the_marker_until_a_writer_touches_it() {
+        let store = MemoryStore::new();
+        let mut writer = store.clone();
+        let mut s = live(&store);
+        let mut cursors = BTreeMap::new();
+        let mut advance = |s: &mut Session, cursors: &mut BTreeMap<String, Cursor>| {
+            let polled = s.poll_live(cursors, &mut Vec::new()).expect("poll");
+            for (f, got) in &polled {
+                cursors.insert(f.clone(), got.cursor.clone());
+            }
+            grown(&polled)
+        };
+        let h = feed::append(&mut writer, "lobby", A, RemoteHead::default(), &[&rec(A, 1)])
+            .expect("append");
+        assert_eq!(advance(&mut s, &mut cursors), vec![(A.to_string(), 1)]);
+        // Idle: one request (the marker's size) per poll, nothing listed.
+        let requests = |s: &Session| s.conn.as_ref().expect("connected").requests();
+        let before = requests(&s);
+        assert!(advance(&mut s, &mut cursors).is_empty());
+        assert!(advance(&mut s, &mut cursors).is_empty());
+        assert_eq!(requests(&s) - before, 2, "one SIZE per idle poll");
+        // A writer appends (and touches the marker): the next poll lists and reads it.
+        feed::append(&mut writer, "lobby", A, h, &[&rec(A, 2)]).expect("append");
+        assert_eq!(advance(&mut s, &mut cursors), vec![(A.to_string(), 1)]);
+        // A writer that does not touch the marker is not seen by marker polls...
+        store.set_file(&format!("lobby/{B}{FEED_SUFFIX}"), &file(&[rec(B, 1)]));
+        assert!(advance(&mut s, &mut cursors).is_empty());
+        // ...but by the next full listing, at most `relist` after the last one.
+        s.relist = Duration::from_millis(50);
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(advance(&mut s, &mut cursors), vec![(B.to_string(), 1)]);
+        assert!(store.file(&format!("lobby/{MARKER}")).is_some());
+    }
+
+    #[test]
+    fn a_live_poll_lists_again_while_a_feed_holds_more_than_one_poll_reads() {
+        let store = MemoryStore::new();
+        let mut s = live(&store);
+        // Two feeds together past one poll's download budget.
+        let per_feed = feed::POLL_BUDGET / 50;
+        let mut sizes = BTreeMap::new();
+        for f in [A, B] {
+            let lines: Vec<String> = (1..=per_feed).map(|q| rec(f, q)).collect();
+            let bytes = file(&lines);
+            sizes.insert(f.to_string(), bytes.len() as u64);
+            store.set_file(&format!("lobby/{f}{FEED_SUFFIX}"), &bytes);
+        }
+        assert!(sizes.values().sum::<u64>() > feed::POLL_BUDGET);
+        let mut cursors = BTreeMap::new();
+        let mut reads = 0;
+        loop {
+            let polled = s.poll_live(&cursors, &mut Vec::new()).expect("poll");
+            let more = polled.iter().any(|(_, f)| f.more);
+            for (f, got) in polled {
+                cursors.insert(f, got.cursor);
+            }
+            reads += 1;
+            if !more {
+                break;
+            }
+            assert!(reads < 10, "the poll never finished the feed");
+        }
+        assert!(reads >= 2);
+        for (f, size) in sizes {
+            assert_eq!(
+                cursors.get(&f).map(|c| c.offset),
+                Some(size),
+                "{f} read to the end without a marker or a relisting interval"
+            );
         }
     }
 }

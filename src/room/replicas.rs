@@ -33,7 +33,9 @@ pub enum Patience {
     /// Until every relay asked has answered or failed (each within its own timeouts): a
     /// one-off read such as `pull`, which wants all there is.
     All,
-    /// Until one answered and then [`LAGGARD_WAIT`]: a live reader such as `watch`.
+    /// Until one answered and then [`LAGGARD_WAIT`]: a live reader such as `watch`. Its
+    /// idle polls ask only for the room's change marker between full listings (see
+    /// [`Session::poll_live`]).
     Lively,
 }
 
@@ -232,7 +234,7 @@ impl Replicas {
                 .session
                 .as_mut()
                 .expect("one relay is never polled on a thread");
-            let p = poll_one(session, &s.cursors);
+            let p = poll_one(session, &s.cursors, patience == Patience::Lively);
             let mut round = Round::default();
             self.take(0, p, &mut round)?;
             return Ok(round);
@@ -251,7 +253,7 @@ impl Replicas {
             let answer_to = self.answer_to.clone();
             std::thread::spawn(move || {
                 let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-                    let p = poll_one(&mut session, &cursors);
+                    let p = poll_one(&mut session, &cursors, patience == Patience::Lively);
                     (session, p)
                 }));
                 let _ = answer_to.send((i, polled));
@@ -355,10 +357,14 @@ struct Polling {
     warnings: Vec<String>,
 }
 
-fn poll_one(session: &mut Session, cursors: &BTreeMap<String, Cursor>) -> Polling {
+fn poll_one(session: &mut Session, cursors: &BTreeMap<String, Cursor>, live: bool) -> Polling {
     let was_connected = session.is_connected();
     let mut warnings = Vec::new();
-    let result = session.poll(cursors, &mut warnings);
+    let result = if live {
+        session.poll_live(cursors, &mut warnings)
+    } else {
+        session.poll(cursors, &mut warnings)
+    };
     Polling {
         was_connected,
         result,

@@ -28,6 +28,44 @@ pub const WITHHELD_AFTER: std::time::Duration = std::time::Duration::from_secs(1
 /// Findings one poll reports one by one; the rest are counted in one line.
 pub const MAX_FINDINGS: usize = 200;
 
+/// How long a live reader keeps polling at its shortest interval after the room was
+/// last active, before it backs off: replies in a conversation come within seconds, and
+/// an idle poll is one cheap request (see [`Session::poll_live`]).
+pub const STAY_QUICK: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// When a live reader polls next: every `min` while the room is active and for
+/// [`STAY_QUICK`] after, then each quiet poll waits 1.5 times longer, up to `max`.
+#[derive(Debug, Clone)]
+pub struct Cadence {
+    min: std::time::Duration,
+    max: std::time::Duration,
+    interval: std::time::Duration,
+    active_at: std::time::Instant,
+}
+
+impl Cadence {
+    /// Starts quick, as after activity.
+    pub fn new(min: std::time::Duration, max: std::time::Duration) -> Self {
+        Cadence {
+            min,
+            max: max.max(min),
+            interval: min,
+            active_at: std::time::Instant::now(),
+        }
+    }
+
+    /// The wait before the next poll, given whether the last one brought anything.
+    pub fn next(&mut self, active: bool) -> std::time::Duration {
+        if active {
+            self.active_at = std::time::Instant::now();
+            self.interval = self.min;
+        } else if self.active_at.elapsed() >= STAY_QUICK {
+            self.interval = self.interval.mul_f64(1.5).min(self.max);
+        }
+        self.interval
+    }
+}
+
 /// What one poll brought.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -267,5 +305,26 @@ impl Watcher {
     /// Ends the sessions politely.
     pub fn close(self) {
         self.relays.close();
+    }
+}
+
+#[cfg(test)]
+mod cadence_tests {
+    use super::{Cadence, STAY_QUICK};
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_reader_stays_quick_after_activity_then_backs_off_to_the_longest_interval() {
+        let (min, max) = (Duration::from_millis(100), Duration::from_secs(1));
+        let mut c = Cadence::new(min, max);
+        assert_eq!(c.next(false), min, "quick right after start");
+        assert_eq!(c.next(true), min);
+        // As if the last activity was long ago.
+        c.active_at = Instant::now().checked_sub(STAY_QUICK).expect("clock");
+        let waits: Vec<Duration> = (0..8).map(|_| c.next(false)).collect();
+        assert_eq!(waits[0], Duration::from_millis(150));
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(waits[7], max);
+        assert_eq!(c.next(true), min, "activity makes it quick again");
     }
 }

@@ -146,7 +146,7 @@ pub fn poller(
     tx: Sender<Event>,
     stop: Arc<AtomicBool>,
 ) {
-    let mut interval = min;
+    let mut cadence = crate::room::watch::Cadence::new(min, max);
     let mut failures = 0;
     while !stop.load(Ordering::SeqCst) {
         let wait = match watcher.poll() {
@@ -172,12 +172,7 @@ pub fn poller(
                     let _ = tx.send(Event::Messages(batch.messages));
                 }
                 let _ = tx.send(Event::Polled(Ok(())));
-                interval = if active {
-                    min
-                } else {
-                    interval.mul_f64(1.5).min(max)
-                };
-                interval
+                cadence.next(active)
             }
             Err(e) => {
                 failures += 1;

@@ -161,7 +161,7 @@ fn follow(args: &PullArgs, mut relays: Replicas, ctx: &Context<'_>, io: &mut Io<
     let advance = !args.no_advance;
     let poll_min = Duration::from_millis(200);
     let poll_max = Duration::from_secs_f64(args.poll_max.max(0.2));
-    let mut interval = poll_min;
+    let mut cadence = crate::room::watch::Cadence::new(poll_min, poll_max);
     let mut failures = 0u32;
     let mut reported = BTreeSet::new();
     while !signals::interrupted() {
@@ -215,12 +215,7 @@ fn follow(args: &PullArgs, mut relays: Replicas, ctx: &Context<'_>, io: &mut Io<
         for w in &warnings {
             warn(io.stderr, false, w);
         }
-        interval = if printed > 0 || round.more {
-            poll_min
-        } else {
-            interval.mul_f64(1.5).min(poll_max)
-        };
-        if !signals::sleep(interval) {
+        if !signals::sleep(cadence.next(printed > 0 || round.more)) {
             break;
         }
     }

@@ -18,7 +18,7 @@ use crate::room::legacy;
 use crate::room::membership::save_learned;
 use crate::room::reader::{Message, Reader};
 use crate::room::replicas::with_saved_cursors;
-use crate::room::watch::Watcher;
+use crate::room::watch::{Cadence, Watcher};
 use crate::signals;
 
 /// Runs `watch`.
@@ -96,7 +96,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
     }
     let poll_min = Duration::from_secs_f64(args.poll_min.max(0.01));
     let poll_max = Duration::from_secs_f64(args.poll_max.max(args.poll_min).max(0.01));
-    let mut interval = poll_min;
+    let mut cadence = Cadence::new(poll_min, poll_max);
     let mut failures = 0u32;
     let mut failed_records = 0usize;
     loop {
@@ -164,11 +164,7 @@ pub fn run(args: &WatchArgs, ctx: &Context<'_>, io: &mut Io<'_>) -> Result<()> {
         if args.once && !batch.more {
             return finish(watcher, failed_records);
         }
-        interval = if active || batch.more {
-            poll_min
-        } else {
-            (interval.mul_f64(1.5)).min(poll_max)
-        };
+        let interval = cadence.next(active || batch.more);
         if batch.more {
             // The relay holds more than one poll downloads: read on at once.
             if signals::interrupted() {
