@@ -230,7 +230,7 @@ Register-ArgumentCompleter -Native -CommandName 'ftpchat' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]')
             [CompletionResult]::new('--room-key', '--room-key', [CompletionResultType]::ParameterName, 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
-            [CompletionResult]::new('--poll-min', '--poll-min', [CompletionResultType]::ParameterName, 'Shortest time between polls, in seconds (used right after activity)')
+            [CompletionResult]::new('--poll-min', '--poll-min', [CompletionResultType]::ParameterName, 'Shortest time between polls, in seconds (used while the room is active and 3 s after)')
             [CompletionResult]::new('--poll-max', '--poll-max', [CompletionResultType]::ParameterName, 'Longest time between polls, in seconds (reached when idle)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Show history written at or after TIME first (RFC 3339, or an age like 30m, 2h, 7d), then follow; implies --all (older records are read, verified, not shown)')
             [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Name of the cursor to use')

@@ -220,7 +220,7 @@ set edit:completion:arg-completer[ftpchat] = {|@words|
             cand -i 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]'
             cand --room-key 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]'
             cand --color 'When to colour output'
-            cand --poll-min 'Shortest time between polls, in seconds (used right after activity)'
+            cand --poll-min 'Shortest time between polls, in seconds (used while the room is active and 3 s after)'
             cand --poll-max 'Longest time between polls, in seconds (reached when idle)'
             cand --since 'Show history written at or after TIME first (RFC 3339, or an age like 30m, 2h, 7d), then follow; implies --all (older records are read, verified, not shown)'
             cand --cursor 'Name of the cursor to use'

@@ -179,7 +179,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s i -l room-key 
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-min -d 'Shortest time between polls, in seconds (used right after activity)' -r
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-min -d 'Shortest time between polls, in seconds (used while the room is active and 3 s after)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l poll-max -d 'Longest time between polls, in seconds (reached when idle)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l since -d 'Show history written at or after TIME first (RFC 3339, or an age like 30m, 2h, 7d), then follow; implies --all (older records are read, verified, not shown)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l cursor -d 'Name of the cursor to use' -r

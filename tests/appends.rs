@@ -101,9 +101,15 @@ fn an_append_that_replaces_the_file_is_found_out_and_no_record_is_lost() {
         .expect("room")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".ftpchat"))
+        .filter(|n| n.starts_with(".ftpchat") && n != ".ftpchat-changes")
         .collect();
     assert!(left.is_empty(), "{left:?}");
+    // The change marker is rewritten whole where appends replace the file.
+    let marker = std::fs::read(t.root.join(room).join(".ftpchat-changes")).expect("marker");
+    assert!(
+        (1..=64).contains(&marker.len()) && marker.iter().all(|&b| b == b'\n'),
+        "{marker:?}"
+    );
 }
 
 #[test]
