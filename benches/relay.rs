@@ -2256,7 +2256,7 @@ fn crypto_section(ctx: &Ctx) {
         ctx.target(
             "decrypt+verify / floor (X25519 DH + Ed25519 verify)",
             "not run",
-            "<= 1.5x",
+            "<= 1.2x",
             None,
         );
         return;
@@ -2295,8 +2295,8 @@ fn crypto_section(ctx: &Ctx) {
                     rate.map_or_else(|| "?".into(), |v| format!("{v:.0}")),
                     floor.map_or_else(|| "?".into(), |v| format!("{v:.0}"))
                 ),
-                "<= 1.5x",
-                Some(r <= 1.5),
+                "<= 1.2x",
+                Some(r <= 1.2),
             );
             if let Some(v) = rate {
                 ctx.keep("crypto-rate", format!("{v:.0} records/s"));
@@ -2305,7 +2305,7 @@ fn crypto_section(ctx: &Ctx) {
         None => ctx.target(
             "decrypt+verify / floor (X25519 DH + Ed25519 verify)",
             "ratio line not found",
-            "<= 1.5x",
+            "<= 1.2x",
             None,
         ),
     }

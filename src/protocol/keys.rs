@@ -235,6 +235,8 @@ pub fn parse_verifying_key(s: &str) -> Option<VerifyingKey> {
 #[derive(Clone)]
 pub struct RoomKey {
     identities: Vec<age::x25519::Identity>,
+    /// The same keys, each with its recipient computed once, for opening records.
+    opening: Vec<super::x25519::RoomIdentity>,
     id: RoomId,
     owner: Option<String>,
 }
@@ -258,6 +260,10 @@ impl RoomKey {
     fn from_identities(identities: Vec<age::x25519::Identity>) -> Self {
         let id = RoomId::from_recipient(&identities[0].to_public());
         RoomKey {
+            opening: identities
+                .iter()
+                .map(super::x25519::RoomIdentity::new)
+                .collect(),
             identities,
             id,
             owner: None,
@@ -279,6 +285,12 @@ impl RoomKey {
         &self.identities
     }
 
+    /// All keys, oldest first, each with its recipient computed once: what opens
+    /// records (one age file each) fastest.
+    pub fn opening_identities(&self) -> &[super::x25519::RoomIdentity] {
+        &self.opening
+    }
+
     /// The room owner's Ed25519 key (base64url), pinned when the room was created or joined.
     pub fn owner(&self) -> Option<&str> {
         self.owner.as_deref()
@@ -293,13 +305,11 @@ impl RoomKey {
     /// Returns whether it was new.
     pub fn add_identity(&mut self, identity: age::x25519::Identity) -> bool {
         let public = identity.to_public().to_string();
-        if self
-            .identities
-            .iter()
-            .any(|i| i.to_public().to_string() == public)
-        {
+        if self.opening.iter().any(|i| i.recipient() == public) {
             return false;
         }
+        self.opening
+            .push(super::x25519::RoomIdentity::new(&identity));
         self.identities.push(identity);
         true
     }

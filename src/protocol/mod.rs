@@ -19,3 +19,4 @@ pub mod record;
 pub mod roster;
 pub mod text;
 pub mod vouch;
+pub mod x25519;

@@ -101,6 +101,55 @@ pub struct Envelope {
     pub seen: std::collections::BTreeMap<String, String>,
 }
 
+/// An envelope as read: [`Envelope`] and version 2's padding, in one parse.
+#[derive(Deserialize)]
+struct Incoming {
+    v: u32,
+    room: String,
+    from: String,
+    name: String,
+    seq: u64,
+    #[serde(default)]
+    prev: Option<String>,
+    ts: String,
+    kind: String,
+    body: String,
+    #[serde(default)]
+    seen: std::collections::BTreeMap<String, String>,
+    pad: Option<String>,
+}
+
+impl Incoming {
+    fn split(self) -> (Envelope, Option<String>) {
+        let Incoming {
+            v,
+            room,
+            from,
+            name,
+            seq,
+            prev,
+            ts,
+            kind,
+            body,
+            seen,
+            pad,
+        } = self;
+        let envelope = Envelope {
+            v,
+            room,
+            from,
+            name,
+            seq,
+            prev,
+            ts,
+            kind,
+            body,
+            seen,
+        };
+        (envelope, pad)
+    }
+}
+
 /// The most feeds an envelope's `seen` names (those with the highest seqs).
 pub const MAX_SEEN: usize = 16;
 
@@ -437,7 +486,7 @@ pub fn open_with_device(
 /// says which key it was.
 fn decrypt(ciphertext: &[u8], room: &RoomKey) -> Result<(Vec<u8>, String), OpenError> {
     let mut last = OpenError::NoKey;
-    for identity in room.identities().iter().rev() {
+    for identity in room.opening_identities().iter().rev() {
         let decryptor = age::Decryptor::new_buffered(ciphertext)
             .map_err(|e| OpenError::Decrypt(e.to_string()))?;
         let mut reader = match decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)) {
@@ -457,9 +506,31 @@ fn decrypt(ciphertext: &[u8], room: &RoomKey) -> Result<(Vec<u8>, String), OpenE
         if plaintext.len() as u64 >= MAX_PLAINTEXT {
             return Err(OpenError::Envelope("payload too large".into()));
         }
-        return Ok((plaintext, identity.to_public().to_string()));
+        return Ok((plaintext, identity.recipient().to_string()));
     }
     Err(last)
+}
+
+/// Sender keys already decompressed on this thread (a room has few senders, and each
+/// decompression costs about a tenth of a signature check).
+const SENDER_KEYS_KEPT: usize = 1024;
+
+fn sender_key(from: &str) -> Option<VerifyingKey> {
+    thread_local! {
+        static KEYS: std::cell::RefCell<std::collections::HashMap<String, VerifyingKey>> =
+            std::cell::RefCell::default();
+    }
+    KEYS.with_borrow_mut(|keys| {
+        if let Some(k) = keys.get(from) {
+            return Some(*k);
+        }
+        let key = parse_verifying_key(from)?;
+        if keys.len() >= SENDER_KEYS_KEPT {
+            keys.clear();
+        }
+        keys.insert(from.to_string(), key);
+        Some(key)
+    })
 }
 
 fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Opened, OpenError> {
@@ -468,24 +539,31 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         .rposition(|&b| b == b'\n')
         .ok_or_else(|| OpenError::Envelope("no signature line".into()))?;
     let (envelope_bytes, signature) = (&plaintext[..split], &plaintext[split + 1..]);
-    // The version first, so a future envelope is named as such, not as malformed.
-    #[derive(Deserialize)]
-    struct Version {
-        v: u32,
-    }
-    match serde_json::from_slice::<Version>(envelope_bytes) {
-        Ok(Version { v: 1 | 2 }) => {}
-        Ok(Version { v }) => {
+    // One parse for the envelope and its padding; when it fails, the version is read on
+    // its own, so a future envelope is named as such, not as malformed.
+    let (envelope, pad) = match serde_json::from_slice::<Incoming>(envelope_bytes) {
+        Ok(i) if matches!(i.v, 1 | 2) => i.split(),
+        Ok(i) => {
             return Err(OpenError::Envelope(format!(
-                "unsupported envelope version {v}"
+                "unsupported envelope version {}",
+                i.v
             )));
         }
-        Err(e) => return Err(OpenError::Envelope(e.to_string())),
-    }
-    let envelope: Envelope =
-        serde_json::from_slice(envelope_bytes).map_err(|e| OpenError::Envelope(e.to_string()))?;
-    let sender = parse_verifying_key(&envelope.from)
-        .ok_or_else(|| OpenError::Envelope("bad sender key".into()))?;
+        Err(e) => {
+            #[derive(Deserialize)]
+            struct Version {
+                v: u32,
+            }
+            return Err(match serde_json::from_slice::<Version>(envelope_bytes) {
+                Ok(Version { v }) if !matches!(v, 1 | 2) => {
+                    OpenError::Envelope(format!("unsupported envelope version {v}"))
+                }
+                _ => OpenError::Envelope(e.to_string()),
+            });
+        }
+    };
+    let sender =
+        sender_key(&envelope.from).ok_or_else(|| OpenError::Envelope("bad sender key".into()))?;
     let signature: [u8; 64] = std::str::from_utf8(signature)
         .ok()
         .and_then(unb64)
@@ -504,13 +582,6 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         });
     }
     // Padding is version 2's only addition: spaces only, and only there.
-    #[derive(Deserialize)]
-    struct Pad {
-        pad: Option<String>,
-    }
-    let pad = serde_json::from_slice::<Pad>(envelope_bytes)
-        .map_err(|e| OpenError::Envelope(e.to_string()))?
-        .pad;
     match (envelope.v, pad) {
         (1, None) | (2, None) => {}
         (2, Some(p)) if p.bytes().all(|b| b == b' ') => {}
