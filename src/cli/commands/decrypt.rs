@@ -182,28 +182,34 @@ fn decrypt(
         .with_vouched(vouched);
     let mut tally = Tally::default();
     // An audit (--verify) reads everything first and replays the room owner's feed before
-    // the others, so every sender is judged against the whole roster; records are opened
-    // on every core. Otherwise lines are handled as they arrive (`tail -f | ftpchat decrypt`).
+    // the others, so every sender is judged against the whole roster; what it holds beyond
+    // a few MiB waits in a temporary file, and records are opened on every core, a chunk
+    // at a time. Otherwise lines are handled as they arrive (`tail -f | ftpchat decrypt`).
     if args.verify {
         let owner = reader.owner_feed();
-        let mut all = Vec::new();
+        let (mut owners, mut others) = (Held::default(), Held::default());
+        let mut n = 0;
         loop {
             let mut line = Vec::new();
             if read_line_bounded(&mut *io.stdin, &mut line)? == 0 {
                 break;
             }
-            all.push((all.len() + 1, line));
-        }
-        all.sort_by_key(|(_, l)| {
+            n += 1;
             let is_owner = owner.as_ref().is_some_and(|o| {
-                crate::protocol::record::classify(l).is_ok_and(
+                crate::protocol::record::classify(&line).is_ok_and(
                     |k| matches!(k, crate::protocol::record::LineKind::Native(r) if r.feed == o),
                 )
             });
-            !is_owner
-        });
-        for outcome in reader.read_all(all.iter().map(|(n, l)| (&l[..], format!("line {n}")))) {
-            tally.add(&outcome, report(&outcome, &printer, err_color, io)?);
+            if is_owner { &mut owners } else { &mut others }.push(n, line)?;
+        }
+        for held in [owners, others] {
+            held.drain(|part| {
+                let lines = part.iter().map(|(n, l)| (&l[..], format!("line {n}")));
+                for outcome in reader.read_all(lines) {
+                    tally.add(&outcome, report(&outcome, &printer, err_color, io)?);
+                }
+                Ok(())
+            })?;
         }
     } else {
         let mut buf = Vec::new();
@@ -227,6 +233,78 @@ fn decrypt(
         tally.failed += withheld.len();
     }
     tally.result()
+}
+
+/// Lines an audit holds until the input ends (the owner's feed is read first, whatever
+/// the input's order): in memory up to [`HELD_IN_MEMORY`] bytes, the rest in an unnamed
+/// temporary file, so an audit of any length of history takes bounded memory.
+#[derive(Default)]
+struct Held {
+    memory: Vec<(usize, Vec<u8>)>,
+    bytes: usize,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+/// Bytes of lines an audit keeps in memory, per part (the owner's feed, the rest).
+const HELD_IN_MEMORY: usize = 8 << 20;
+/// Lines opened at once (on every core) when an audit reads what it held.
+const AUDIT_CHUNK: usize = 4096;
+
+impl Held {
+    fn push(&mut self, n: usize, line: Vec<u8>) -> Result<()> {
+        if self.file.is_none() && self.bytes + line.len() <= HELD_IN_MEMORY {
+            self.bytes += line.len();
+            self.memory.push((n, line));
+            return Ok(());
+        }
+        let spill_err = |e| Error::io("cannot hold the input in", "a temporary file", e);
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self
+                .file
+                .insert(std::io::BufWriter::new(tempfile::tempfile().map_err(spill_err)?)),
+        };
+        let len = u32::try_from(line.len()).expect("lines are bounded by MAX_LINE");
+        file.write_all(&(n as u64).to_le_bytes())
+            .and_then(|()| file.write_all(&len.to_le_bytes()))
+            .and_then(|()| file.write_all(&line))
+            .map_err(spill_err)
+    }
+
+    /// Hands every held line to `each`, in order, [`AUDIT_CHUNK`] lines at a time.
+    fn drain(self, mut each: impl FnMut(Vec<(usize, Vec<u8>)>) -> Result<()>) -> Result<()> {
+        let mut memory = self.memory.into_iter().peekable();
+        while memory.peek().is_some() {
+            each(memory.by_ref().take(AUDIT_CHUNK).collect())?;
+        }
+        let Some(file) = self.file else {
+            return Ok(());
+        };
+        let read_err = |e| Error::io("cannot read back", "a temporary file", e);
+        let mut file = file.into_inner().map_err(|e| read_err(e.into_error()))?;
+        std::io::Seek::rewind(&mut file).map_err(read_err)?;
+        let mut input = std::io::BufReader::new(file);
+        loop {
+            let mut part = Vec::with_capacity(AUDIT_CHUNK);
+            while part.len() < AUDIT_CHUNK {
+                let mut head = [0u8; 12];
+                match input.read_exact(&mut head) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                    Err(e) => return Err(read_err(e)),
+                }
+                let n = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+                let len = u32::from_le_bytes(head[8..].try_into().expect("4 bytes"));
+                let mut line = vec![0u8; len as usize];
+                input.read_exact(&mut line).map_err(read_err)?;
+                part.push((usize::try_from(n).unwrap_or(usize::MAX), line));
+            }
+            if part.is_empty() {
+                return Ok(());
+            }
+            each(part)?;
+        }
+    }
 }
 
 /// Records that failed, and lines that were not records at all (bad input, exit 2, unless
@@ -307,5 +385,36 @@ pub fn read_line_bounded(input: &mut dyn std::io::BufRead, buf: &mut Vec<u8>) ->
         if done {
             return Ok(consumed);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AUDIT_CHUNK, HELD_IN_MEMORY, Held};
+
+    #[test]
+    fn held_lines_come_back_in_order_past_memory_into_the_file() {
+        let mut held = Held::default();
+        let line = |n: usize| format!("{n:08}:{}", "x".repeat(1000)).into_bytes();
+        let count = HELD_IN_MEMORY / 1000 + 3 * AUDIT_CHUNK;
+        for n in 1..=count {
+            held.push(n, line(n)).expect("push");
+        }
+        assert!(held.file.is_some(), "the tail went to a temporary file");
+        assert!(held.bytes <= HELD_IN_MEMORY);
+        let mut next = 1;
+        let mut parts = 0;
+        held.drain(|part| {
+            assert!(part.len() <= AUDIT_CHUNK);
+            for (n, l) in part {
+                assert_eq!((n, l), (next, line(next)));
+                next += 1;
+            }
+            parts += 1;
+            Ok(())
+        })
+        .expect("drain");
+        assert_eq!(next, count + 1, "every line once");
+        assert!(parts > count / AUDIT_CHUNK);
     }
 }
