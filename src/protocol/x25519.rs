@@ -143,10 +143,8 @@ mod tests {
             .find_map(|l| l.strip_prefix("-> X25519 "))
             .expect("stanza")
             .to_string();
-        let zero = base64::Engine::encode(
-            &base64::engine::general_purpose::STANDARD_NO_PAD,
-            [0u8; 32],
-        );
+        let zero =
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD_NO_PAD, [0u8; 32]);
         let bad = text.replacen(&share, &zero, 1).into_bytes();
         assert!(matches!(
             open(&ours, &bad),

@@ -252,10 +252,7 @@ impl Session {
             return self.poll(cursors, warnings);
         }
         let before = self.watched;
-        let due = before.more
-            || before
-                .listed
-                .is_none_or(|at| at.elapsed() >= self.relist);
+        let due = before.more || before.listed.is_none_or(|at| at.elapsed() >= self.relist);
         let mut after = before;
         let polled = self.with(|s, t| {
             let marker = s.size(&t.dir, feed::MARKER)?;
@@ -471,12 +468,16 @@ mod tests {
     const B: &str = "bbbbbbbbbbbbbbbb";
 
     fn live(store: &MemoryStore) -> Session {
-        let target = RelayTarget::from_url("ftp://chat@127.0.0.1:2121/lobby", "pw").expect("target");
+        let target =
+            RelayTarget::from_url("ftp://chat@127.0.0.1:2121/lobby", "pw").expect("target");
         Session::with_store(target, Box::new(store.clone()))
     }
 
     fn grown(polled: &[(String, feed::Fetched)]) -> Vec<(String, usize)> {
-        polled.iter().map(|(f, got)| (f.clone(), got.lines.len())).collect()
+        polled
+            .iter()
+            .map(|(f, got)| (f.clone(), got.lines.len()))
+            .collect()
     }
 
     #[test]
@@ -492,8 +493,14 @@ mod tests {
             }
             grown(&polled)
         };
-        let h = feed::append(&mut writer, "lobby", A, RemoteHead::default(), &[&rec(A, 1)])
-            .expect("append");
+        let h = feed::append(
+            &mut writer,
+            "lobby",
+            A,
+            RemoteHead::default(),
+            &[&rec(A, 1)],
+        )
+        .expect("append");
         assert_eq!(advance(&mut s, &mut cursors), vec![(A.to_string(), 1)]);
         // Idle: one request (the marker's size) per poll, nothing listed.
         let requests = |s: &Session| s.conn.as_ref().expect("connected").requests();

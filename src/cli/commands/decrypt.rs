@@ -260,9 +260,9 @@ impl Held {
         let spill_err = |e| Error::io("cannot hold the input in", "a temporary file", e);
         let file = match &mut self.file {
             Some(f) => f,
-            None => self
-                .file
-                .insert(std::io::BufWriter::new(tempfile::tempfile().map_err(spill_err)?)),
+            None => self.file.insert(std::io::BufWriter::new(
+                tempfile::tempfile().map_err(spill_err)?,
+            )),
         };
         let len = u32::try_from(line.len()).expect("lines are bounded by MAX_LINE");
         file.write_all(&(n as u64).to_le_bytes())
