@@ -15,14 +15,28 @@ use common::{Home, append_verdicts as verdicts, ok};
 use target::Target;
 
 fn records_in(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = std::collections::BTreeSet::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if e.path().extension().is_some_and(|x| x == "log") {
+        if e.path()
+            .extension()
+            .is_some_and(|x| x == "log" || x == "seg")
+        {
             let text = std::fs::read_to_string(e.path()).unwrap_or_default();
             out.extend(text.lines().map(str::to_string));
         }
     }
-    out
+    out.into_iter().collect()
+}
+
+/// Segment files (`<feed>.<first>-<last>.seg`) in `dir`.
+fn segments_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".seg"))
+        .collect()
 }
 
 /// With curl: uploads `first` as `raw.txt` under `url` (with its password), then
@@ -84,6 +98,16 @@ fn an_append_that_replaces_the_file_is_found_out_and_no_record_is_lost() {
     });
     let lines = records_in(&t.root.join(room));
     assert_eq!(lines.len(), 20, "every record is on the relay: {lines:#?}");
+    // Each push wrote a segment of its own; no feed log was written, none rewritten.
+    let segments = segments_in(&t.root.join(room));
+    assert_eq!(segments.len(), 20, "{segments:?}");
+    assert!(
+        !std::fs::read_dir(t.root.join(room))
+            .expect("room")
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "log")),
+        "no feed log on a store that cannot append"
+    );
     for home in &writers {
         let v = verdicts(home);
         assert_eq!(v.len(), 1, "{v:?}");
@@ -110,6 +134,50 @@ fn an_append_that_replaces_the_file_is_found_out_and_no_record_is_lost() {
         (1..=64).contains(&marker.len()) && marker.iter().all(|&b| b == b'\n'),
         "{marker:?}"
     );
+}
+
+#[test]
+fn a_long_feed_without_appends_stays_a_few_segments_and_reads_back_once() {
+    let t = Target::server(support::pyftpdlib_appe_replaces().expect("pyftpdlib"));
+    let owner = Home::new();
+    owner.keys();
+    let room = "segments";
+    let n = 40;
+    for i in 0..n {
+        ok(
+            t.cmd(&owner, room, &["send", &format!("note {i:02}")])
+                .output()
+                .expect("send"),
+            "send",
+        );
+        // The writer merges as it goes: never more than two runs of 15 small segments.
+        let segments = segments_in(&t.root.join(room));
+        assert!(segments.len() <= 30, "after send {i}: {segments:?}");
+    }
+    // 16 single-record segments became 1-16; with 15 more, 1-31; then 9 singles.
+    let segments = segments_in(&t.root.join(room));
+    assert_eq!(segments.len(), 10, "{segments:?}");
+    assert!(
+        segments.iter().any(|s| s.ends_with(".1-31.seg")),
+        "the first records were merged: {segments:?}"
+    );
+    // A reader shows each message once, in order, verified; verify finds nothing.
+    let out = t
+        .cmd(&owner, room, &["watch", "--once", "--json"])
+        .output()
+        .expect("watch");
+    let bodies: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .filter(|v| v["verified"] == serde_json::Value::Bool(true))
+        .filter_map(|v| v["body"].as_str().map(str::to_string))
+        .collect();
+    let want: Vec<String> = (0..n).map(|i| format!("note {i:02}")).collect();
+    assert_eq!(bodies, want, "{}", String::from_utf8_lossy(&out.stderr));
+    let out = t.cmd(&owner, room, &["verify"]).output().expect("verify");
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(report.contains("no findings"), "{report}");
 }
 
 #[test]
@@ -243,6 +311,8 @@ fn upstream_rclone_serve_ftp_with_write_caching_is_found_out_and_twenty_writers_
         .filter_map(|v| v["body"].as_str().map(str::to_string))
         .collect();
     bodies.sort();
+    let shown = bodies.len();
     bodies.dedup();
-    assert_eq!(bodies.len(), 200, "every message, verified, once");
+    assert_eq!(bodies.len(), 200, "every message, verified");
+    assert_eq!(shown, 200, "each message once");
 }

@@ -33,14 +33,26 @@ pub(crate) fn part10_sftp(ctx: &Ctx) {
     ));
     let b = ctx.bench();
     let server = support::sshd().expect("sshd (scripts/test installs openssh-server)");
+    // `sshd -V` prints its version on stderr.
+    let version = Command::new("/usr/sbin/sshd")
+        .arg("-V")
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
+        .unwrap_or_default();
     ctx.meta(
         "sshd",
-        &command_output("/usr/sbin/sshd", &["-V"])
-            .lines()
-            .next()
-            .unwrap_or("OpenSSH")
-            .trim()
-            .to_owned(),
+        if version.is_empty() {
+            "OpenSSH (version not reported)"
+        } else {
+            &version
+        },
     );
     let sender = Home::member(&b, None);
     server.trust_in(sender.dir.path());

@@ -435,7 +435,13 @@ fn push_feed(
             .get(&seq)
             .is_some_and(|l| l == line),
     };
-    let head = feed::remote_head(conn, &target.dir, feed, lock.known(), &accept)?;
+    // Whether appends can be trusted here decides where the head is (and where records
+    // go): remembered per relay, so usually no request.
+    let head = if super::probe::ensure(state, &target.key, &target.dir, conn)? {
+        feed::remote_head(conn, &target.dir, feed, lock.known(), &accept)?
+    } else {
+        feed::remote_head_segmented(conn, &target.dir, feed, lock.known(), &accept)?
+    };
     let mut lines: BTreeMap<u64, String> = BTreeMap::new();
     if let Some(j) = journal {
         let locked = j.lock()?;
@@ -451,9 +457,6 @@ fn push_feed(
         }
     }
     let refs: Vec<&str> = lines.values().map(String::as_str).collect();
-    if !refs.is_empty() {
-        super::probe::ensure(state, &target.key, &target.dir, conn)?;
-    }
     let new_head = feed::append(conn, &target.dir, feed, head, &refs)?;
     lock.store(new_head)?;
     if let Some(j) = journal {

@@ -64,7 +64,7 @@ pub fn feeds_in(entries: Vec<Entry>, warnings: &mut Vec<String>) -> BTreeMap<Str
             Some(f) => {
                 feeds.insert(f.to_string(), e.size);
             }
-            None if known_other(&e.name) => {}
+            None if known_other(&e.name) || super::segment::parse(&e.name).is_some() => {}
             None => warnings.push(format!(
                 "ignored listing entry {:?}: not a feed file name",
                 sanitize(&crate::protocol::keys::truncate(&e.name, 40))
@@ -191,6 +191,28 @@ pub fn fetch(
     size: Option<u64>,
 ) -> Result<Fetched> {
     fetch_source(conn, dir, Source::Feed(feed), cursor, size)
+}
+
+/// Reads a whole feed from the start: its log, then its segments.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn fetch_whole(conn: &mut dyn Store, dir: &str, feed: &str) -> Result<Fetched> {
+    let entries = conn.list(dir)?;
+    let size = entries
+        .iter()
+        .find(|e| e.name == feed_file(feed))
+        .map(|e| e.size);
+    let mut out = match size {
+        Some(size) => fetch(conn, dir, feed, &Cursor::default(), size)?,
+        None => Fetched::default(),
+    };
+    if let Some(segs) = super::segment::in_listing(&entries).remove(feed) {
+        let mut budget = u64::MAX;
+        super::segment::read(conn, dir, feed, &segs, &mut out, &mut budget)?;
+    }
+    Ok(out)
 }
 
 /// Like [`fetch_source`], downloading at most `limit` bytes (at least [`MIN_PIECE`]): the
@@ -440,6 +462,10 @@ pub struct RemoteHead {
     /// Whether it ends in a partial line (an append cut off).
     #[serde(skip)]
     pub partial: bool,
+    /// The store cannot append: records go to segments (`room::segment`), and `seq` is
+    /// the highest of the log's and the segments'.
+    #[serde(default)]
+    pub segmented: bool,
 }
 
 /// Finds the remote feed's head: trusts `known` when the size still matches (the usual
@@ -488,10 +514,68 @@ pub fn remote_head(
                 seq: seq.unwrap_or(0),
                 exists: true,
                 partial,
+                segmented: false,
             });
         }
         start = 0;
     }
+}
+
+/// [`remote_head`] for a store that cannot append: the feed's records are in its log (from
+/// before) and in segments. `known` is trusted when the log's size and the newest segment
+/// listed are what they were after our last push.
+///
+/// # Errors
+///
+/// Network errors.
+pub fn remote_head_segmented(
+    conn: &mut dyn Store,
+    dir: &str,
+    feed: &str,
+    known: Option<RemoteHead>,
+    accept: &dyn Fn(u64, &str) -> bool,
+) -> Result<RemoteHead> {
+    let entries = conn.list(dir)?;
+    let log_size = entries
+        .iter()
+        .find(|e| e.name == feed_file(feed))
+        .map(|e| e.size.unwrap_or(u64::MAX));
+    let segments = super::segment::in_listing(&entries)
+        .remove(feed)
+        .unwrap_or_default();
+    let newest = segments.iter().map(|s| s.last).max().unwrap_or(0);
+    if let Some(k) = known.filter(|k| {
+        k.segmented && k.size == log_size.unwrap_or(0) && (newest == k.seq || newest == 0)
+    }) && (newest > 0 || log_size.is_some())
+    {
+        return Ok(k);
+    }
+    let log = match log_size {
+        Some(_) => remote_head(conn, dir, feed, None, accept)?,
+        None => RemoteHead::default(),
+    };
+    let seq = super::segment::head(conn, &segments, dir, feed, accept)?.max(log.seq);
+    Ok(RemoteHead {
+        seq,
+        segmented: true,
+        ..log
+    })
+}
+
+/// Writes `bytes` as the whole file `name`, through a temporary name and a rename where
+/// the store renames (so nobody reads it half written), else directly.
+///
+/// # Errors
+///
+/// Network errors.
+pub(super) fn put_whole(conn: &mut dyn Store, dir: &str, name: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = format!("{name}.{}.tmp", base32(&rand_bytes()));
+    conn.put(dir, &tmp, bytes)?;
+    if !conn.rename(dir, &tmp, name)? {
+        conn.put(dir, name, bytes)?;
+        conn.delete(dir, &tmp)?;
+    }
+    Ok(())
 }
 
 /// Appends `lines` (already filtered to seqs above `head.seq`, in order) to the feed.
@@ -524,21 +608,17 @@ pub fn append(
     if !head.exists {
         conn.mkdir_all(dir);
     }
-    if !conn.append(dir, &name, payload.as_bytes())? {
-        // No APPE: rewrite our own feed (nobody else writes it) via a temp file.
-        let mut whole = if head.exists {
-            conn.read(dir, &name, 0, MAX_DOWNLOAD)?.unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        whole.truncate(usize::try_from(head.size).unwrap_or(usize::MAX));
-        whole.extend_from_slice(payload.as_bytes());
-        let tmp = format!("{name}.{}.tmp", base32(&rand_bytes()));
-        conn.put(dir, &tmp, &whole)?;
-        if !conn.rename(dir, &tmp, &name)? {
-            conn.put(dir, &name, &whole)?;
-            conn.delete(dir, &tmp)?;
-        }
+    if head.segmented || !conn.append(dir, &name, payload.as_bytes())? {
+        // No trustworthy append: the records go to new segments of their own.
+        conn.mkdir_all(dir);
+        super::segment::write(conn, dir, feed, lines)?;
+        touch_marker(conn, dir);
+        return Ok(RemoteHead {
+            seq: last_seq,
+            segmented: true,
+            partial: false,
+            ..head
+        });
     }
     touch_marker(conn, dir);
     Ok(RemoteHead {
@@ -546,6 +626,7 @@ pub fn append(
         seq: last_seq,
         exists: true,
         partial: false,
+        segmented: false,
     })
 }
 
@@ -747,7 +828,9 @@ pub fn poll(
     cursors: &BTreeMap<String, Cursor>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<(String, Fetched)>> {
-    let feeds = feeds_in(conn.list(dir)?, warnings);
+    let entries = conn.list(dir)?;
+    let segments = super::segment::in_listing(&entries);
+    let feeds = feeds_in(entries, warnings);
     let mut out = Vec::new();
     let mut budget = POLL_BUDGET;
     for (feed, size) in &feeds {
@@ -770,6 +853,25 @@ pub fn poll(
         let fetched = fetch_part(conn, dir, Source::Feed(feed), &cursor, *size, budget)?;
         budget = budget.saturating_sub(fetched.downloaded);
         out.push((feed.clone(), fetched));
+    }
+    // Segments (stores that cannot append) after each feed's log, by seq.
+    for (feed, segs) in &segments {
+        let at = out.iter().position(|(f, _)| f == feed);
+        if at.is_some_and(|i| out[i].1.rewritten.is_some() || out[i].1.more) {
+            continue;
+        }
+        let mut fetched = match at {
+            Some(i) => out.remove(i).1,
+            None => Fetched {
+                cursor: cursors.get(feed).cloned().unwrap_or_default(),
+                ..Fetched::default()
+            },
+        };
+        super::segment::read(conn, dir, feed, segs, &mut fetched, &mut budget)?;
+        if at.is_some() || !fetched.lines.is_empty() || fetched.more || !fetched.skipped.is_empty()
+        {
+            out.push((feed.clone(), fetched));
+        }
     }
     for (feed, c) in cursors {
         if c.offset > 0 && !feeds.contains_key(feed) {
@@ -1267,7 +1369,8 @@ pub(crate) mod tests {
                 size: bytes.len() as u64,
                 seq: 2,
                 exists: true,
-                partial: false
+                partial: false,
+                segmented: false,
             },
             "another feed's line does not count"
         );
@@ -1288,6 +1391,7 @@ pub(crate) mod tests {
             seq: 2,
             exists: true,
             partial: false,
+            segmented: false,
         };
         let before = s.requests();
         assert_eq!(
@@ -1333,7 +1437,8 @@ pub(crate) mod tests {
                 size: file(&[l1.clone(), l2.clone()]).len() as u64,
                 seq: 2,
                 exists: true,
-                partial: false
+                partial: false,
+                segmented: false,
             }
         );
         let h2 = append(&mut s, DIR, A, h1, &[&l3]).expect("append");
@@ -1347,58 +1452,83 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn append_without_appe_rewrites_through_a_temp_file() {
+    fn without_appends_records_go_to_segments_beside_the_log_and_read_back_in_order() {
         let shared = MemoryStore::new();
+        // Records 1-2 in the log from before (an honest store then).
+        shared.set_file(&path(A), &file(&[rec(A, 1), rec(A, 2)]));
         let mut s = shared.without_append();
-        let (l1, l2) = (rec(A, 1), rec(A, 2));
-        let h1 = append(&mut s, DIR, A, RemoteHead::default(), &[&l1]).expect("append");
-        let h2 = append(&mut s, DIR, A, h1, &[&l2]).expect("append");
-        assert_eq!(shared.file(&path(A)), Some(file(&[l1, l2])));
-        assert_eq!(h2.seq, 2);
-        let names: Vec<String> = s
+        let ours = |_: u64, _: &str| true;
+        let h = remote_head_segmented(&mut s, DIR, A, None, &ours).expect("head");
+        assert_eq!((h.seq, h.segmented), (2, true));
+        let h = append(&mut s, DIR, A, h, &[&rec(A, 3)]).expect("append");
+        let h = append(&mut s, DIR, A, h, &[&rec(A, 4), &rec(A, 5)]).expect("append");
+        assert_eq!(h.seq, 5);
+        assert_eq!(
+            shared.file(&path(A)),
+            Some(file(&[rec(A, 1), rec(A, 2)])),
+            "the log is never rewritten"
+        );
+        let mut names: Vec<String> = s
             .list(DIR)
             .expect("list")
             .into_iter()
             .map(|e| e.name)
             .collect();
+        names.sort();
         assert_eq!(
             names,
-            vec![MARKER.to_string(), feed_file(A)],
-            "no temp file left behind; the change marker rewritten"
+            vec![
+                MARKER.to_string(),
+                format!("{A}.3-3.seg"),
+                format!("{A}.4-5.seg"),
+                feed_file(A)
+            ],
+            "no temp file left behind"
         );
-        // The rewrite keeps exactly the head it was given: bytes someone added to our feed
-        // after we looked are not carried into the new file.
-        let mut grown = shared.file(&path(A)).expect("feed");
-        grown.extend_from_slice(b"junk\n");
-        shared.set_file(&path(A), &grown);
-        let l3 = rec(A, 3);
-        append(&mut s, DIR, A, h2, &[&l3]).expect("append");
+        // The cached head holds while nothing changed; a fresh look agrees.
         assert_eq!(
-            shared.file(&path(A)),
-            Some(file(&[rec(A, 1), rec(A, 2), l3]))
+            remote_head_segmented(&mut s, DIR, A, Some(h), &ours).expect("head"),
+            h
+        );
+        assert_eq!(
+            remote_head_segmented(&mut s, DIR, A, None, &ours)
+                .expect("head")
+                .seq,
+            5
+        );
+        // A reader polls both layouts: every record once, in order, and resumes by seq.
+        let mut warnings = Vec::new();
+        let got = poll(&mut s, DIR, &BTreeMap::new(), &mut warnings).expect("poll");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            texts(&got[0].1),
+            (1..=5).map(|q| rec(A, q)).collect::<Vec<_>>()
+        );
+        let cursors: BTreeMap<String, Cursor> =
+            got.into_iter().map(|(f, x)| (f, x.cursor)).collect();
+        append(&mut s, DIR, A, h, &[&rec(A, 6)]).expect("append");
+        let again = poll(&mut s, DIR, &cursors, &mut warnings).expect("poll");
+        assert_eq!(texts(&again[0].1), vec![rec(A, 6)]);
+        assert_eq!(
+            texts(&fetch_whole(&mut s, DIR, A).expect("whole")),
+            (1..=6).map(|q| rec(A, q)).collect::<Vec<_>>()
         );
     }
 
     #[test]
     fn append_after_a_cut_off_line_starts_on_a_new_line() {
-        for appe in [true, false] {
-            let shared = MemoryStore::new();
-            let mut s = if appe {
-                shared.clone()
-            } else {
-                shared.without_append()
-            };
-            let (l1, l2, l3) = (rec(A, 1), rec(A, 2), rec(A, 3));
-            let mut bytes = file(std::slice::from_ref(&l1));
-            bytes.extend_from_slice(&l2.as_bytes()[..30]);
-            shared.set_file(&path(A), &bytes);
-            let head = remote_head(&mut s, DIR, A, None, &all).expect("head");
-            assert_eq!((head.seq, head.partial), (1, true));
-            append(&mut s, DIR, A, head, &[&l2, &l3]).expect("append");
-            // A reader sees every record once, the cut copy dropped.
-            let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
-            assert_eq!(texts(&f), vec![l1, l2, l3], "APPE {appe}");
-            assert_eq!(f.skipped.len(), 1, "APPE {appe}: {:?}", f.skipped);
-        }
+        let mut s = MemoryStore::new();
+        let (l1, l2, l3) = (rec(A, 1), rec(A, 2), rec(A, 3));
+        let mut bytes = file(std::slice::from_ref(&l1));
+        bytes.extend_from_slice(&l2.as_bytes()[..30]);
+        s.set_file(&path(A), &bytes);
+        let head = remote_head(&mut s, DIR, A, None, &all).expect("head");
+        assert_eq!((head.seq, head.partial), (1, true));
+        append(&mut s, DIR, A, head, &[&l2, &l3]).expect("append");
+        // A reader sees every record once, the cut copy dropped.
+        let f = fetch(&mut s, DIR, A, &Cursor::default(), None).expect("fetch");
+        assert_eq!(texts(&f), vec![l1, l2, l3]);
+        assert_eq!(f.skipped.len(), 1, "{:?}", f.skipped);
     }
 }

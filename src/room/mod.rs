@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod probe;
 pub mod reader;
 pub mod replicas;
+pub mod segment;
 pub mod spool;
 pub mod stream;
 pub mod vouches;
@@ -278,7 +279,7 @@ impl Session {
     ///
     /// Network errors.
     pub fn read_feed(&mut self, feed_name: &str) -> Result<feed::Fetched> {
-        self.with(|s, t| feed::fetch(s, &t.dir, feed_name, &feed::Cursor::default(), None))
+        self.with(|s, t| feed::fetch_whole(s, &t.dir, feed_name))
     }
 
     /// Replays the roster from the room owner's whole feed `owner_feed` with a fresh
@@ -486,7 +487,7 @@ mod tests {
         let mut writer = store.clone();
         let mut s = live(&store);
         let mut cursors = BTreeMap::new();
-        let mut advance = |s: &mut Session, cursors: &mut BTreeMap<String, Cursor>| {
+        let advance = |s: &mut Session, cursors: &mut BTreeMap<String, Cursor>| {
             let polled = s.poll_live(cursors, &mut Vec::new()).expect("poll");
             for (f, got) in &polled {
                 cursors.insert(f.clone(), got.cursor.clone());
