@@ -20,7 +20,9 @@
 //! 8. streaming: records/s of one streaming `push` against one `push` process per record,
 //!    and delivery latency of a room on one relay, on two, and on two with the first hung;
 //! 9. with `FTPCHAT_BENCH_CRYPTO_OUT=FILE` (the output of `cargo bench --bench crypto`), its
-//!    decrypt+verify / floor ratios.
+//!    decrypt+verify / floor ratios;
+//! 10. SFTP, on a real OpenSSH sshd on 127.0.0.1 (tests/support): `send` against `curl
+//!    --append` over SFTP, and 100 concurrent SFTP senders x 10 against curl.
 //!
 //! Prints markdown (tables and targets) and asserts nothing about timing; with
 //! `FTPCHAT_BENCH_REPORT=FILE` also writes the results section of BENCHMARKS.md there (after
