@@ -19,7 +19,7 @@ use crate::protocol::keys::RoomKey;
 use std::path::PathBuf;
 
 /// Lines verified at once (a slice of a poll).
-const READ_SLICE: usize = 4096;
+const READ_SLICE: usize = 1024;
 
 /// How long a record another writer had read may stay unseen here before it is named as
 /// withheld (a writer may be read a little ahead of a lagging relay, or of the poll).
