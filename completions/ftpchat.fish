@@ -96,7 +96,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ca-file -d 'Tru
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -s i -l room-key -d 'Room key whose journals (this device\'s feeds in that room) to deliver [default: room.key, if present]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand push" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
@@ -116,7 +116,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ca-file -d 'Tru
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l since -d 'Only records written at or after TIME (RFC 3339, or an age like 30m, 2h, 7d); needs the room key; implies --all --no-advance' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l poll-max -d 'With --follow: the longest wait between polls when the room is idle (polls are fast right after activity)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand pull" -l cursor -d 'Name of the cursor to use, so several readers can keep their own places' -r
@@ -143,7 +143,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ca-file -d 'Tru
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s i -l room-key -d 'Room key file; the newest key in it is encrypted to' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s r -l recipient -d 'Post write-only to the room with this public recipient (age1...)' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand send" -s R -l recipients-file -d 'Post write-only to the room whose recipient(s) are in FILE (first names the room, last is used)' -r -F
@@ -174,7 +174,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ca-file -d 'Tr
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand watch" -l color -d 'When to colour output' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
@@ -208,7 +208,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ca-file -d 'Tru
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand chat" -l name -d 'Display name shown with your messages [default: the profile\'s, or $USER]' -r
@@ -366,7 +366,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from create" -l name -d 'Your display name in the roster' -r
@@ -390,7 +390,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from invite" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -420,7 +420,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from add" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -441,7 +441,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from members" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -463,7 +463,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from remove" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -484,7 +484,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from rotate" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -505,7 +505,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_su
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand room; and __fish_seen_subcommand_from relays" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
@@ -535,7 +535,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ca-file -d 'T
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -s i -l room-key -d 'Room key file (age identity file); may be repeated; `-` reads it from stdin [default: room.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify" -l insecure -d 'Do not verify the relay\'s TLS certificate (prints a warning; testing only)'
@@ -557,7 +557,7 @@ complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l ca-fil
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l netrc-file -d 'Read logins and passwords from FILE instead of ~/.netrc (as curl\'s --netrc-file)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l connect-timeout -d 'Seconds to wait for a TCP connection' -r
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l io-timeout -d 'Seconds to wait for any reply or transfer progress before giving up' -r
-complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l ssh-key -d 'sftp://: log in with this private key file (before ~/.ssh/config\'s and the default ones; an encrypted key must be in ssh-agent)' -r -F
+complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l ssh-key -d 'sftp://: log in with this private key file, Ed25519 or ECDSA (before ~/.ssh/config\'s and the default ones; an encrypted or RSA key must be in ssh-agent)' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l identity -d 'Device identity file [default: identity.key in the config directory]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -s i -l room-key -d 'Room key file [default: the profile\'s, or room.key]' -r -F
 complete -c ftpchat -n "__fish_ftpchat_using_subcommand verify-member" -l timeout -d 'Bound the whole run to SECS seconds (for cron). `send`/`push` exit 3 with their records queued; `watch` stops cleanly; others exit 5' -r

@@ -255,6 +255,93 @@ fn logins_by_password_key_file_agent_and_ssh_config() {
     }
 }
 
+/// Starts `ssh-agent -D` on a socket in `dir` holding `key`; kill the child when done.
+fn agent_with(dir: &Path, key: &Path) -> (std::process::Child, std::path::PathBuf) {
+    let sock = dir.join("agent.sock");
+    let agent = Command::new("ssh-agent")
+        .arg("-D")
+        .arg("-a")
+        .arg(&sock)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("ssh-agent");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !sock.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let added = Command::new("ssh-add")
+        .arg(key)
+        .env("SSH_AUTH_SOCK", &sock)
+        .output()
+        .expect("ssh-add");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    (agent, sock)
+}
+
+#[test]
+fn an_rsa_key_logs_in_through_ssh_agent_and_as_a_file_is_refused_saying_how() {
+    let s = server();
+    let (alice, _) = members();
+    s.trust_in(alice.path());
+    // An RSA key the server accepts.
+    let dir = tempfile::tempdir().expect("dir");
+    let key = dir.path().join("id_rsa");
+    let made = Command::new("ssh-keygen")
+        .args([
+            "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "rsa-test", "-f",
+        ])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("pub");
+    let authorized = s
+        .client_key
+        .parent()
+        .expect("server dir")
+        .join("authorized_keys");
+    let mut keys = std::fs::read_to_string(&authorized).expect("authorized_keys");
+    keys.push_str(&public);
+    std::fs::write(&authorized, keys).expect("authorized_keys");
+    // As a key file: refused (exit 4, kept for later), naming the way that works.
+    let out = send(
+        &alice,
+        &s.url(),
+        "rsa file",
+        &["--ssh-key", &key.display().to_string()],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("RSA") && stderr(&out).contains("ssh-add"),
+        "{}",
+        stderr(&out)
+    );
+    // Through ssh-agent it logs in: the agent signs (rsa-sha2-256 or -512).
+    let (mut agent, sock) = agent_with(dir.path(), &key);
+    let out = alice
+        .cmd()
+        .args(["send", "by rsa agent", "--relay", &s.url(), "--room", "r"])
+        .env("SSH_AUTH_SOCK", &sock)
+        .output()
+        .expect("send");
+    let _ = agent.kill();
+    let _ = agent.wait();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        s.log().contains("Accepted publickey") && s.log().contains("RSA SHA256:"),
+        "{}",
+        s.log()
+    );
+}
+
 /// A TCP proxy that cuts its first connection once the client has sent `cut_after`
 /// bytes through it, and passes later connections untouched. (The FTP fault proxy reads
 /// the control connection line by line, which SSH's binary packets do not fit.)

@@ -451,8 +451,8 @@ pub struct RelayArgs {
     /// The room is a chat file (<room>.txt) of the original FTPChat app.
     #[arg(long, env = "FTPCHAT_LEGACY")]
     pub legacy: bool,
-    /// sftp://: log in with this private key file (before ~/.ssh/config's and the
-    /// default ones; an encrypted key must be in ssh-agent).
+    /// sftp://: log in with this private key file, Ed25519 or ECDSA (before
+    /// ~/.ssh/config's and the default ones; an encrypted or RSA key must be in ssh-agent).
     #[arg(long, value_name = "FILE", env = "FTPCHAT_SSH_KEY")]
     pub ssh_key: Option<PathBuf>,
     /// sftp://: record an unknown server's host key in ~/.ssh/known_hosts and go on (as

@@ -938,7 +938,10 @@ fn map_ftp(host: &str, what: &str, e: FtpError) -> Error {
         },
         FtpError::UnexpectedResponse(r) => {
             let code = reply_code(&r);
-            if (400..500).contains(&code) {
+            // vsftpd's "500 OOPS: ..." reports an internal failure that ended the session
+            // (seen under load: "priv_sock_get_int"): a fresh connection may well succeed.
+            let oops = code == 500 && reply_text(&r).contains("OOPS:");
+            if (400..500).contains(&code) || oops {
                 Error::Relay {
                     host: host.to_string(),
                     what: what.to_string(),
@@ -1145,6 +1148,23 @@ mod insecure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vsftpd_oops_is_worth_a_fresh_connection_and_other_5xx_replies_are_not() {
+        let reply = |code: u32, text: &str| {
+            FtpError::UnexpectedResponse(suppaftp::types::Response::new(
+                suppaftp::Status::from(code),
+                format!("{code} {text}\r\n").into_bytes(),
+            ))
+        };
+        let oops = map_ftp("h", "RETR x", reply(500, "OOPS: priv_sock_get_int"));
+        assert!(oops.is_transient(), "{oops}");
+        for (code, text) in [(500, "Unknown command."), (550, "Permission denied.")] {
+            let e = map_ftp("h", "RETR x", reply(code, text));
+            assert!(!e.is_transient(), "{e}");
+        }
+        assert!(map_ftp("h", "RETR x", reply(421, "Timeout.")).is_transient());
+    }
 
     #[test]
     fn list_formats() {

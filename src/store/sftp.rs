@@ -525,8 +525,13 @@ async fn authenticate(
             continue;
         }
         match russh::keys::load_secret_key(file, None) {
+            Ok(key) if matches!(key.algorithm(), russh::keys::Algorithm::Rsa { .. }) => {
+                // RSA signing is not built in (russh's `rsa` feature needs crates that do
+                // not build together yet); RSA keys work through ssh-agent, which signs.
+                tried.push(rsa_file(file));
+            }
             Ok(key) => {
-                // Key files are Ed25519 or ECDSA (RSA support is not built in).
+                // Key files are Ed25519 or ECDSA here.
                 let with = PrivateKeyWithHashAlg::new(Arc::new(key), None);
                 if let Ok(r) = ssh.authenticate_publickey(user, with).await
                     && r.success()
@@ -543,6 +548,7 @@ async fn authenticate(
                 ));
                 encrypted.push(file.clone());
             }
+            Err(_) if is_rsa_key(file) => tried.push(rsa_file(file)),
             Err(e) => tried.push(format!("key {} (unreadable: {e})", file.display())),
         }
     }
@@ -707,4 +713,34 @@ impl Store for Sftp {
             .await;
         });
     }
+}
+
+/// What to say about an RSA key file.
+fn rsa_file(file: &std::path::Path) -> String {
+    format!(
+        "key {} (an RSA key: ftpchat signs with RSA keys only through ssh-agent; run \
+         `ssh-add {}`)",
+        file.display(),
+        file.display()
+    )
+}
+
+/// Whether `path` holds an RSA private key (PEM `RSA PRIVATE KEY`, or an OpenSSH key whose
+/// public part is `ssh-rsa`), to say what to do with one.
+fn is_rsa_key(path: &std::path::Path) -> bool {
+    use base64::Engine as _;
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    if text.contains("-----BEGIN RSA PRIVATE KEY-----") {
+        return true;
+    }
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .concat();
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .is_ok_and(|blob| blob.windows(11).any(|w| w == b"\0\0\0\x07ssh-rsa"))
 }
