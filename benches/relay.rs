@@ -1698,7 +1698,11 @@ fn part3_idle_polls(ctx: &Ctx) {
             );
             ctx.target(
                 "control-channel bytes per idle `watch` poll, room of 100 feeds",
-                &format!("{bytes:.0} bytes"),
+                &format!(
+                    "{:.0} up + {:.0} down = {bytes:.0} bytes per poll",
+                    per(c.up as f64),
+                    per(c.down as f64)
+                ),
                 "<= 300 bytes, whatever the number of feeds",
                 Some(c.polls > 0 && bytes <= 300.0),
             );
@@ -1714,7 +1718,7 @@ fn part3_idle_polls(ctx: &Ctx) {
                 ),
             );
         }
-        if feeds > 0 {
+        if feeds == 1 {
             ctx.figure(
                 &format!("control-channel bytes per idle `watch` poll, room of {what}"),
                 &format!(

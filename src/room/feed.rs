@@ -152,6 +152,10 @@ pub struct Fetched {
 /// is read on in the next poll.
 pub const POLL_BUDGET: u64 = 4 * 1024 * 1024;
 
+/// The same for a live reader (`watch`, `chat`, `Room::watch`), which keeps running and
+/// shows what it reads as it goes: half, so catching up with a long history holds less.
+pub const LIVE_POLL_BUDGET: u64 = 2 * 1024 * 1024;
+
 /// The smallest piece of a feed worth reading: one whole line of the longest kind.
 const MIN_PIECE: u64 = crate::protocol::record::MAX_LINE as u64 + 2;
 
@@ -828,11 +832,26 @@ pub fn poll(
     cursors: &BTreeMap<String, Cursor>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<(String, Fetched)>> {
+    poll_within(conn, dir, cursors, warnings, POLL_BUDGET)
+}
+
+/// [`poll`] downloading at most `budget` bytes (at least one longest line per feed read).
+///
+/// # Errors
+///
+/// Network errors.
+pub fn poll_within(
+    conn: &mut dyn Store,
+    dir: &str,
+    cursors: &BTreeMap<String, Cursor>,
+    warnings: &mut Vec<String>,
+    budget: u64,
+) -> Result<Vec<(String, Fetched)>> {
     let entries = conn.list(dir)?;
     let segments = super::segment::in_listing(&entries);
     let feeds = feeds_in(entries, warnings);
     let mut out = Vec::new();
-    let mut budget = POLL_BUDGET;
+    let mut budget = budget;
     for (feed, size) in &feeds {
         let cursor = cursors.get(feed).cloned().unwrap_or_default();
         if *size == Some(cursor.offset) {

@@ -261,7 +261,7 @@ impl Session {
             if !due && marker.is_some() && marker == before.marker {
                 return Ok(Vec::new());
             }
-            let polled = feed::poll(s, &t.dir, cursors, warnings)?;
+            let polled = feed::poll_within(s, &t.dir, cursors, warnings, feed::LIVE_POLL_BUDGET)?;
             after = Watched {
                 marker,
                 listed: Some(std::time::Instant::now()),
