@@ -179,6 +179,65 @@ impl std::fmt::Debug for Reader {
     }
 }
 
+/// Records opened ahead of reading: for each line, `None` when it is not a native record
+/// (or was not opened), else what [`record::open`] made of it.
+pub type Preopened = Vec<Option<Result<record::Opened, record::OpenError>>>;
+
+/// Decrypting and checking signatures, on every core: the expensive part of reading, and
+/// independent of what was read before, so a caller can open the next lines on other
+/// threads while [`Reader::read_opened`] reads the previous ones in order. Holds a copy
+/// of the reader's room keys as they were when it was made.
+#[derive(Clone)]
+pub struct Opener {
+    rooms: Vec<RoomKey>,
+}
+
+impl std::fmt::Debug for Opener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opener")
+            .field("rooms", &self.rooms.len())
+            .finish()
+    }
+}
+
+impl Opener {
+    /// Opens the native records among `raws`.
+    pub fn open(&self, raws: &[&[u8]]) -> Preopened {
+        open_lines(&self.rooms, raws)
+    }
+}
+
+fn open_lines(rooms: &[RoomKey], raws: &[&[u8]]) -> Preopened {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = raws.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = raws
+            .chunks(chunk)
+            .map(|part| {
+                let n = part.len();
+                (
+                    n,
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|raw| match record::classify(raw) {
+                                Ok(LineKind::Native(rec)) => Some(record::open(&rec, rooms)),
+                                _ => None,
+                            })
+                            .collect::<Vec<_>>()
+                    }),
+                )
+            })
+            .collect();
+        // A worker that failed leaves its records to be opened again in order.
+        handles
+            .into_iter()
+            .flat_map(|(n, h)| h.join().unwrap_or_else(|_| vec![None; n]))
+            .collect()
+    })
+}
+
 impl Reader {
     /// A reader with these room keys and, optionally, the legacy key. With `strict`, chain
     /// irregularities count as failures (`decrypt --verify`).
@@ -372,42 +431,26 @@ impl Reader {
         lines: impl IntoIterator<Item = (&'a [u8], String)>,
     ) -> Vec<Outcome> {
         let lines: Vec<(&[u8], String)> = lines.into_iter().collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let chunk = lines.len().div_ceil(threads).max(1);
-        let rooms = &self.rooms;
-        let opened: Vec<Option<Result<record::Opened, record::OpenError>>> =
-            std::thread::scope(|s| {
-                let handles: Vec<_> = lines
-                    .chunks(chunk)
-                    .map(|part| {
-                        let n = part.len();
-                        (
-                            n,
-                            s.spawn(move || {
-                                part.iter()
-                                    .map(|(raw, _)| match record::classify(raw) {
-                                        Ok(LineKind::Native(rec)) => {
-                                            Some(record::open(&rec, rooms))
-                                        }
-                                        _ => None,
-                                    })
-                                    .collect::<Vec<_>>()
-                            }),
-                        )
-                    })
-                    .collect();
-                // A worker that failed leaves its records to be opened again in order.
-                handles
-                    .into_iter()
-                    .flat_map(|(n, h)| h.join().unwrap_or_else(|_| vec![None; n]))
-                    .collect()
-            });
+        let raws: Vec<&[u8]> = lines.iter().map(|(raw, _)| *raw).collect();
+        let opened = open_lines(&self.rooms, &raws);
+        self.read_opened(&lines, opened)
+    }
+
+    /// The part of reading that needs only the room keys, to run apart: see [`Opener`].
+    pub fn opener(&self) -> Opener {
+        Opener {
+            rooms: self.rooms.clone(),
+        }
+    }
+
+    /// Reads lines in order that an [`Opener`] opened (`opened[i]` for `lines[i]`):
+    /// chains, roster, findings. A record the opener could not decrypt is tried again
+    /// with the keys this reader holds now (a rotation read since may have brought one).
+    pub fn read_opened(&mut self, lines: &[(&[u8], String)], opened: Preopened) -> Vec<Outcome> {
+        let mut opened = opened.into_iter();
         lines
             .iter()
-            .zip(opened)
-            .map(|((raw, place), pre)| self.read_preopened(raw, place, pre))
+            .map(|(raw, place)| self.read_preopened(raw, place, opened.next().flatten()))
             .collect()
     }
 

@@ -202,14 +202,40 @@ fn decrypt(
             });
             if is_owner { &mut owners } else { &mut others }.push(n, line)?;
         }
+        // A chunk is opened (decrypted, signatures checked) on other threads while the
+        // one before it is read in order (chains, roster, output).
+        type Opening = (
+            std::sync::Arc<Vec<(usize, Vec<u8>)>>,
+            std::thread::JoinHandle<crate::room::reader::Preopened>,
+        );
+        let mut read_part = |(part, opening): Opening, reader: &mut Reader| -> Result<()> {
+            let opened = opening.join().unwrap_or_else(|_| vec![None; part.len()]);
+            let lines: Vec<(&[u8], String)> = part
+                .iter()
+                .map(|(n, l)| (&l[..], format!("line {n}")))
+                .collect();
+            for outcome in reader.read_opened(&lines, opened) {
+                tally.add(&outcome, report(&outcome, &printer, err_color, io)?);
+            }
+            Ok(())
+        };
+        let mut pending: Option<Opening> = None;
         for held in [owners, others] {
-            held.drain(|part| {
-                let lines = part.iter().map(|(n, l)| (&l[..], format!("line {n}")));
-                for outcome in reader.read_all(lines) {
-                    tally.add(&outcome, report(&outcome, &printer, err_color, io)?);
+            for part in held.into_parts() {
+                let part = std::sync::Arc::new(part?);
+                let opener = reader.opener();
+                let raws = std::sync::Arc::clone(&part);
+                let opening = std::thread::spawn(move || {
+                    let raws: Vec<&[u8]> = raws.iter().map(|(_, l)| &l[..]).collect();
+                    opener.open(&raws)
+                });
+                if let Some(before) = pending.replace((part, opening)) {
+                    read_part(before, &mut reader)?;
                 }
-                Ok(())
-            })?;
+            }
+        }
+        if let Some(last) = pending.take() {
+            read_part(last, &mut reader)?;
         }
     } else {
         let mut buf = Vec::new();
@@ -248,7 +274,7 @@ struct Held {
 /// Bytes of lines an audit keeps in memory, per part (the owner's feed, the rest).
 const HELD_IN_MEMORY: usize = 8 << 20;
 /// Lines opened at once (on every core) when an audit reads what it held.
-const AUDIT_CHUNK: usize = 4096;
+const AUDIT_CHUNK: usize = 2048;
 
 impl Held {
     fn push(&mut self, n: usize, line: Vec<u8>) -> Result<()> {
@@ -271,39 +297,67 @@ impl Held {
             .map_err(spill_err)
     }
 
-    /// Hands every held line to `each`, in order, [`AUDIT_CHUNK`] lines at a time.
-    fn drain(self, mut each: impl FnMut(Vec<(usize, Vec<u8>)>) -> Result<()>) -> Result<()> {
-        let mut memory = self.memory.into_iter().peekable();
-        while memory.peek().is_some() {
-            each(memory.by_ref().take(AUDIT_CHUNK).collect())?;
+    /// Every held line, in order, [`AUDIT_CHUNK`] lines at a time.
+    fn into_parts(self) -> Parts {
+        Parts {
+            memory: self.memory.into_iter(),
+            file: self.file,
+            input: None,
         }
-        let Some(file) = self.file else {
-            return Ok(());
-        };
+    }
+}
+
+/// The chunks of [`Held::into_parts`]: the lines kept in memory, then those in the file.
+struct Parts {
+    memory: std::vec::IntoIter<(usize, Vec<u8>)>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    input: Option<std::io::BufReader<std::fs::File>>,
+}
+
+impl Iterator for Parts {
+    type Item = Result<Vec<(usize, Vec<u8>)>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let part: Vec<(usize, Vec<u8>)> = self.memory.by_ref().take(AUDIT_CHUNK).collect();
+        if !part.is_empty() {
+            return Some(Ok(part));
+        }
         let read_err = |e| Error::io("cannot read back", "a temporary file", e);
-        let mut file = file.into_inner().map_err(|e| read_err(e.into_error()))?;
-        std::io::Seek::rewind(&mut file).map_err(read_err)?;
-        let mut input = std::io::BufReader::new(file);
-        loop {
-            let mut part = Vec::with_capacity(AUDIT_CHUNK);
-            while part.len() < AUDIT_CHUNK {
-                let mut head = [0u8; 12];
-                match input.read_exact(&mut head) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-                    Err(e) => return Err(read_err(e)),
-                }
-                let n = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
-                let len = u32::from_le_bytes(head[8..].try_into().expect("4 bytes"));
-                let mut line = vec![0u8; len as usize];
-                input.read_exact(&mut line).map_err(read_err)?;
-                part.push((usize::try_from(n).unwrap_or(usize::MAX), line));
+        if let Some(file) = self.file.take() {
+            let opened = file
+                .into_inner()
+                .map_err(|e| read_err(e.into_error()))
+                .and_then(|mut f| {
+                    std::io::Seek::rewind(&mut f).map_err(read_err)?;
+                    Ok(f)
+                });
+            match opened {
+                Ok(f) => self.input = Some(std::io::BufReader::new(f)),
+                Err(e) => return Some(Err(e)),
             }
-            if part.is_empty() {
-                return Ok(());
-            }
-            each(part)?;
         }
+        let input = self.input.as_mut()?;
+        let mut part = Vec::with_capacity(AUDIT_CHUNK);
+        while part.len() < AUDIT_CHUNK {
+            let mut head = [0u8; 12];
+            match input.read_exact(&mut head) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Some(Err(read_err(e))),
+            }
+            let n = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+            let len = u32::from_le_bytes(head[8..].try_into().expect("4 bytes"));
+            let mut line = vec![0u8; len as usize];
+            if let Err(e) = input.read_exact(&mut line) {
+                return Some(Err(read_err(e)));
+            }
+            part.push((usize::try_from(n).unwrap_or(usize::MAX), line));
+        }
+        if part.is_empty() {
+            self.input = None;
+            return None;
+        }
+        Some(Ok(part))
     }
 }
 
@@ -404,16 +458,15 @@ mod tests {
         assert!(held.bytes <= HELD_IN_MEMORY);
         let mut next = 1;
         let mut parts = 0;
-        held.drain(|part| {
+        for part in held.into_parts() {
+            let part = part.expect("read back");
             assert!(part.len() <= AUDIT_CHUNK);
             for (n, l) in part {
                 assert_eq!((n, l), (next, line(next)));
                 next += 1;
             }
             parts += 1;
-            Ok(())
-        })
-        .expect("drain");
+        }
         assert_eq!(next, count + 1, "every line once");
         assert!(parts > count / AUDIT_CHUNK);
     }
