@@ -197,28 +197,7 @@ fn logins_by_password_key_file_agent_and_ssh_config() {
     assert!(out.status.success(), "{}", stderr(&out));
     // ssh-agent holding the key.
     let agent_dir = tempfile::tempdir().expect("dir");
-    let sock = agent_dir.path().join("agent.sock");
-    let mut agent = Command::new("ssh-agent")
-        .arg("-D")
-        .arg("-a")
-        .arg(&sock)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("ssh-agent");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !sock.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let added = Command::new("ssh-add")
-        .arg(&s.client_key)
-        .env("SSH_AUTH_SOCK", &sock)
-        .output()
-        .expect("ssh-add");
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    let (mut agent, sock) = agent_with(agent_dir.path(), &s.client_key);
     let out = alice
         .cmd()
         .args(["send", "by agent", "--relay", &s.url(), "--room", "r"])
