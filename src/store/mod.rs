@@ -186,16 +186,6 @@ pub trait Store: Send {
     /// Network and protocol errors.
     fn list(&mut self, dir: &str) -> Result<Vec<Entry>>;
 
-    /// The cheapest listing the store has, for polling an idle room: the same entries as
-    /// [`Store::list`], with as few requests and bytes as the store allows.
-    ///
-    /// # Errors
-    ///
-    /// Network and protocol errors.
-    fn poll(&mut self, dir: &str) -> Result<Vec<Entry>> {
-        self.list(dir)
-    }
-
     /// The size of a file, `None` when it does not exist.
     ///
     /// # Errors
