@@ -1044,6 +1044,22 @@ fn median_record(b: &Bench, other: &Home, body: &str, n: usize) -> String {
     records.swap_remove(records.len() / 2)
 }
 
+/// Message `i` of the send-vs-curl parts: [`SEND_BODY_LEN`] bytes.
+fn send_body(i: usize) -> String {
+    let head = format!("send {i:03} ");
+    format!("{head}{}", "x".repeat(SEND_BODY_LEN - head.len()))
+}
+
+/// The cells median, p90, min, max of sorted times `v`.
+fn time_cells(v: &[Duration]) -> [String; 4] {
+    [
+        ms(pct(v, 0.5)),
+        ms(pct(v, 0.9)),
+        ms(v[0]),
+        ms(v[v.len() - 1]),
+    ]
+}
+
 fn part1_send_vs_curl(ctx: &Ctx) {
     let b = ctx.bench();
     let room = "bench/send";
@@ -1052,10 +1068,7 @@ fn part1_send_vs_curl(ctx: &Ctx) {
     ));
     let sender = Home::member(&b, None);
     let other = Home::member(&b, Some(&sender));
-    let body = |i: usize| {
-        let head = format!("send {i:03} ");
-        format!("{head}{}", "x".repeat(SEND_BODY_LEN - head.len()))
-    };
+    let body = send_body;
     // Warm-up (creates the room directory and the feed; not timed).
     let (_, out) = sender.send(&b, room, &body(0));
     expect_success(&out, "warm-up send");
@@ -1141,12 +1154,9 @@ fn part1_send_vs_curl(ctx: &Ctx) {
         ("curl --append", &c, curl_fail, &curl_cmds, curl_cpu),
     ] {
         let (seq, n) = usual_sequence(seqs);
-        rows.push(vec![
-            name.into(),
-            ms(pct(v, 0.5)),
-            ms(pct(v, 0.9)),
-            ms(v[0]),
-            ms(v[v.len() - 1]),
+        let mut row = vec![name.to_string()];
+        row.extend(time_cells(v));
+        row.extend([
             fails.to_string(),
             format!("{:.1} ms", cpu * 1e3 / SEND_RUNS as f64),
             format!(
@@ -1155,6 +1165,7 @@ fn part1_send_vs_curl(ctx: &Ctx) {
                 seqs.len()
             ),
         ]);
+        rows.push(row);
     }
     ctx.table(
         &[

@@ -14,7 +14,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use common::{Home, members, ok};
+use common::{Home, join_by_invite, members, ok};
 
 /// Record lines of the feed files in `dir` (a room directory on a relay's disk).
 fn records_in(dir: &Path) -> Vec<String> {
@@ -472,19 +472,7 @@ fn the_owner_adds_and_removes_relays_and_members_follow_the_signed_list() {
         "room create",
     );
     let invite = ok(run(&owner, &["room", "invite"]), "invite");
-    let bob = Home::new();
-    let id_line = ok(
-        bob.cmd()
-            .args(["room", "join", "-", "--name", "bob"])
-            .write_stdin(invite)
-            .output()
-            .expect("join"),
-        "join",
-    );
-    ok(
-        run(&owner, &["room", "add", id_line.trim(), "--name", "bob"]),
-        "room add",
-    );
+    let bob = join_by_invite(invite, "bob", |args| run(&owner, args));
     ok(run(&bob, &["send", "before the second relay"]), "bob sends");
 
     // The owner puts the room on the folder too: the history is copied there.

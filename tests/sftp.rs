@@ -197,15 +197,7 @@ fn logins_by_password_key_file_agent_and_ssh_config() {
     assert!(out.status.success(), "{}", stderr(&out));
     // ssh-agent holding the key.
     let agent_dir = tempfile::tempdir().expect("dir");
-    let (mut agent, sock) = agent_with(agent_dir.path(), &s.client_key);
-    let out = alice
-        .cmd()
-        .args(["send", "by agent", "--relay", &s.url(), "--room", "r"])
-        .env("SSH_AUTH_SOCK", &sock)
-        .output()
-        .expect("send");
-    let _ = agent.kill();
-    let _ = agent.wait();
+    let out = Agent::holding(agent_dir.path(), &s.client_key).send(&alice, &s.url(), "by agent");
     assert!(out.status.success(), "{}", stderr(&out));
     // ~/.ssh/config names the host, port, user and key behind a short alias.
     std::fs::write(
@@ -234,31 +226,55 @@ fn logins_by_password_key_file_agent_and_ssh_config() {
     }
 }
 
-/// Starts `ssh-agent -D` on a socket in `dir` holding `key`; kill the child when done.
-fn agent_with(dir: &Path, key: &Path) -> (std::process::Child, std::path::PathBuf) {
-    let sock = dir.join("agent.sock");
-    let agent = Command::new("ssh-agent")
-        .arg("-D")
-        .arg("-a")
-        .arg(&sock)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("ssh-agent");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !sock.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+/// `ssh-agent -D` on a socket of its own, holding one key; stopped when dropped.
+struct Agent {
+    child: std::process::Child,
+    sock: std::path::PathBuf,
+}
+
+impl Agent {
+    /// Starts an agent with its socket in `dir` and adds `key` to it.
+    fn holding(dir: &Path, key: &Path) -> Agent {
+        let sock = dir.join("agent.sock");
+        let child = Command::new("ssh-agent")
+            .arg("-D")
+            .arg("-a")
+            .arg(&sock)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("ssh-agent");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !sock.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let added = Command::new("ssh-add")
+            .arg(key)
+            .env("SSH_AUTH_SOCK", &sock)
+            .output()
+            .expect("ssh-add");
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        Agent { child, sock }
     }
-    let added = Command::new("ssh-add")
-        .arg(key)
-        .env("SSH_AUTH_SOCK", &sock)
-        .output()
-        .expect("ssh-add");
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
-    (agent, sock)
+
+    /// `ftpchat send TEXT` to `url`, room `r`, as `home`, logging in through this agent.
+    fn send(&self, home: &Home, url: &str, text: &str) -> std::process::Output {
+        home.cmd()
+            .args(["send", text, "--relay", url, "--room", "r"])
+            .env("SSH_AUTH_SOCK", &self.sock)
+            .output()
+            .expect("send")
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 #[test]
@@ -304,15 +320,7 @@ fn an_rsa_key_logs_in_through_ssh_agent_and_as_a_file_is_refused_saying_how() {
         stderr(&out)
     );
     // Through ssh-agent it logs in: the agent signs (rsa-sha2-256 or -512).
-    let (mut agent, sock) = agent_with(dir.path(), &key);
-    let out = alice
-        .cmd()
-        .args(["send", "by rsa agent", "--relay", &s.url(), "--room", "r"])
-        .env("SSH_AUTH_SOCK", &sock)
-        .output()
-        .expect("send");
-    let _ = agent.kill();
-    let _ = agent.wait();
+    let out = Agent::holding(dir.path(), &key).send(&alice, &s.url(), "by rsa agent");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         s.log().contains("Accepted publickey") && s.log().contains("RSA SHA256:"),

@@ -8,7 +8,7 @@ mod support;
 #[path = "common/target.rs"]
 mod target;
 
-use common::{Home, ok};
+use common::{Home, join_by_invite, ok};
 
 /// The code a command printed after `label`.
 fn code_after(out: &str, label: &str) -> String {
@@ -39,19 +39,7 @@ fn two_people_verify_each_other_and_readers_mark_the_verified_sender() {
         "create",
     );
     let invite = ok(run(&olga, &["room", "invite", "--expires", "7d"]), "invite");
-    let bob = Home::new();
-    let id_line = ok(
-        bob.cmd()
-            .args(["room", "join", "-", "--name", "bob"])
-            .write_stdin(invite)
-            .output()
-            .expect("join"),
-        "join",
-    );
-    ok(
-        run(&olga, &["room", "add", id_line.trim(), "--name", "bob"]),
-        "add",
-    );
+    let bob = join_by_invite(invite, "bob", |args| run(&olga, args));
 
     // Each sees both codes; bob's own code is the one olga is shown for him.
     let at_bob = run(&bob, &["verify-member", "olga"]);

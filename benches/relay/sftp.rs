@@ -57,10 +57,7 @@ pub(crate) fn part10_sftp(ctx: &Ctx) {
     let sender = Home::member(&b, None);
     server.trust_in(sender.dir.path());
     let room = "send";
-    let body = |i: usize| {
-        let head = format!("send {i:03} ");
-        format!("{head}{}", "x".repeat(SEND_BODY_LEN - head.len()))
-    };
+    let body = send_body;
     let relay = sftp_relay(&server, room);
     let (_, out) = sender.send_to(&b, &relay, &body(0));
     expect_success(&out, "warm-up send over SFTP");
@@ -68,25 +65,8 @@ pub(crate) fn part10_sftp(ctx: &Ctx) {
     let record = median_record(&b, &other, &body(0), SFTP_RUNS);
     let payload = other.dir.path().join("record.txt");
     fs::write(&payload, record.as_bytes()).expect("write payload");
-    let (_, out) = run(
-        &mut curl_sftp(
-            &server,
-            &sender,
-            &payload,
-            &format!("{room}/curl-append.dat"),
-        ),
-        None,
-        CMD_LIMIT,
-        "curl --append sftp",
-    );
-    expect_success(&out, "warm-up curl --append over SFTP");
-    let (mut send_t, mut curl_t) = (Vec::new(), Vec::new());
-    let (mut send_fail, mut curl_fail) = (0, 0);
-    for i in 1..=SFTP_RUNS {
-        let (t, out) = sender.send_to(&b, &relay, &body(i));
-        send_fail += usize::from(!out.status.success());
-        send_t.push(t);
-        let (t, out) = run(
+    let curl = || {
+        run(
             &mut curl_sftp(
                 &server,
                 &sender,
@@ -96,7 +76,17 @@ pub(crate) fn part10_sftp(ctx: &Ctx) {
             None,
             CMD_LIMIT,
             "curl --append sftp",
-        );
+        )
+    };
+    let (_, out) = curl();
+    expect_success(&out, "warm-up curl --append over SFTP");
+    let (mut send_t, mut curl_t) = (Vec::new(), Vec::new());
+    let (mut send_fail, mut curl_fail) = (0, 0);
+    for i in 1..=SFTP_RUNS {
+        let (t, out) = sender.send_to(&b, &relay, &body(i));
+        send_fail += usize::from(!out.status.success());
+        send_t.push(t);
+        let (t, out) = curl();
         curl_fail += usize::from(!out.status.success());
         curl_t.push(t);
     }
@@ -107,14 +97,10 @@ pub(crate) fn part10_sftp(ctx: &Ctx) {
     ]
     .into_iter()
     .map(|(name, v, fails)| {
-        vec![
-            name.into(),
-            ms(pct(v, 0.5)),
-            ms(pct(v, 0.9)),
-            ms(v[0]),
-            ms(v[v.len() - 1]),
-            fails.to_string(),
-        ]
+        let mut row = vec![name.to_string()];
+        row.extend(time_cells(v));
+        row.push(fails.to_string());
+        row
     })
     .collect();
     ctx.table(&["", "median", "p90", "min", "max", "failures"], &rows);

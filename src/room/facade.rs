@@ -562,7 +562,6 @@ impl Room {
     pub fn watch(&mut self, deadline: Option<Instant>) -> Watch<'_> {
         Watch {
             cadence: Cadence::new(self.config.poll_interval.0, self.config.poll_interval.1),
-            interval: self.config.poll_interval.0,
             room: self,
             failures: 0,
             deadline,
@@ -722,7 +721,6 @@ impl Room {
 pub struct Watch<'a> {
     room: &'a mut Room,
     cadence: Cadence,
-    interval: Duration,
     failures: u32,
     deadline: Option<Instant>,
     done: bool,
@@ -754,16 +752,19 @@ impl Iterator for Watch<'_> {
                 Ok(_) if self.room.more => {
                     // The relay holds more than one poll downloads: read on at once.
                     self.failures = 0;
-                    self.interval = self.cadence.next(true);
+                    self.cadence.next(true);
                     continue;
                 }
                 Ok(messages) if messages.is_empty() => {
                     self.failures = 0;
-                    self.interval = self.cadence.next(false);
+                    let wait = self.cadence.next(false);
+                    if !self.sleep(wait) {
+                        return None;
+                    }
                 }
                 Ok(messages) => {
                     self.failures = 0;
-                    self.interval = self.cadence.next(true);
+                    self.cadence.next(true);
                     self.room.inbox.extend(messages);
                     continue;
                 }
@@ -782,9 +783,6 @@ impl Iterator for Watch<'_> {
                     self.done = true;
                     return Some(Err(e));
                 }
-            }
-            if !self.sleep(self.interval) {
-                return None;
             }
         }
     }

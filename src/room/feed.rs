@@ -163,12 +163,68 @@ const MIN_PIECE: u64 = crate::protocol::record::MAX_LINE as u64 + 2;
 pub const MAX_SKIPPED: usize = 20;
 
 impl Fetched {
-    fn skip(&mut self, skipped_total: &mut usize, why: impl FnOnce() -> String) {
+    /// Notes a skipped line: described while fewer than [`MAX_SKIPPED`] are, else only
+    /// counted in `skipped_total` (see [`Fetched::count_unlisted`]).
+    pub(super) fn skip(&mut self, skipped_total: &mut usize, why: impl FnOnce() -> String) {
         *skipped_total += 1;
         if self.skipped.len() < MAX_SKIPPED {
             self.skipped.push(why());
         }
     }
+
+    /// After `skipped_total` lines of `feed` were skipped while the list grew from `before`
+    /// entries: one line counting those not described.
+    pub(super) fn count_unlisted(&mut self, feed: &str, skipped_total: usize, before: usize) {
+        let listed = self.skipped.len() - before;
+        if skipped_total > listed {
+            self.skipped.push(format!(
+                "feed {feed}: {} more lines skipped",
+                skipped_total - listed
+            ));
+        }
+    }
+}
+
+/// What one line of a feed's file holds, read as a line of `feed`.
+pub(super) enum FeedLine<'a> {
+    /// A record of this feed.
+    Ours(record::RecordLine<'a>),
+    /// A record of another feed.
+    Other(record::RecordLine<'a>),
+    /// Not a record line: why.
+    Bad(String),
+}
+
+/// Reads one line (without its line end) of `feed`'s file.
+pub(super) fn feed_line<'a>(text: &'a [u8], feed: &str) -> FeedLine<'a> {
+    match std::str::from_utf8(text) {
+        Err(_) => FeedLine::Bad("line is not valid UTF-8".into()),
+        Ok(s) => match record::parse_line(s) {
+            Ok(r) if r.feed == feed => FeedLine::Ours(r),
+            Ok(r) => FeedLine::Other(r),
+            Err(e) => FeedLine::Bad(e.to_string()),
+        },
+    }
+}
+
+/// The highest seq among `lines` (each without its LF) that are records of `feed` that
+/// `accept` takes.
+pub(super) fn highest_accepted<'a>(
+    lines: impl Iterator<Item = &'a [u8]>,
+    feed: &str,
+    accept: &dyn Fn(u64, &str) -> bool,
+) -> Option<u64> {
+    lines
+        .filter_map(|mut l| {
+            while let Some(rest) = l.strip_suffix(b"\r") {
+                l = rest;
+            }
+            match feed_line(l, feed) {
+                FeedLine::Ours(r) if accept(r.seq, r.line) => Some(r.seq),
+                _ => None,
+            }
+        })
+        .max()
 }
 
 /// What a remote file is: a native feed, whose lines must be records of that feed, or a
@@ -383,21 +439,18 @@ fn fetch_once(
             pos += nl + 1;
             continue;
         }
-        match std::str::from_utf8(text).map(|s| (s, record::parse_line(s))) {
-            Ok((s, Ok(r))) if r.feed == feed => {
+        match feed_line(text, feed) {
+            FeedLine::Ours(r) => {
                 out.cursor.seq = r.seq;
-                out.cursor.hash = line_hash(s);
+                out.cursor.hash = line_hash(r.line);
                 out.lines.push(text.to_vec());
             }
-            Ok((_, Ok(_))) => out.skip(&mut skipped_total, || {
+            FeedLine::Other(_) => out.skip(&mut skipped_total, || {
                 format!("feed {feed} at byte {at}: skipped a record of another feed")
             }),
-            _ if text.is_empty() => {}
-            Ok((_, Err(e))) => out.skip(&mut skipped_total, || {
-                format!("feed {feed} at byte {at}: skipped: {e}")
-            }),
-            Err(_) => out.skip(&mut skipped_total, || {
-                format!("feed {feed} at byte {at}: skipped: line is not valid UTF-8")
+            FeedLine::Bad(_) if text.is_empty() => {}
+            FeedLine::Bad(why) => out.skip(&mut skipped_total, || {
+                format!("feed {feed} at byte {at}: skipped: {why}")
             }),
         }
         pos += nl + 1;
@@ -419,12 +472,7 @@ fn fetch_once(
         ));
         return Ok(out);
     }
-    if skipped_total > out.skipped.len() {
-        out.skipped.push(format!(
-            "feed {feed}: {} more lines skipped",
-            skipped_total - out.skipped.len()
-        ));
-    }
+    out.count_unlisted(feed, skipped_total, 0);
     drop_torn_appends(&mut out, feed);
     Ok(out)
 }
@@ -494,6 +542,19 @@ pub fn remote_head(
     if let Some(k) = known.filter(|k| k.exists && k.size == size) {
         return Ok(k);
     }
+    log_head(conn, dir, feed, size, accept)
+}
+
+/// The head of `feed`'s log of `size` bytes, from its tail (or the whole of it when the
+/// tail holds no accepted record).
+fn log_head(
+    conn: &mut dyn Store,
+    dir: &str,
+    feed: &str,
+    size: u64,
+    accept: &dyn Fn(u64, &str) -> bool,
+) -> Result<RemoteHead> {
+    let name = feed_file(feed);
     let mut start = size.saturating_sub(TAIL_WINDOW);
     loop {
         let data = conn
@@ -505,13 +566,7 @@ pub fn remote_head(
         if start > 0 && !lines.is_empty() {
             lines.remove(0); // may begin mid-line
         }
-        let seq = lines
-            .iter()
-            .filter_map(|l| std::str::from_utf8(l).ok())
-            .filter_map(|l| record::parse_line(l.trim_end_matches('\r')).ok())
-            .filter(|r| r.feed == feed && accept(r.seq, r.line))
-            .map(|r| r.seq)
-            .max();
+        let seq = highest_accepted(lines.iter().copied(), feed, accept);
         if seq.is_some() || start == 0 {
             return Ok(RemoteHead {
                 size: start + data.len() as u64,
@@ -540,10 +595,11 @@ pub fn remote_head_segmented(
     accept: &dyn Fn(u64, &str) -> bool,
 ) -> Result<RemoteHead> {
     let entries = conn.list(dir)?;
-    let log_size = entries
+    let listed = entries
         .iter()
         .find(|e| e.name == feed_file(feed))
-        .map(|e| e.size.unwrap_or(u64::MAX));
+        .map(|e| e.size);
+    let log_size = listed.map(|size| size.unwrap_or(u64::MAX));
     let segments = super::segment::in_listing(&entries)
         .remove(feed)
         .unwrap_or_default();
@@ -554,8 +610,9 @@ pub fn remote_head_segmented(
     {
         return Ok(k);
     }
-    let log = match log_size {
-        Some(_) => remote_head(conn, dir, feed, None, accept)?,
+    let log = match listed {
+        Some(Some(size)) => log_head(conn, dir, feed, size, accept)?,
+        Some(None) => remote_head(conn, dir, feed, None, accept)?,
         None => RemoteHead::default(),
     };
     let seq = super::segment::head(conn, &segments, dir, feed, accept)?.max(log.seq);
@@ -612,25 +669,27 @@ pub fn append(
     if !head.exists {
         conn.mkdir_all(dir);
     }
-    if head.segmented || !conn.append(dir, &name, payload.as_bytes())? {
+    let appended = !head.segmented && conn.append(dir, &name, payload.as_bytes())?;
+    if !appended {
         // No trustworthy append: the records go to new segments of their own.
-        conn.mkdir_all(dir);
         super::segment::write(conn, dir, feed, lines)?;
-        touch_marker(conn, dir);
-        return Ok(RemoteHead {
+    }
+    touch_marker(conn, dir);
+    Ok(if appended {
+        RemoteHead {
+            size: head.size + payload.len() as u64,
+            seq: last_seq,
+            exists: true,
+            partial: false,
+            segmented: false,
+        }
+    } else {
+        RemoteHead {
             seq: last_seq,
             segmented: true,
             partial: false,
             ..head
-        });
-    }
-    touch_marker(conn, dir);
-    Ok(RemoteHead {
-        size: head.size + payload.len() as u64,
-        seq: last_seq,
-        exists: true,
-        partial: false,
-        segmented: false,
+        }
     })
 }
 

@@ -157,6 +157,29 @@ pub struct Reader {
     claims: std::collections::BTreeMap<String, Claim>,
 }
 
+/// What a record's writer said it had read (its envelope's `seen`) of other feeds than
+/// its own (`feed`): feed, seq and hash prefix, of the first entries that parse.
+fn seen_of<'a>(
+    seen: &'a std::collections::BTreeMap<String, String>,
+    feed: &'a str,
+) -> impl Iterator<Item = (&'a str, u64, &'a str)> {
+    seen.iter()
+        .take(4 * record::MAX_SEEN)
+        .filter(move |(f, _)| f.as_str() != feed)
+        .filter_map(|(f, v)| {
+            let (s, h) = record::parse_seen(v)?;
+            Some((f.as_str(), s, h))
+        })
+}
+
+/// The finding for a writer (`by`) that had read a record `seq` of `feed` other than the
+/// one this reader holds.
+fn split_view(by: &str, seq: u64, feed: &str) -> String {
+    format!(
+        "split view: {by} had read another record {seq} of feed {feed} than the one this reader holds"
+    )
+}
+
 /// A writer's word that it had read a record this reader has not been shown.
 #[derive(Debug, Clone)]
 struct Claim {
@@ -272,11 +295,11 @@ impl Reader {
         // Claims met since: gone, unless the record shown is not the one they had read.
         self.claims.retain(|feed, c| match chain.head(feed) {
             Some((max, _)) if max >= c.seq => {
-                if chain.hash_at(feed, c.seq).is_some_and(|h| !h.starts_with(&c.hash)) {
-                    out.push(format!(
-                        "split view: {} had read another record {} of feed {feed} than the                          one this reader holds",
-                        c.by, c.seq
-                    ));
+                if chain
+                    .hash_at(feed, c.seq)
+                    .is_some_and(|h| !h.starts_with(&c.hash))
+                {
+                    out.push(split_view(&c.by, c.seq, feed));
                 }
                 false
             }
@@ -307,25 +330,16 @@ impl Reader {
             "{} (feed {feed} record {seq})",
             crate::protocol::text::sanitize(&env.name)
         );
-        for (f, v) in env.seen.iter().take(4 * record::MAX_SEEN) {
-            let Some((s, h)) = record::parse_seen(v) else {
-                continue;
-            };
-            if f == feed {
-                continue;
-            }
+        for (f, s, h) in seen_of(&env.seen, feed) {
             match self.chain.hash_at(f, s) {
-                Some(held) if !held.starts_with(h) => findings.push(format!(
-                    "split view: {by} had read another record {s} of feed {f} than the one \
-                     this reader holds"
-                )),
+                Some(held) if !held.starts_with(h) => findings.push(split_view(&by, s, f)),
                 Some(_) => {}
                 None if self.chain.head(f).is_some_and(|(max, _)| max >= s) => {}
                 None => {
                     let newer = self.claims.get(f).is_none_or(|c| c.seq < s);
                     if newer {
                         self.claims.insert(
-                            f.clone(),
+                            f.to_string(),
                             Claim {
                                 seq: s,
                                 hash: h.to_string(),
@@ -698,12 +712,8 @@ impl Reader {
         out.failed = tainted || (self.strict && (irregular || !roster_findings.is_empty()));
         findings.extend(roster_findings);
         let by_you = !tainted && self.vouched.contains(&env.from);
-        let after: Vec<(String, u64)> = env
-            .seen
-            .iter()
-            .take(4 * record::MAX_SEEN)
-            .filter(|(f, _)| f.as_str() != rec.feed)
-            .filter_map(|(f, v)| Some((f.clone(), record::parse_seen(v)?.0)))
+        let after: Vec<(String, u64)> = seen_of(&env.seen, rec.feed)
+            .map(|(f, s, _)| (f.to_string(), s))
             .collect();
         out.message = Some(Message {
             format: "native",

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use super::feed::Fetched;
+use super::feed::{FeedLine, Fetched, feed_line, highest_accepted};
 use crate::error::Result;
 use crate::protocol::keys::is_base32_id;
 use crate::protocol::record::{self, line_hash};
@@ -107,6 +107,22 @@ pub fn read(
     out: &mut Fetched,
     budget: &mut u64,
 ) -> Result<()> {
+    let before = out.skipped.len();
+    let mut skipped = 0;
+    let result = read_into(conn, dir, feed, segments, out, budget, &mut skipped);
+    out.count_unlisted(feed, skipped, before);
+    result
+}
+
+fn read_into(
+    conn: &mut dyn Store,
+    dir: &str,
+    feed: &str,
+    segments: &[Segment],
+    out: &mut Fetched,
+    budget: &mut u64,
+    skipped: &mut usize,
+) -> Result<()> {
     for seg in segments {
         if seg.last <= out.cursor.seq {
             continue;
@@ -116,21 +132,20 @@ pub fn read(
             out.more = true;
             return Ok(());
         }
-        if seg.size.is_some_and(|s| s > MAX_SEGMENT) {
-            out.skipped.push(format!(
+        let too_big = || {
+            format!(
                 "feed {feed}: skipped segment {}: larger than {} KiB",
                 seg.name,
                 MAX_SEGMENT / 1024
-            ));
+            )
+        };
+        if seg.size.is_some_and(|s| s > MAX_SEGMENT) {
+            out.skip(skipped, too_big);
             continue;
         }
         let data = match conn.read_part(dir, &seg.name, 0, MAX_SEGMENT + 1)? {
             Some(d) if d.len() as u64 > MAX_SEGMENT => {
-                out.skipped.push(format!(
-                    "feed {feed}: skipped segment {}: larger than {} KiB",
-                    seg.name,
-                    MAX_SEGMENT / 1024
-                ));
+                out.skip(skipped, too_big);
                 continue;
             }
             Some(d) => d,
@@ -151,25 +166,23 @@ pub fn read(
             if text.is_empty() {
                 continue;
             }
-            match std::str::from_utf8(text).map(|s| (s, record::parse_line(s))) {
-                Ok((s, Ok(r))) if r.feed == feed && (seg.first..=seg.last).contains(&r.seq) => {
+            match feed_line(text, feed) {
+                FeedLine::Ours(r) if (seg.first..=seg.last).contains(&r.seq) => {
                     if r.seq > out.cursor.seq {
                         out.cursor.seq = r.seq;
-                        out.cursor.hash = line_hash(s);
+                        out.cursor.hash = line_hash(r.line);
                         out.lines.push(text.to_vec());
                     }
                 }
-                Ok((_, Ok(r))) => out.skipped.push(format!(
-                    "feed {feed}: segment {} holds a record it does not name (feed {}, seq {}): skipped",
-                    seg.name, r.feed, r.seq
-                )),
-                Ok((_, Err(e))) => out
-                    .skipped
-                    .push(format!("feed {feed}: segment {}: skipped: {e}", seg.name)),
-                Err(_) => out.skipped.push(format!(
-                    "feed {feed}: segment {}: skipped: line is not valid UTF-8",
-                    seg.name
-                )),
+                FeedLine::Ours(r) | FeedLine::Other(r) => out.skip(skipped, || {
+                    format!(
+                        "feed {feed}: segment {} holds a record it does not name (feed {}, seq {}): skipped",
+                        seg.name, r.feed, r.seq
+                    )
+                }),
+                FeedLine::Bad(why) => out.skip(skipped, || {
+                    format!("feed {feed}: segment {}: skipped: {why}", seg.name)
+                }),
             }
         }
     }
@@ -300,14 +313,7 @@ pub fn head(
         let Some(data) = conn.read(dir, &s.name, 0, MAX_SEGMENT)? else {
             continue;
         };
-        let seq = data
-            .split(|&b| b == b'\n')
-            .filter_map(|l| std::str::from_utf8(l).ok())
-            .filter_map(|l| record::parse_line(l.trim_end_matches('\r')).ok())
-            .filter(|r| r.feed == feed && accept(r.seq, r.line))
-            .map(|r| r.seq)
-            .max();
-        if let Some(seq) = seq {
+        if let Some(seq) = highest_accepted(data.split(|&b| b == b'\n'), feed, accept) {
             return Ok(seq);
         }
     }

@@ -138,6 +138,29 @@ pub fn members() -> (Home, Home) {
     (alice, bob)
 }
 
+/// A new home that joins a room with `invite` (what `room invite` printed) as `name`, added
+/// by the room's owner: `as_owner` runs ftpchat with the given arguments as the owner.
+pub fn join_by_invite(
+    invite: String,
+    name: &str,
+    as_owner: impl Fn(&[&str]) -> std::process::Output,
+) -> Home {
+    let home = Home::new();
+    let id_line = ok(
+        home.cmd()
+            .args(["room", "join", "-", "--name", name])
+            .write_stdin(invite)
+            .output()
+            .expect("join"),
+        "join",
+    );
+    ok(
+        as_owner(&["room", "add", id_line.trim(), "--name", name]),
+        "room add",
+    );
+    home
+}
+
 /// The append-probe verdicts (`appends.json`) a home remembers, as JSON text.
 pub fn append_verdicts(home: &Home) -> Vec<String> {
     let mut out = Vec::new();

@@ -541,23 +541,17 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
     let (envelope_bytes, signature) = (&plaintext[..split], &plaintext[split + 1..]);
     // One parse for the envelope and its padding; when it fails, the version is read on
     // its own, so a future envelope is named as such, not as malformed.
+    let unsupported = |v: u32| OpenError::Envelope(format!("unsupported envelope version {v}"));
     let (envelope, pad) = match serde_json::from_slice::<Incoming>(envelope_bytes) {
         Ok(i) if matches!(i.v, 1 | 2) => i.split(),
-        Ok(i) => {
-            return Err(OpenError::Envelope(format!(
-                "unsupported envelope version {}",
-                i.v
-            )));
-        }
+        Ok(i) => return Err(unsupported(i.v)),
         Err(e) => {
             #[derive(Deserialize)]
             struct Version {
                 v: u32,
             }
             return Err(match serde_json::from_slice::<Version>(envelope_bytes) {
-                Ok(Version { v }) if !matches!(v, 1 | 2) => {
-                    OpenError::Envelope(format!("unsupported envelope version {v}"))
-                }
+                Ok(Version { v }) if !matches!(v, 1 | 2) => unsupported(v),
                 _ => OpenError::Envelope(e.to_string()),
             });
         }
@@ -582,19 +576,14 @@ fn verify(record: &RecordLine<'_>, plaintext: &[u8], room: &RoomId) -> Result<Op
         });
     }
     // Padding is version 2's only addition: spaces only, and only there.
-    match (envelope.v, pad) {
-        (1, None) | (2, None) => {}
-        (2, Some(p)) if p.bytes().all(|b| b == b' ') => {}
-        (1, Some(_)) => {
+    if let Some(p) = pad {
+        if envelope.v == 1 {
             return Err(OpenError::Envelope(
                 "padding in a version 1 envelope".into(),
             ));
         }
-        (2, Some(_)) => return Err(OpenError::Envelope("padding that is not spaces".into())),
-        (v, _) => {
-            return Err(OpenError::Envelope(format!(
-                "unsupported envelope version {v}"
-            )));
+        if !p.bytes().all(|b| b == b' ') {
+            return Err(OpenError::Envelope("padding that is not spaces".into()));
         }
     }
     if feed_pseudonym(room, &sender) != record.feed {
